@@ -81,7 +81,9 @@ class Posting:
             self.description,
             "|".join(self.locations),
             self.workplace_type or "",
-            "" if salary is None else f"{salary.min}|{salary.max}|{salary.currency}|{salary.period}",
+            ""
+            if salary is None
+            else f"{salary.min}|{salary.max}|{salary.currency}|{salary.period}",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

@@ -1,0 +1,64 @@
+"""The Python API the CLI is a thin layer over."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from jobtrends.config import Settings, load_settings
+from warehouse.db import open_warehouse
+
+
+def quiet_prefect() -> None:
+    """Run flows against a throwaway local server with no telemetry unless told otherwise."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
+    """Replay every sample night through the nightly flow, then build the latest weekly report."""
+    from flows.nightly import replay_sample
+    from flows.weekly import weekly
+
+    replay_sample(config_path=config_path)
+    return load_settings(config_path), weekly(config_path=config_path)
+
+
+def run_nightly(
+    night: date | None = None,
+    mode: str | None = None,
+    sources: list[str] | None = None,
+    companies: list[str] | None = None,
+    dry_run: bool = False,
+    config_path: str | None = None,
+):
+    from flows.nightly import nightly
+
+    return nightly(
+        night=night,
+        mode=mode,
+        sources=sources,
+        companies=companies,
+        dry_run=dry_run,
+        config_path=config_path,
+        return_state=True,
+    )
+
+
+def run_report(week: str | None = None, config_path: str | None = None) -> str:
+    from flows.weekly import weekly
+
+    return weekly(week=week, config_path=config_path)
+
+
+def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
+    """Run read-only SQL against the warehouse (views included)."""
+    settings = load_settings(db_path=db_path)
+    con = open_warehouse(settings.db_path, read_only=True)
+    try:
+        return con.execute(query).df()
+    finally:
+        con.close()

@@ -1,0 +1,112 @@
+"""`jobtrends`: the command line, a thin layer over `jobtrends.api`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from jobtrends import api
+from jobtrends.config import ConfigError, load_settings
+from warehouse.db import WarehouseLocked
+
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Sources TOML (default: $JOBTRENDS_CONFIG or the bundled one).",
+)
+
+
+@click.group()
+def main() -> None:
+    """An open AI job-market observatory: nightly ingest into DuckDB, weekly reports."""
+    api.quiet_prefect()
+
+
+@main.command()
+@CONFIG
+def run(config_path: str | None) -> None:
+    """Replay the bundled offline sample night by night, then write the latest weekly report."""
+    settings, report = api.run_sample(config_path)
+    click.echo(f"warehouse: {settings.db_path.resolve()}")
+    click.echo(f"report:    {report}")
+
+
+@main.command()
+@CONFIG
+@click.option("--night", type=click.DateTime(["%Y-%m-%d"]), help="Night to ingest (default today).")
+@click.option("--mode", type=click.Choice(["sample", "live"]), help="Override the config's mode.")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--company", "companies", multiple=True, help="Only this board token or company.")
+@click.option("--dry-run", is_flag=True, help="Fetch and parse, load nothing.")
+def nightly(config_path, night, mode, sources, companies, dry_run) -> None:
+    """Run the nightly ingest flow once."""
+    state = api.run_nightly(
+        night.date() if night else None,
+        mode,
+        list(sources) or None,
+        list(companies) or None,
+        dry_run,
+        config_path,
+    )
+    summary = state.result()
+    for b in summary.boards:
+        line = f"{b.source}/{b.board}: {b.status} fetched={b.fetched} new={b.new} closed={b.closed}"
+        click.echo(line + (f" error={b.error}" if b.error else ""))
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@CONFIG
+@click.option("--week", help="ISO week like 2026-W46 (default: the latest week with data).")
+def report(config_path: str | None, week: str | None) -> None:
+    """Write the weekly report."""
+    click.echo(api.run_report(week, config_path))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+def sql(query: str, db_path: str | None) -> None:
+    """Run a read-only SQL query against the warehouse and print the result."""
+    frame = api.sql(query, db_path)
+    click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
+
+
+@main.group()
+def sample() -> None:
+    """The bundled offline sample."""
+
+
+@sample.command("generate")
+def sample_generate() -> None:
+    """Regenerate pipeline/sample/data from its seeded generator (byte-identical)."""
+    from jobtrends.samplegen import write_sample
+
+    manifest = write_sample()
+    click.echo(f"wrote {len(manifest['nights'])} nights for {len(manifest['boards'])} boards")
+
+
+@main.command()
+@CONFIG
+def where(config_path: str | None) -> None:
+    """Print where the warehouse, archive and reports live."""
+    s = load_settings(config_path)
+    for name, value in (
+        ("mode", s.mode),
+        ("warehouse", s.db_path),
+        ("archive", s.archive_dir),
+        ("reports", s.reports_dir),
+        ("config", s.config_path),
+    ):
+        click.echo(f"{name}: {value}")
+
+
+def _entry() -> None:
+    try:
+        main(standalone_mode=True)
+    except (ConfigError, WarehouseLocked) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

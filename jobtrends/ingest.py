@@ -1,0 +1,236 @@
+"""The nightly ingest as plain functions: plan the boards, fetch one, load the results.
+
+The Prefect flows call these as tasks; tests and the CLI can call them directly. A board
+fetch never raises: whatever goes wrong becomes a failed `BoardOutcome` with its reason, so
+one board's trouble cannot stop the others, and a failed board loads nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
+
+import duckdb
+
+from jobtrends.config import Settings
+from pipeline.http import HostPolicy, HttpClient, HttpError
+from pipeline.labels import label_postings
+from pipeline.models import Board, RawPage
+from pipeline.snapshot import SnapshotAdapter, sample_manifest, sample_night
+from pipeline.sources import get_source
+from pipeline.sources.base import Source, SourceError
+from warehouse.archive import RawArchive
+from warehouse.load import BoardLoad, LoadCounts, PageRecord, load_board, record_run
+
+SAMPLE_FETCH_HOUR = time(2, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedBoard:
+    source: Source
+    board: Board
+
+
+@dataclass(slots=True)
+class BoardOutcome:
+    run_id: str
+    mode: str
+    source: str
+    board: str
+    night: date
+    started_at: datetime
+    load: BoardLoad | None = None
+    error: str | None = None
+    pages_archived: int = 0
+
+
+@dataclass(slots=True)
+class BoardSummary:
+    source: str
+    board: str
+    status: str
+    pages: int = 0
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    parse_errors: int = 0
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    night: date
+    mode: str
+    boards: list[BoardSummary] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[BoardSummary]:
+        return [b for b in self.boards if b.status == "failed"]
+
+
+def fetch_id(source: str, board: str, night: date) -> str:
+    """One fetch per board and night, so a rerun of the night replaces, not duplicates."""
+    return hashlib.sha256(f"{source}\x1f{board}\x1f{night.isoformat()}".encode()).hexdigest()[:32]
+
+
+def sample_nights() -> list[date]:
+    return sorted(date.fromisoformat(n) for n in sample_manifest()["nights"])
+
+
+def plan(
+    settings: Settings,
+    sources: Sequence[str] | None = None,
+    companies: Sequence[str] | None = None,
+) -> list[PlannedBoard]:
+    """The boards this run reads: the sample's own boards, or the configured live ones."""
+    wanted_sources = set(sources) if sources else None
+    wanted_companies = {c.lower() for c in companies} if companies else None
+    planned: list[PlannedBoard] = []
+    if settings.mode == "sample":
+        boards = [
+            (Board(b["source"], b["token"], b["company"], dict(b["options"])), None)
+            for b in sample_manifest()["boards"]
+        ]
+    else:
+        boards = [
+            (board, cfg.settings)
+            for cfg in settings.sources.values()
+            if cfg.enabled
+            for board in cfg.boards
+        ]
+    for board, source_settings in boards:
+        if wanted_sources is not None and board.source not in wanted_sources:
+            continue
+        if wanted_companies is not None and not (
+            {board.token.lower(), board.company.lower()} & wanted_companies
+        ):
+            continue
+        planned.append(PlannedBoard(get_source(board.source, source_settings), board))
+    return planned
+
+
+def make_client(settings: Settings, night: date, planned: Sequence[PlannedBoard]) -> HttpClient:
+    """The shared client; in sample mode its transport is the recorded night."""
+    if settings.mode == "sample":
+        client = HttpClient(
+            settings.http,
+            now=lambda: datetime.combine(night, SAMPLE_FETCH_HOUR, tzinfo=UTC),
+        )
+        adapter = SnapshotAdapter(sample_night(night))
+        client.session.mount("https://", adapter)
+        client.session.mount("http://", adapter)
+        return client
+    client = HttpClient(settings.http)
+    for item in planned:
+        host = urlsplit(item.source.base_url).hostname or ""
+        client.set_host_policy(
+            host,
+            HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency),
+        )
+    return client
+
+
+def fetch_board(
+    item: PlannedBoard,
+    client: HttpClient,
+    archive: RawArchive,
+    night: date,
+    run_id: str,
+    mode: str,
+) -> BoardOutcome:
+    """Fetch, archive every page as it arrives, then parse and label; never raises."""
+    source, board = item.source, item.board
+    outcome = BoardOutcome(run_id, mode, source.name, board.token, night, datetime.now(UTC))
+    fid = fetch_id(source.name, board.token, night)
+    pages: list[RawPage] = []
+    records: list[PageRecord] = []
+    try:
+        for page in source.fetch(client, board, fid):
+            path = archive.put(page, night)
+            pages.append(page)
+            records.append(
+                PageRecord(
+                    fid,
+                    page.seq,
+                    page.source,
+                    page.board,
+                    page.url,
+                    page.status,
+                    page.content_type,
+                    page.sha256,
+                    len(page.body),
+                    page.fetched_at,
+                    path,
+                )
+            )
+            outcome.pages_archived = len(pages)
+        result = source.parse(pages, board)
+    except (HttpError, SourceError) as exc:
+        outcome.error = f"{type(exc).__name__}: {exc}"
+        return outcome
+    except Exception as exc:  # a parser bug must not take the night down; the reason is kept
+        outcome.error = f"unexpected {type(exc).__name__}: {exc}"
+        return outcome
+    outcome.load = BoardLoad(
+        run_id=run_id,
+        mode=mode,
+        source=source.name,
+        board=board.token,
+        as_of=night,
+        fetch_id=fid,
+        started_at=outcome.started_at,
+        pages=records,
+        postings=result.postings,
+        labels=label_postings(result.postings),
+        errors=result.errors,
+        closes_missing=source.closes_missing,
+    )
+    return outcome
+
+
+def load_outcome(con: duckdb.DuckDBPyConnection, outcome: BoardOutcome) -> BoardSummary:
+    """Load a successful fetch in one transaction, or record why the board failed."""
+    load = outcome.load
+    if load is not None:
+        try:
+            counts = load_board(con, load)
+        except duckdb.Error as exc:
+            outcome.error = f"load failed, nothing kept: {type(exc).__name__}: {exc}"
+        else:
+            return _summary(outcome, "success", len(load.pages), counts)
+    record_run(
+        con,
+        outcome.run_id,
+        outcome.source,
+        outcome.board,
+        outcome.night,
+        outcome.mode,
+        "failed",
+        outcome.started_at,
+        pages=outcome.pages_archived,
+        error=outcome.error,
+    )
+    return _summary(outcome, "failed", outcome.pages_archived, None)
+
+
+def _summary(
+    outcome: BoardOutcome, status: str, pages: int, counts: LoadCounts | None
+) -> BoardSummary:
+    c = counts or LoadCounts(0, 0, 0, 0, 0)
+    return BoardSummary(
+        outcome.source,
+        outcome.board,
+        status,
+        pages,
+        c.fetched,
+        c.new,
+        c.updated,
+        c.closed,
+        c.parse_errors,
+        outcome.error,
+    )

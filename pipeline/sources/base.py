@@ -1,0 +1,150 @@
+"""The small interface every job board sits behind, and the registry that names them.
+
+A source does two things and nothing else: `fetch` walks a board's endpoints through the
+shared `HttpClient` and yields every response untouched (so the caller can archive it before
+anyone parses it), and `parse` turns the archived pages of one board fetch into `Posting`
+records. `parse` is pure, which is what makes `jobtrends reparse` possible: it runs on pages
+read back from the archive exactly as on pages that just arrived.
+
+Load rules sit on the class, as in dlt's resources: the primary key and the write
+disposition say how the warehouse merges what the source produced.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from pipeline.http import HttpClient, HttpError, Response
+from pipeline.models import Board, ParseResult, RawPage
+
+
+class SourceError(Exception):
+    """A board fetch that must be recorded as failed, with a reason a person can act on."""
+
+
+class MalformedPayload(SourceError):
+    """The board answered, but not with the shape its API documents."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    base_url: str
+    min_interval: float
+    max_concurrency: int
+    options: dict[str, Any]
+
+
+class Source(ABC):
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    default_min_interval: ClassVar[float] = 1.0
+    default_max_concurrency: ClassVar[int] = 2
+    primary_key: ClassVar[tuple[str, ...]] = ("source", "source_id")
+    write_disposition: ClassVar[Literal["merge"]] = "merge"
+    closes_missing: ClassVar[bool] = True
+    """A complete board listing means a posting absent from it has closed."""
+
+    def __init__(self, settings: SourceSettings | None = None) -> None:
+        self.settings = settings or SourceSettings(
+            base_url=self.default_base_url,
+            min_interval=self.default_min_interval,
+            max_concurrency=self.default_max_concurrency,
+            options={},
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url.rstrip("/")
+
+    @abstractmethod
+    def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
+        """Yield every response of one board fetch, in order, before it is parsed."""
+
+    @abstractmethod
+    def parse(self, pages: Sequence[RawPage], board: Board) -> ParseResult:
+        """Turn the pages of one board fetch into postings; pure, no I/O."""
+
+
+REGISTRY: dict[str, type[Source]] = {}
+
+
+def register(cls: type[Source]) -> type[Source]:
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def get_source(name: str, settings: SourceSettings | None = None) -> Source:
+    try:
+        return REGISTRY[name](settings)
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise KeyError(f"unknown source {name!r}; known: {known}") from None
+
+
+def to_page(source: str, board: Board, fetch_id: str, seq: int, resp: Response) -> RawPage:
+    return RawPage(
+        source=source,
+        board=board.token,
+        url=resp.url,
+        status=resp.status,
+        content_type=resp.content_type,
+        body=resp.body,
+        fetched_at=resp.received_at,
+        fetch_id=fetch_id,
+        seq=seq,
+    )
+
+
+def decode_json(page: RawPage) -> Any:
+    """Decode a page's JSON body, turning every way it can be broken into one named error."""
+    try:
+        return json.loads(page.body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        snippet = page.body[:80].decode("utf-8", "replace")
+        raise MalformedPayload(f"{page.url}: not JSON ({exc}); starts {snippet!r}") from exc
+
+
+class PageFetcher:
+    """Numbers and converts responses so adapters only say which URLs to call."""
+
+    def __init__(self, source: str, client: HttpClient, board: Board, fetch_id: str) -> None:
+        self.source = source
+        self.client = client
+        self.board = board
+        self.fetch_id = fetch_id
+        self.seq = 0
+
+    def get(self, url: str, params: dict[str, str | int] | None = None) -> RawPage:
+        resp = self.client.get(url, params=params)
+        page = to_page(self.source, self.board, self.fetch_id, self.seq, resp)
+        self.seq += 1
+        return page
+
+
+def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, str | None]:
+    """Run a per-record parser, turning a bad record into a reason instead of a crash."""
+    if not isinstance(record, dict):
+        return None, f"record is {type(record).__name__}, not an object"
+    try:
+        return parse_one(record, *args), None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+__all__ = [
+    "REGISTRY",
+    "HttpError",
+    "MalformedPayload",
+    "PageFetcher",
+    "Source",
+    "SourceError",
+    "SourceSettings",
+    "decode_json",
+    "get_source",
+    "guard",
+    "register",
+]

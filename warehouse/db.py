@@ -1,0 +1,101 @@
+"""Opening the warehouse file and bringing its schema up to date.
+
+Migrations are numbered SQL files applied in order inside one transaction each and recorded
+in `schema_migrations`, so opening an up-to-date file is a no-op and a half-applied migration
+cannot exist. They only go forward: a released migration is never edited, a new one is added.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the DuckDB file open for writing."""
+
+
+def connect(
+    path: str | Path, *, read_only: bool = False, wait_seconds: float = 30.0
+) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting a while if another writer holds it, then fail with a clear message.
+
+    DuckDB allows one writing process per file. A user's open `duckdb` session must not make
+    the nightly run corrupt anything, only wait and then say who to ask.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"{path} is locked by another process (close other DuckDB sessions on it "
+                    f"and retry): {exc}"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every bundled migration as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("warehouse.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Apply the migrations the file lacks (up to `target`); return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in migrations():
+        if version in done or (target is not None and version > target):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the staging and mart views, in file order; views hold no data."""
+    for entry in sorted(resources.files("warehouse.sql").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".sql"):
+            con.execute(entry.read_text(encoding="utf-8"))
+
+
+def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Connect, migrate and refresh views: the one way the project gets a connection."""
+    con = connect(path, read_only=read_only)
+    if not read_only:
+        migrate(con)
+        create_views(con)
+    return con
