@@ -81,7 +81,7 @@ def nightly(
                 o.source,
                 o.board,
                 "failed" if o.error else "dry-run",
-                o.pages_archived,
+                len(o.pages),
                 len(o.load.postings) if o.load else 0,
                 error=o.error,
             )

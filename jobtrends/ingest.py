@@ -23,7 +23,14 @@ from pipeline.snapshot import SnapshotAdapter, sample_manifest, sample_night
 from pipeline.sources import get_source
 from pipeline.sources.base import Source, SourceError
 from warehouse.archive import RawArchive
-from warehouse.load import BoardLoad, LoadCounts, PageRecord, load_board, record_run
+from warehouse.load import (
+    BoardLoad,
+    LoadCounts,
+    PageRecord,
+    load_board,
+    page_record,
+    record_failed_fetch,
+)
 
 SAMPLE_FETCH_HOUR = time(2, 0)
 
@@ -42,9 +49,9 @@ class BoardOutcome:
     board: str
     night: date
     started_at: datetime
+    pages: list[PageRecord] = field(default_factory=list)
     load: BoardLoad | None = None
     error: str | None = None
-    pages_archived: int = 0
 
 
 @dataclass(slots=True)
@@ -148,27 +155,11 @@ def fetch_board(
     outcome = BoardOutcome(run_id, mode, source.name, board.token, night, datetime.now(UTC))
     fid = fetch_id(source.name, board.token, night)
     pages: list[RawPage] = []
-    records: list[PageRecord] = []
     try:
         for page in source.fetch(client, board, fid):
             path = archive.put(page, night)
             pages.append(page)
-            records.append(
-                PageRecord(
-                    fid,
-                    page.seq,
-                    page.source,
-                    page.board,
-                    page.url,
-                    page.status,
-                    page.content_type,
-                    page.sha256,
-                    len(page.body),
-                    page.fetched_at,
-                    path,
-                )
-            )
-            outcome.pages_archived = len(pages)
+            outcome.pages.append(page_record(page, path))
         result = source.parse(pages, board)
     except (HttpError, SourceError) as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
@@ -184,7 +175,7 @@ def fetch_board(
         as_of=night,
         fetch_id=fid,
         started_at=outcome.started_at,
-        pages=records,
+        pages=outcome.pages,
         postings=result.postings,
         labels=label_postings(result.postings),
         errors=result.errors,
@@ -203,19 +194,18 @@ def load_outcome(con: duckdb.DuckDBPyConnection, outcome: BoardOutcome) -> Board
             outcome.error = f"load failed, nothing kept: {type(exc).__name__}: {exc}"
         else:
             return _summary(outcome, "success", len(load.pages), counts)
-    record_run(
+    record_failed_fetch(
         con,
         outcome.run_id,
+        outcome.mode,
         outcome.source,
         outcome.board,
         outcome.night,
-        outcome.mode,
-        "failed",
         outcome.started_at,
-        pages=outcome.pages_archived,
-        error=outcome.error,
+        outcome.pages,
+        outcome.error,
     )
-    return _summary(outcome, "failed", outcome.pages_archived, None)
+    return _summary(outcome, "failed", len(outcome.pages), None)
 
 
 def _summary(

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.labels import LabelRow
-from pipeline.models import ParseError, Posting
+from pipeline.models import ParseError, Posting, RawPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,22 @@ class PageRecord:
     bytes: int
     fetched_at: datetime
     archive_path: str
+
+
+def page_record(page: RawPage, archive_path: str) -> PageRecord:
+    return PageRecord(
+        page.fetch_id,
+        page.seq,
+        page.source,
+        page.board,
+        page.url,
+        page.status,
+        page.content_type,
+        page.sha256,
+        len(page.body),
+        page.fetched_at,
+        archive_path,
+    )
 
 
 @dataclass(slots=True)
@@ -165,21 +181,7 @@ def _merge(
     con.register("incoming_labels", labels)
     con.register("incoming_errors", errors)
     try:
-        con.execute(
-            """
-            INSERT INTO raw_payloads
-            SELECT fetch_id, seq, source, board, ?::DATE, url, status, content_type, sha256,
-                   bytes, fetched_at, archive_path
-            FROM incoming_pages
-            ON CONFLICT (fetch_id, seq) DO UPDATE SET
-                url = excluded.url, status = excluded.status,
-                content_type = excluded.content_type, sha256 = excluded.sha256,
-                bytes = excluded.bytes, fetched_at = excluded.fetched_at,
-                archive_path = excluded.archive_path
-            WHERE raw_payloads.sha256 <> excluded.sha256
-            """,
-            [load.as_of],
-        )
+        _upsert_pages(con, load.as_of)
         new, updated = con.execute(
             """
             SELECT count(*) FILTER (WHERE p.source IS NULL),
@@ -243,6 +245,62 @@ def _merge(
     finally:
         for name in ("incoming_pages", "incoming_postings", "incoming_labels", "incoming_errors"):
             con.unregister(name)
+
+
+def _upsert_pages(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    """Index archived pages; a rerun with identical bodies keeps the first fetch's row."""
+    con.execute(
+        """
+        INSERT INTO raw_payloads
+        SELECT fetch_id, seq, source, board, ?::DATE, url, status, content_type, sha256,
+               bytes, fetched_at, archive_path
+        FROM incoming_pages
+        ON CONFLICT (fetch_id, seq) DO UPDATE SET
+            url = excluded.url, status = excluded.status,
+            content_type = excluded.content_type, sha256 = excluded.sha256,
+            bytes = excluded.bytes, fetched_at = excluded.fetched_at,
+            archive_path = excluded.archive_path
+        WHERE raw_payloads.sha256 <> excluded.sha256
+        """,
+        [as_of],
+    )
+
+
+def record_failed_fetch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    mode: str,
+    source: str,
+    board: str,
+    as_of: date,
+    started_at: datetime,
+    pages: Sequence[PageRecord],
+    error: str | None,
+) -> None:
+    """A failed board keeps what it received (indexed for reparse) and its reason; no postings."""
+    frame = pd.DataFrame([vars_of(p) for p in pages], columns=list(PageRecord.__slots__))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("incoming_pages", frame)
+        _upsert_pages(con, as_of)
+        record_run(
+            con,
+            run_id,
+            source,
+            board,
+            as_of,
+            mode,
+            "failed",
+            started_at,
+            pages=len(pages),
+            error=error,
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming_pages")
 
 
 def record_run(

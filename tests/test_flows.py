@@ -1,0 +1,122 @@
+"""The real nightly and weekly flows under a Prefect test server, on the bundled sample."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+import responses
+
+from flows.nightly import nightly, replay_sample
+from flows.weekly import weekly
+from jobtrends.ingest import sample_nights
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+DATA_TABLES = ("postings", "posting_labels", "raw_payloads", "parse_errors")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES
+        }
+    finally:
+        con.close()
+
+
+def test_sample_replay_loads_two_sources_and_reruns_change_nothing(data_dir: Path) -> None:
+    nights = sample_nights()[:3]
+    replay_sample(nights=nights)
+    db = data_dir / "warehouse.duckdb"
+    first = snapshot(db)
+    con = duckdb.connect(str(db), read_only=True)
+    sources = dict(con.execute("SELECT source, count(*) FROM postings GROUP BY 1").fetchall())
+    closed = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL").fetchone()[0]
+    con.close()
+    assert {"greenhouse", "lever"} <= set(sources)
+    assert all(n > 20 for n in sources.values())
+    assert closed > 0
+
+    replay_sample(nights=nights)
+    assert snapshot(db) == first
+
+
+def test_weekly_report_for_latest_week_mentions_sample(data_dir: Path) -> None:
+    night = sample_nights()[-1]
+    nightly(night=night, mode="sample")
+    path = Path(weekly())
+    assert path.parent.name == f"{night.isocalendar().year}-W{night.isocalendar().week:02d}"
+    text = path.read_text()
+    assert "Sample data" in text
+    assert "## Postings per role" in text and "| greenhouse |" in text
+
+
+def test_weekly_report_for_unknown_week_says_no_data(data_dir: Path) -> None:
+    nightly(night=sample_nights()[0], mode="sample")
+    path = Path(weekly(week="2020-W01"))
+    assert "no data" in path.read_text()
+
+
+LIVE_CONFIG = """
+mode = "live"
+[http]
+user_agent = "jobtrends-test"
+max_retries = 1
+backoff_base = 0.0
+[sources.greenhouse]
+min_interval = 0
+boards = [{ token = "goodco", company = "Good Co" }, { token = "brokenco", company = "Broken Co" }]
+[sources.lever]
+min_interval = 0
+boards = [{ token = "leverco", company = "Lever Co" }]
+"""
+
+
+@responses.activate
+def test_a_failing_board_is_recorded_and_the_others_load(data_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "sources.toml"
+    config.write_text(LIVE_CONFIG)
+    gh = "https://boards-api.greenhouse.io/v1/boards"
+    responses.get(
+        f"{gh}/goodco/jobs",
+        json={
+            "jobs": [
+                {
+                    "id": 1,
+                    "title": "ML Engineer",
+                    "location": {"name": "Remote"},
+                    "updated_at": "2026-11-01T10:00:00-04:00",
+                    "absolute_url": "https://x/1",
+                    "content": "&lt;p&gt;Hi&lt;/p&gt;",
+                }
+            ],
+            "meta": {"total": 1},
+        },
+    )
+    responses.get(f"{gh}/brokenco/jobs", status=503)
+    responses.get("https://api.lever.co/v0/postings/leverco", body="<html>not json</html>")
+
+    state = nightly(night=date(2026, 11, 20), config_path=str(config), return_state=True)
+
+    assert state.name == "Partially failed"
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    runs = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT board, status, error, pages FROM runs ORDER BY board"
+        ).fetchall()
+    }
+    titles = con.execute("SELECT source, title FROM postings").fetchall()
+    archived = con.execute("SELECT count(*) FROM raw_payloads WHERE board = 'leverco'").fetchone()
+    con.close()
+    assert runs["goodco"][0] == "success"
+    assert runs["brokenco"][0] == "failed" and "503" in runs["brokenco"][1]
+    assert runs["leverco"][0] == "failed" and "not JSON" in runs["leverco"][1]
+    assert runs["leverco"][2] == 1
+    assert titles == [("greenhouse", "ML Engineer")]
+    assert archived == (1,)
+    assert len(responses.calls) == 1 + 2 + 1
