@@ -18,9 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 run: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
 	$(BIN)/jobtrends run
 
 test: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

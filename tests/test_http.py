@@ -1,0 +1,120 @@
+"""The shared HTTP client: politeness, retries, size cap and narrow errors."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+import requests
+import responses
+
+from pipeline.http import (
+    FatalHttpError,
+    HostPolicy,
+    HttpClient,
+    HttpSettings,
+    NotFound,
+    ResponseTooLarge,
+    RetriableHttpError,
+)
+
+URL = "https://boards.example.test/jobs"
+
+
+def client(**overrides: object) -> tuple[HttpClient, list[float]]:
+    slept: list[float] = []
+    settings = HttpSettings(user_agent="jobtrends-test/1", **overrides)  # type: ignore[arg-type]
+    return HttpClient(settings, sleep=slept.append), slept
+
+
+@responses.activate
+def test_sends_user_agent_and_returns_body() -> None:
+    responses.get(URL, json={"jobs": []})
+    http, _ = client()
+    resp = http.get(URL, params={"content": "true"})
+    assert resp.status == 200 and resp.body == b'{"jobs": []}'
+    assert responses.calls[0].request.headers["User-Agent"] == "jobtrends-test/1"
+    assert responses.calls[0].request.url == URL + "?content=true"
+
+
+@responses.activate
+def test_retries_5xx_then_succeeds() -> None:
+    responses.get(URL, status=503)
+    responses.get(URL, status=500)
+    responses.get(URL, json={"ok": True})
+    http, slept = client(max_retries=3, backoff_base=1.0)
+    assert http.get(URL).attempts == 3
+    assert len(slept) == 2 and all(0 < s <= 2 for s in slept)
+
+
+@responses.activate
+def test_honours_retry_after_on_429() -> None:
+    responses.get(URL, status=429, headers={"Retry-After": "7"})
+    responses.get(URL, json=[])
+    http, slept = client(max_retries=2)
+    http.get(URL)
+    assert slept == [pytest.approx(7.0, abs=0.1)]
+
+
+@responses.activate
+def test_gives_up_after_max_retries_with_a_retriable_error() -> None:
+    responses.get(URL, status=502)
+    http, _ = client(max_retries=2, backoff_base=0.0)
+    with pytest.raises(RetriableHttpError) as err:
+        http.get(URL)
+    assert err.value.status == 502 and err.value.url == URL and err.value.retriable
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_connection_errors_are_retriable() -> None:
+    responses.get(URL, body=requests.ConnectionError("reset by peer"))
+    http, _ = client(max_retries=1, backoff_base=0.0)
+    with pytest.raises(RetriableHttpError, match="reset by peer"):
+        http.get(URL)
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_404_is_not_found_and_not_retried() -> None:
+    responses.get(URL, status=404, json={"ok": False, "error": "Document not found"})
+    http, _ = client(max_retries=3)
+    with pytest.raises(NotFound):
+        http.get(URL)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_other_4xx_is_fatal() -> None:
+    responses.get(URL, status=403)
+    http, _ = client()
+    with pytest.raises(FatalHttpError) as err:
+        http.get(URL)
+    assert not err.value.retriable and err.value.status == 403
+
+
+@responses.activate
+def test_body_over_the_cap_is_refused_even_when_compressed() -> None:
+    bomb = gzip.compress(b"0" * 200_000)
+    responses.get(URL, body=bomb, headers={"Content-Encoding": "gzip"})
+    http, _ = client(max_response_bytes=50_000)
+    with pytest.raises(ResponseTooLarge):
+        http.get(URL)
+
+
+def test_refuses_non_http_schemes() -> None:
+    http, _ = client()
+    with pytest.raises(FatalHttpError, match="scheme"):
+        http.get("file:///etc/passwd")
+
+
+@responses.activate
+def test_spaces_requests_to_one_host() -> None:
+    responses.get(URL, json=[])
+    clock = iter([0.0, 0.1]).__next__
+    slept: list[float] = []
+    http = HttpClient(HttpSettings(user_agent="t"), sleep=slept.append, clock=clock)
+    http.set_host_policy("boards.example.test", HostPolicy(min_interval=2.0, max_concurrency=1))
+    http.get(URL)
+    http.get(URL)
+    assert slept == [pytest.approx(1.9)]
