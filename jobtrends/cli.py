@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -30,7 +31,7 @@ def run(config_path: str | None) -> None:
     """Replay the bundled offline sample night by night, then write the latest weekly report."""
     settings, report = api.run_sample(config_path)
     click.echo(f"warehouse: {settings.db_path.resolve()}")
-    click.echo(f"report:    {report}")
+    click.echo(f"report:    {Path(report).resolve()}")
 
 
 @main.command()
