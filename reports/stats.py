@@ -49,8 +49,11 @@ def bootstrap_median(
 
 
 def bootstrap_ratio_of_medians(
-    a: Sequence[float], b: Sequence[float], confidence: float = 0.95,
-    resamples: int = 2000, seed: int = 0,
+    a: Sequence[float],
+    b: Sequence[float],
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
 ) -> tuple[float, float]:
     """Interval for median(a) / median(b) - 1, the premium of group a over group b."""
     xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)

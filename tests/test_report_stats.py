@@ -39,8 +39,12 @@ def test_ratio_of_medians_finds_a_premium() -> None:
 
 @pytest.mark.parametrize(
     ("ci", "verdict"),
-    [((0.36, 0.44), SUPPORTED), ((0.10, 0.20), CONTRADICTED), ((0.30, 0.40), INCONCLUSIVE),
-     ((math.nan, math.nan), INSUFFICIENT)],
+    [
+        ((0.36, 0.44), SUPPORTED),
+        ((0.10, 0.20), CONTRADICTED),
+        ((0.30, 0.40), INCONCLUSIVE),
+        ((math.nan, math.nan), INSUFFICIENT),
+    ],
 )
 def test_range_verdicts(ci: tuple[float, float], verdict: str) -> None:
     assert range_verdict(*ci, 0.35, 0.45) == verdict
