@@ -20,6 +20,7 @@ from prefect.states import Completed
 
 from jobtrends import ingest
 from jobtrends.config import load_settings
+from pipeline.http import HttpClient
 from warehouse.archive import RawArchive
 from warehouse.db import open_warehouse
 
@@ -30,7 +31,12 @@ from warehouse.db import open_warehouse
     task_run_name="fetch {item.board.source}/{item.board.token}",
 )
 def fetch_board_task(
-    item: ingest.PlannedBoard, client, archive: RawArchive, night: date, run_id: str, mode: str
+    item: ingest.PlannedBoard,
+    client: HttpClient,
+    archive: RawArchive,
+    night: date,
+    run_id: str,
+    mode: str,
 ) -> ingest.BoardOutcome:
     return ingest.fetch_board(item, client, archive, night, run_id, mode)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -41,7 +42,14 @@ def run(config_path: str | None) -> None:
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
 @click.option("--company", "companies", multiple=True, help="Only this board token or company.")
 @click.option("--dry-run", is_flag=True, help="Fetch and parse, load nothing.")
-def nightly(config_path, night, mode, sources, companies, dry_run) -> None:
+def nightly(
+    config_path: str | None,
+    night: datetime | None,
+    mode: str | None,
+    sources: tuple[str, ...],
+    companies: tuple[str, ...],
+    dry_run: bool,
+) -> None:
     """Run the nightly ingest flow once."""
     state = api.run_nightly(
         night.date() if night else None,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def cell(value: object) -> str:

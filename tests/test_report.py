@@ -10,7 +10,8 @@ from reports.markdown import cell, table
 
 
 def test_cells_escape_html_and_table_breakers() -> None:
-    assert cell("<script>alert(1)</script>") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+    assert cell("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert cell("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
     assert cell("| broken | table |") == "\\| broken \\| table \\|"
     assert cell("line\nbreak") == "line break"
     assert cell(3) == "3" and cell(None) == ""

@@ -66,3 +66,81 @@ def run_health(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
         """,
         [start, end],
     ).df()
+
+
+def week_postings(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Every posting open at some point in the week, with its labels."""
+    return con.execute(
+        """
+        SELECT source, company, title, role, is_ai, seniority, work_arrangement,
+               salary_usd_min, salary_usd_max, metro, degree, skills, industry,
+               first_seen, closed_at
+        FROM stg_postings
+        WHERE first_seen <= ? AND (closed_at IS NULL OR closed_at >= ?)
+        ORDER BY source, company, title
+        """,
+        [week.end, week.start],
+    ).df()
+
+
+def weekly_new(con: duckdb.DuckDBPyConnection, until: date) -> pd.DataFrame:
+    """New postings per ISO week, role, seniority and AI flag, up to `until`."""
+    return con.execute(
+        """
+        SELECT strftime(date_trunc('week', first_seen), '%G-W%V') AS week, role, seniority,
+               is_ai, count(*)::BIGINT AS new_postings
+        FROM stg_postings
+        WHERE first_seen <= ?
+        GROUP BY ALL
+        ORDER BY week, role, seniority
+        """,
+        [until],
+    ).df()
+
+
+def role_trend(con: duckdb.DuckDBPyConnection, until: date, weeks: int = 8) -> pd.DataFrame:
+    """Open postings per role for the last `weeks` weeks with data, oldest first."""
+    return con.execute(
+        """
+        WITH recent AS (
+            SELECT week FROM weeks WHERE week_start <= ? ORDER BY week_start DESC LIMIT ?
+        )
+        SELECT m.week, m.role, sum(m.open_postings)::BIGINT AS open
+        FROM mart_weekly_postings AS m JOIN recent USING (week)
+        GROUP BY ALL
+        ORDER BY m.week, m.role
+        """,
+        [until, weeks],
+    ).df()
+
+
+def arrangement_trend(con: duckdb.DuckDBPyConnection, until: date, weeks: int = 8) -> pd.DataFrame:
+    """AI postings open per week by work arrangement, for the remote-share trend."""
+    return con.execute(
+        """
+        WITH recent AS (
+            SELECT week, week_start, week_end FROM weeks WHERE week_start <= ?
+            ORDER BY week_start DESC LIMIT ?
+        )
+        SELECT r.week, p.work_arrangement, count(*)::BIGINT AS postings
+        FROM recent AS r
+        JOIN stg_postings AS p
+          ON p.is_ai AND p.first_seen <= r.week_end
+         AND (p.closed_at IS NULL OR p.closed_at >= r.week_start)
+        GROUP BY ALL
+        ORDER BY r.week, p.work_arrangement
+        """,
+        [until, weeks],
+    ).df()
+
+
+def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The salary survey's rows mapped to roles, when a survey has been imported."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'salary_survey'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    return con.execute(
+        "SELECT role, seniority, salary_in_usd FROM salary_survey WHERE role IS NOT NULL"
+    ).df()

@@ -22,8 +22,13 @@ SELECT
     coalesce(l.work_arrangement, 'unknown') AS work_arrangement,
     l.salary_usd_min,
     l.salary_usd_max,
+    l.salary_flag,
     l.metro,
     l.country,
+    coalesce(l.degree, 'unknown') AS degree,
+    coalesce(l.skills, []) AS skills,
+    coalesce(l.industry, 'Other') AS industry,
+    l.ai_signal,
     l.classifier_version
 FROM postings AS p
 LEFT JOIN posting_labels AS l USING (source, source_id);
