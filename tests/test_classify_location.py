@@ -34,6 +34,10 @@ from pipeline.classify.location import parse_location
         ("Remote - US", None, None, "US", None),
         ("United Kingdom", None, None, "GB", None),
         ("Remote (North America)", None, None, None, None),
+        ("Seattle, Washington", "Seattle", "WA", "US", "seattle"),
+        ("US-CA-San Francisco", "San Francisco", "CA", "US", "sf_bay_area"),
+        ("Washington, D.C.", "Washington", "DC", "US", None),
+        ("Mountain View, California, United States", "Mountain View", "CA", "US", "sf_bay_area"),
     ],
 )
 def test_parse_location(

@@ -39,6 +39,10 @@ from pipeline.models import Salary
         ("$150,400/year - $260,000/year", (150400, 260000, "USD", "year")),
         ("$150K OTE", (150000, 150000, "USD", "year")),
         ("CHF 130,000 - 160,000", (130000, 160000, "CHF", "year")),
+        ("The hourly rate is $25-$30.", (25, 30, "USD", "hour")),
+        ("Pay range: $52.50 - $60.00/hr", (52.5, 60, "USD", "hour")),
+        ("between $140,000 and $160,000", (140000, 160000, "USD", "year")),
+        ("95.000-115.000 EUR brutto/Jahr", (95000, 115000, "EUR", "year")),
     ],
 )
 def test_parses_as_stated(text: str, expected: tuple[float, float, str, str]) -> None:

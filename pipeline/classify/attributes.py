@@ -7,6 +7,7 @@ rules are data (`attributes.toml`, `skills.toml`, `industries.toml`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
 from pipeline.classify.role import normalise_company
@@ -68,6 +69,11 @@ def classify_skills(tokens: Tokens) -> list[str]:
     return [skill for skill in _SKILLS["skills"] if skill in seen]
 
 
+@lru_cache(maxsize=16384)
+def _company_tokens(company: str) -> Tokens:
+    return tokenise(company)
+
+
 def classify_industry(company: str, tokens: Tokens) -> tuple[str, str]:
     """(industry, evidence): the configured company map first, else description keywords.
 
@@ -78,7 +84,7 @@ def classify_industry(company: str, tokens: Tokens) -> tuple[str, str]:
     key = normalise_company(company)
     if key in _COMPANIES:
         return _COMPANIES[key], f"configured company '{key}'"
-    name_tokens = tokenise(company)
+    name_tokens = _company_tokens(company)
     best_label, best_score, best_terms = "Other", 0, []
     for label, phrases in _INDUSTRY_TERMS:
         terms = {p for p, _ in phrases.found(tokens)}

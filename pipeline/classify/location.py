@@ -20,6 +20,7 @@ _REGIONS: dict[str, list[str]] = _DATA["regions"]
 _ALIASES: dict[str, str] = _DATA["aliases"]
 _DEFAULTS: dict[str, str] = _DATA["defaults"]
 _ISO = frozenset(_COUNTRIES.values())
+_CODED = re.compile(r"^([A-Z]{2})-([A-Z0-9]{1,3})-(.+)$")
 _SPLIT = re.compile(r"\s*(?:,|\(|\)|;|\s[-–—|/]\s|\|)\s*")
 _NOT_PLACES = frozenset(_DATA["non_places"]["words"])
 
@@ -37,6 +38,10 @@ for _city, _region, _country, _metro in _DATA["places"]["cities"]:
     _BY_NAME.setdefault(_city.lower(), []).append(_Place(_city, _region, _country, _metro))
 
 
+def _known(part: str) -> bool:
+    return part in _COUNTRIES or part in _REGIONS or part.upper() in _ISO
+
+
 def _qualifies(place: _Place, part: str) -> bool:
     """Does a qualifier ("CA", "Canada", "Karnataka", "GB") agree with this place?"""
     if _COUNTRIES.get(part) == place.country or part.upper() == place.country:
@@ -46,6 +51,7 @@ def _qualifies(place: _Place, part: str) -> bool:
 
 
 def _pick(candidates: list[_Place], name: str, qualifiers: list[str]) -> _Place | None:
+    qualifiers = [q for q in qualifiers if _known(q)]
     if qualifiers:
         agreeing = [p for p in candidates if all(_qualifies(p, q) for q in qualifiers)]
         if not agreeing:
@@ -68,8 +74,11 @@ def parse_location(raw: str) -> dict[str, str | None]:
     """{"raw", "city", "region", "country", "metro"} for one location; unknown parts are None.
 
     Cached: boards repeat the same few hundred location strings across thousands of postings.
+    Workday's "US-CA-San Francisco" is read as "San Francisco, CA, US".
     """
-    parts = [p.strip(" .").lower() for p in _SPLIT.split(raw) if p and p.strip(" .")]
+    coded = _CODED.match(raw.strip())
+    text = f"{coded.group(3)}, {coded.group(2)}, {coded.group(1)}" if coded else raw
+    parts = [p.strip(" .").lower() for p in _SPLIT.split(text) if p and p.strip(" .")]
     parts = [p for p in parts if p not in _NOT_PLACES and not p.startswith("remote")]
     result: dict[str, str | None] = dict.fromkeys(("city", "region", "country", "metro"))
     result["raw"] = raw
@@ -92,7 +101,7 @@ def parse_location(raw: str) -> dict[str, str | None]:
     elif head in _COUNTRIES or head in _REGIONS or (len(head) == 2 and head.upper() in _ISO):
         qualifiers = parts
     else:
-        result["city"] = raw.split(",")[0].strip() or None
+        result["city"] = text.split(",")[0].strip() or None
     for part in reversed(qualifiers):
         if part in _COUNTRIES:
             result["country"] = _COUNTRIES[part]

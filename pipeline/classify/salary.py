@@ -41,6 +41,7 @@ _SUFFIX = re.compile(
     rf"\s?(?P<cur>€|£|₹|\b(?:{_CODE_ALT})\b)?"
 )
 _RUN = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d+)*")
+_DIGIT = re.compile(r"\d")
 _REJECT = any_of(_DATA["reject"]["after"])
 _REJECT_NUMBERS = frozenset(float(n) for n in _DATA["reject"]["numbers"])
 _BETWEEN = re.compile(
@@ -61,7 +62,7 @@ _BEFORE = re.compile(
     + "|".join(
         f"(?P<{period}>" + "|".join(_DATA["periods"]["before"][period]) + ")" for period in _PERIODS
     )
-    + r")\b\W{0,15}$",
+    + r")\b(?:\W+\w+){0,4}\W{0,15}$",
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(r"\b(?:" + "|".join(_DATA["words"]["context"]) + r")\b", re.IGNORECASE)
@@ -227,7 +228,7 @@ def extract_salary(text: str) -> tuple[Salary | None, str | None]:
     A short text (a salary field) needs only a currency or pay word; in a long text (a
     description) a lone figure must also carry a range, a period or a pay word.
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or _DIGIT.search(text) is None:
         return None, None
     threshold = 1 if len(text) <= _SHORT_TEXT else 3
     accepted = [cand for cand in _candidates(text) if cand.score >= threshold]
