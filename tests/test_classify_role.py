@@ -51,6 +51,11 @@ def test_taxonomy_has_eighteen_roles_fourteen_of_them_ai() -> None:
         ("Site Reliability Engineer III", "software_engineer"),
         ("Analytics Engineer", "data_engineer"),
         ("BI Analyst", "data_analyst"),
+        ("Solutions Engineer, Generative AI", "ai_solutions_specialist"),
+        ("Customer Engineer, AI/ML", "ai_solutions_specialist"),
+        ("Machine Learning Researcher, Safety", "ai_safety_researcher"),
+        ("Annotation Team Lead", "ai_trainer_evaluator"),
+        ("Software Engineer, Machine Learning Infrastructure", "mlops_engineer"),
     ],
 )
 def test_titles_decide(title: str, expected: str) -> None:
@@ -61,6 +66,14 @@ def test_ai_engineer_follows_the_description() -> None:
     assert role("AI Engineer", LLM_TEXT) == "nlp_llm_engineer"
     assert role("AI Engineer", ML_TEXT) == "ml_engineer"
     assert role("AI Engineer") == "ml_engineer"
+
+
+def test_software_titles_naming_ai_follow_the_description() -> None:
+    assert role("Senior Software Engineer - AI", LLM_TEXT) == "nlp_llm_engineer"
+    assert role("Full Stack Engineer (AI Products)", "Train PyTorch models.") == "ml_engineer"
+    billing = classify(ClassifyInput(title="Software Engineer - AI", description="Billing APIs."))
+    assert (billing.role, billing.is_ai, billing.ai_signal) == ("software_engineer", False, "title")
+    assert role("Research Scientist, Drug Safety", "Pharmacovigilance studies.") == "other"
 
 
 def test_member_of_technical_staff_follows_the_description() -> None:

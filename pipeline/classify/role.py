@@ -99,13 +99,17 @@ def classify_role(title: str, description: Tokens, company: str = "") -> RoleRes
             confidence = 0.8 if case != "none" else 0.7
             evidence = f"{said}; {why}"
             from_title = rule.title_signal
+        title_signal = rule.title_signal
         break
     else:
         role, confidence, evidence, from_title = "other", 0.6, "no title rule matched", False
+        title_signal = False
 
     is_ai = role in AI_ROLES
-    if is_ai:
-        ai_signal: str | None = "title" if from_title else "description"
+    if from_title and (is_ai or title_signal):
+        ai_signal: str | None = "title"
+    elif is_ai or len(set(llm_hits) | set(ai_hits)) >= _SIGNAL_MIN:
+        ai_signal = "description"
     else:
-        ai_signal = "description" if len(set(llm_hits) | set(ai_hits)) >= _SIGNAL_MIN else None
+        ai_signal = None
     return RoleResult(role, is_ai, ai_signal, confidence, evidence, llmops)
