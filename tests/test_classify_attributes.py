@@ -18,6 +18,7 @@ def labels(description: str = "", title: str = "Engineer", **kw: str | None):  #
         ("Master's or PhD in chemistry required.", "masters", False),
         ("Bachelor's degree in CS required; Master's or PhD preferred.", "bachelors", True),
         ("BS/MS in Computer Science and 3+ years of experience.", "bachelors", False),
+        ("MS or PhD in Computer Science.", "masters", False),
         ("Ph.D. in Physics is a plus. B.S. required.", "bachelors", True),
         ("No degree required. Show us what you have built.", "none", False),
         ("Build dashboards in Tableau.", "none", False),

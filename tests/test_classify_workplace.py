@@ -56,6 +56,7 @@ def test_location_strings(location: str, expected: tuple[str, str | None]) -> No
         ("You must work onsite five days a week in our New York office.", "onsite"),
         ("Fully remote within the EU.", "remote"),
         ("Anywhere in the world; we are a fully distributed team.", "remote"),
+        ("This role is remote-eligible for candidates in Canada.", "remote"),
         ("We offer a home office stipend and great coffee.", "unknown"),
         ("Build forecasting models for renewable energy.", "unknown"),
     ],

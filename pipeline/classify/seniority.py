@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.classify._data import any_of, load
+from pipeline.classify.text import windows
 
 _DATA = load("seniority")
 _IGNORE = any_of(_DATA["ignore"]["patterns"])
@@ -46,22 +47,12 @@ def required_years(description: str) -> tuple[int, str] | None:
 
     Figures above `max_years` are skipped: they are company age ("25 years in business").
     """
-    lower = description.lower()
-    pos = lower.find("y")
-    while pos != -1:
-        hit = lower.find("year", pos)
-        hit_yr = lower.find("yr", pos)
-        if hit == -1 or (hit_yr != -1 and hit_yr < hit):
-            hit = hit_yr
-        if hit == -1:
-            return None
-        window = lower[max(0, hit - 30) : hit + 40]
-        for match in _YEARS.finditer(window):
-            low = match.group(1)
-            years = _WORDS[low] if low in _WORDS else int(low)
-            if years <= _MAX_SENSIBLE_YEARS:
-                return years, match.group(0).strip()
-        pos = hit + 4
+    snippet = windows(description.lower(), ("year", "yr"), before=30, after=40)
+    for match in _YEARS.finditer(snippet):
+        low = match.group(1)
+        years = _WORDS[low] if low in _WORDS else int(low)
+        if years <= _MAX_SENSIBLE_YEARS:
+            return years, match.group(0).strip()
     return None
 
 
