@@ -101,6 +101,17 @@ def test_structured_salary_is_kept_and_beats_text() -> None:
     assert labels.salary_usd_annual_min == pytest.approx(134500)
 
 
+def test_structured_salary_without_period_is_kept_without_usd() -> None:
+    structured = Salary(min=150000, max=180000, currency="USD", period=None)
+    labels = classify(ClassifyInput(title="ML Engineer", salary=structured))
+    assert labels.salary == structured
+    assert (labels.salary_usd_annual_min, labels.salary_flag) == (None, "pay period unknown")
+
+
+def test_small_figures_without_a_period_are_not_pay() -> None:
+    assert parse_salary_text("$45 - $60") is None
+
+
 def test_annualise_uses_the_dated_table() -> None:
     salary = Salary(min=100, max=100, currency="EUR", period="day")
     early = annualise_usd(salary, on_date=date(2025, 3, 1))

@@ -78,8 +78,8 @@ class ClassifyInput:
 class Labels:
     """Every label for one posting. `salary` is as stated; the USD columns are annualised.
 
-    `salary_flag` says why a figure was not kept ("implausible: ...") or why it has no USD value
-    ("currency unknown"); `salary` is None exactly when the flag starts with "implausible".
+    `salary_flag` says why a figure was not kept ("implausible: ...", and then `salary` is None)
+    or why a kept figure has no USD value ("currency unknown", "pay period unknown").
     """
 
     role: str

@@ -201,11 +201,11 @@ def _candidates(text: str) -> list[_Candidate]:
         if currency is None and not (has_context and (multiplier or lo_value >= 1000)):
             continue
         period = _period(text, start, end, multiplier)
-        if period is None and min(lo_value, hi_value) >= _PLAUSIBLE["annual_usd_min"]:
+        stated_period = period is not None
+        if period is None:
+            if min(lo_value, hi_value) < _PLAUSIBLE["annual_usd_min"]:
+                continue
             period = "year"
-            stated_period = False
-        else:
-            stated_period = period is not None
         salary = Salary(
             min=lo_value,
             max=hi_value,
@@ -277,8 +277,10 @@ def annualise_usd(salary: Salary, on_date: date | None = None) -> tuple[float, f
 
 def salary_problem(salary: Salary, on_date: date | None = None) -> str | None:
     """Why a salary cannot be used, or None. Reasons starting "implausible" mean the figure is
-    dropped; "currency unknown" keeps the stated figure but gives no USD value. Without a
-    currency, the bounds are applied to the stated numbers as if they were USD."""
+    dropped; "currency unknown", "no rate for ..." and "pay period unknown" keep the stated
+    figure but give no USD value. Without a currency, the bounds are applied to the stated
+    numbers as if they were USD. Free text never yields an unknown period: a figure under
+    10,000 with no period word is not read as pay at all."""
     low, high = salary.min, salary.max
     if low is not None and high is not None:
         if high < low:
@@ -286,11 +288,11 @@ def salary_problem(salary: Salary, on_date: date | None = None) -> str | None:
         if low > 0 and high / low > _PLAUSIBLE["max_ratio"]:
             return f"implausible: max/min {high / low:.1f} above {_PLAUSIBLE['max_ratio']}"
     if salary.period is None:
-        return "implausible: pay period unknown"
+        return "pay period unknown"
     usd = annualise_usd(salary, on_date)
     yearly = usd if usd is not None else annualise(salary)
     if yearly is None:
-        return "implausible: no figure"
+        return "no figure"
     if yearly[0] < _PLAUSIBLE["annual_usd_min"]:
         return f"implausible: annual USD {yearly[0]:,.0f} below {_PLAUSIBLE['annual_usd_min']:,}"
     if yearly[1] > _PLAUSIBLE["annual_usd_max"]:
