@@ -56,6 +56,9 @@ def test_taxonomy_has_eighteen_roles_fourteen_of_them_ai() -> None:
         ("Machine Learning Researcher, Safety", "ai_safety_researcher"),
         ("Annotation Team Lead", "ai_trainer_evaluator"),
         ("Software Engineer, Machine Learning Infrastructure", "mlops_engineer"),
+        ("Principal Statistical Programmer", "data_analyst"),
+        ("Científico de Datos", "data_scientist"),
+        ("Analista de Datos", "data_analyst"),
     ],
 )
 def test_titles_decide(title: str, expected: str) -> None:

@@ -33,7 +33,7 @@ from pipeline.classify.text import normalise_title, tokenise
 from pipeline.classify.workplace import classify_workplace
 from pipeline.models import Posting, Salary
 
-_CODE_VERSION = "1.1.0"
+_CODE_VERSION = "1.2.0"
 CLASSIFIER_VERSION: str = ";".join(
     [_CODE_VERSION, *(f"{name}={version}" for name, version in data_versions().items())]
 )

@@ -9,6 +9,7 @@ windows around cheap substring anchors.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,8 +18,12 @@ _TITLE_JUNK = re.compile(r"[^a-z0-9+#]+")
 
 
 def normalise_title(title: str) -> str:
-    """Lower case, "&" as "and", punctuation as spaces: "Sr. ML/AI Eng" -> "sr ml ai eng"."""
-    return _TITLE_JUNK.sub(" ", title.lower().replace("&", " and ")).strip()
+    """Lower case, "&" as "and", accents dropped, punctuation as spaces:
+    "Sr. ML/AI Eng" -> "sr ml ai eng", "Científico de Datos" -> "cientifico de datos"."""
+    folded = unicodedata.normalize("NFKD", title.lower().replace("&", " and "))
+    return _TITLE_JUNK.sub(
+        " ", "".join(ch for ch in folded if not unicodedata.combining(ch))
+    ).strip()
 
 
 @dataclass(frozen=True, slots=True)
