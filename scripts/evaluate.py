@@ -265,18 +265,27 @@ def pad(description: str, size: int = 5120) -> str:
     return text[:size]
 
 
-def throughput(rows: Iterable[dict[str, Any]], n: int = 3000) -> float:
+def throughput(rows: Iterable[dict[str, Any]], n: int = 2000, repeats: int = 3) -> float:
+    """Best of `repeats` timed passes (as timeit reports): on a shared machine the slower
+    passes measure the neighbours' load, not the classifier. The median is printed beside it."""
     inputs = [to_input(r) for r in rows]
     for inp in inputs:
         inp.description = pad(inp.description)
     batch = [inputs[i % len(inputs)] for i in range(n)]
     classify(batch[0])
-    start = time.perf_counter()
-    for inp in batch:
-        classify(inp)
-    rate = n / (time.perf_counter() - start)
-    print(f"\n== speed: {rate:,.0f} postings/s on 5 KB descriptions ({n} postings, one process) ==")
-    return rate
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for inp in batch:
+            classify(inp)
+        rates.append(n / (time.perf_counter() - start))
+    rates.sort()
+    best, median = rates[-1], rates[len(rates) // 2]
+    print(
+        f"\n== speed: {best:,.0f} postings/s on 5 KB descriptions (best of {repeats} x {n}; "
+        f"median {median:,.0f}; one process) =="
+    )
+    return best
 
 
 def main() -> int:

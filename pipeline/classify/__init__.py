@@ -143,7 +143,7 @@ def classify(inp: ClassifyInput, on_date: date | None = None) -> Labels:
     usd = annualise_usd(salary, on_date) if salary is not None else None
     locations = [dict(loc) for loc in parse_locations(inp.locations)]
     primary = locations[0] if locations else {}
-    degree, advanced_preferred = classify_degree(inp.description)
+    degree, advanced_preferred = classify_degree(inp.description, desc_tokens)
     industry, _ = classify_industry(inp.company, desc_tokens)
     return Labels(
         role=role.role,

@@ -16,6 +16,7 @@ from pipeline.classify.text import PhraseSet, Tokens, tokenise, windows
 _ATTR = load("attributes")
 _DEGREE = _ATTR["degree"]
 _DEGREE_ANCHORS = tuple(_DEGREE["anchors"])
+_DEGREE_WORDS = frozenset(_DEGREE["words"])
 _LEVELS = ("none", "bachelors", "masters", "phd")
 _DEGREE_RES = tuple((level, any_of(_DEGREE[level])) for level in ("phd", "masters", "bachelors"))
 _PREFERRED = any_of(_DEGREE["preferred"])
@@ -41,12 +42,15 @@ _INDUSTRY_TERMS = tuple((label, PhraseSet(terms)) for label, terms in _IND["keyw
 _INDUSTRY_MIN = int(_IND["inference"]["min_terms"])
 
 
-def classify_degree(description: str) -> tuple[str, bool]:
+def classify_degree(description: str, tokens: Tokens | None = None) -> tuple[str, bool]:
     """(highest required degree, advanced degree only preferred).
 
     Sentence by sentence: alternatives in one sentence ("Master's or PhD") require the lowest
-    of them; a sentence with "preferred"/"a plus" states a wish, not a requirement.
+    of them; a sentence with "preferred"/"a plus" states a wish, not a requirement. `tokens`
+    (the tokenised description) lets a description that names no degree skip the scan.
     """
+    if tokens is not None and not tokens.words & _DEGREE_WORDS:
+        return "none", False
     lower = description.lower()
     snippet = windows(lower, _DEGREE_ANCHORS, before=150, after=150)
     required = 0
@@ -70,8 +74,10 @@ def classify_skills(tokens: Tokens) -> list[str]:
 
 
 @lru_cache(maxsize=16384)
-def _company_tokens(company: str) -> Tokens:
-    return tokenise(company)
+def _name_terms(company: str) -> tuple[frozenset[str], ...]:
+    """Industry terms in a company name, per industry; cached as names repeat across postings."""
+    name = tokenise(company)
+    return tuple(frozenset(p for p, _ in phrases.found(name)) for _, phrases in _INDUSTRY_TERMS)
 
 
 def classify_industry(company: str, tokens: Tokens) -> tuple[str, str]:
@@ -84,11 +90,9 @@ def classify_industry(company: str, tokens: Tokens) -> tuple[str, str]:
     key = normalise_company(company)
     if key in _COMPANIES:
         return _COMPANIES[key], f"configured company '{key}'"
-    name_tokens = _company_tokens(company)
     best_label, best_score, best_terms = "Other", 0, []
-    for label, phrases in _INDUSTRY_TERMS:
+    for (label, phrases), in_name in zip(_INDUSTRY_TERMS, _name_terms(company), strict=True):
         terms = {p for p, _ in phrases.found(tokens)}
-        in_name = {p for p, _ in phrases.found(name_tokens)}
         score = len(terms | in_name) + len(in_name)
         if score > best_score:
             best_label, best_score, best_terms = label, score, sorted(terms | in_name)

@@ -20,10 +20,11 @@ _TITLE_JUNK = re.compile(r"[^a-z0-9+#]+")
 def normalise_title(title: str) -> str:
     """Lower case, "&" as "and", accents dropped, punctuation as spaces:
     "Sr. ML/AI Eng" -> "sr ml ai eng", "Científico de Datos" -> "cientifico de datos"."""
-    folded = unicodedata.normalize("NFKD", title.lower().replace("&", " and "))
-    return _TITLE_JUNK.sub(
-        " ", "".join(ch for ch in folded if not unicodedata.combining(ch))
-    ).strip()
+    text = title.lower().replace("&", " and ")
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _TITLE_JUNK.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
