@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
 from pipeline.classify._data import DATA_FILES, data_versions
+from pipeline.classify.role import ROLE_IDS
 from pipeline.models import Posting, Salary
 
 
@@ -52,3 +56,34 @@ def test_empty_input_gives_unknowns_not_errors() -> None:
         "unknown",
     )
     assert labels.salary is None and labels.locations == [] and labels.skills == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=st.text(max_size=80),
+    description=st.text(max_size=600),
+    locations=st.lists(st.text(max_size=40), max_size=3),
+    salary_text=st.none() | st.text(max_size=60),
+    workplace_type=st.none() | st.text(max_size=12),
+)
+def test_classify_never_crashes_and_labels_are_valid(
+    title: str,
+    description: str,
+    locations: list[str],
+    salary_text: str | None,
+    workplace_type: str | None,
+) -> None:
+    labels = classify(
+        ClassifyInput(
+            title=title,
+            description=description,
+            locations=locations,
+            salary_text=salary_text,
+            workplace_type=workplace_type,
+        )
+    )
+    assert labels.role in ROLE_IDS
+    assert labels.seniority in {"intern", "entry", "mid", "senior", "executive", "unknown"}
+    assert labels.work_arrangement in {"remote", "hybrid", "onsite", "unknown"}
+    assert labels.degree in {"phd", "masters", "bachelors", "none"}
+    json.dumps(labels.to_dict())
