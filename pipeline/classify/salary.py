@@ -1,0 +1,302 @@
+"""Salary: parse pay from free text as stated, annualise it to USD, flag implausible figures.
+
+Stated values are never altered: the parsed `Salary` keeps min, max, currency and period as the
+posting wrote them ("₹30 LPA" is 3,000,000 INR a year; "$45/hr" is 45 USD an hour). Conversion
+to annual USD is a separate step with a dated currency table, so a rate change never rewrites
+what a posting said.
+
+A posting mentions many figures that are not pay ("$71mil Series B", "7+ figure contracts",
+"0.3-0.41% equity", "$1,000 learning budget"). Every figure is a candidate; each is scored
+(a range, a stated period, pay words nearby, a currency); among those that score enough, a
+plausible one beats an implausible one, then the higher score wins, then the earlier figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
+
+from pipeline.classify._data import any_of, load
+from pipeline.models import Salary, SalaryPeriod
+
+_DATA = load("salary")
+_FACTOR: dict[str, int] = _DATA["annual_factor"]
+_PLAUSIBLE = _DATA["plausible"]
+_SYMBOLS: dict[str, str] = _DATA["symbols"]
+_CODES: list[str] = _DATA["codes"]["iso"]
+_MULTIPLIERS: dict[str, int] = {k.lower(): v for k, v in _DATA["multipliers"].items()}
+_INR_MULTIPLIERS = frozenset(k for k, v in _MULTIPLIERS.items() if v >= 100_000)
+_PERIODS = ("hour", "day", "week", "month", "year")
+
+_CODE_ALT = "|".join(_CODES)
+_SYMBOL_ALT = "|".join(
+    (r"\b" if sym[0].isalpha() else "") + re.escape(sym)
+    for sym in sorted(_SYMBOLS, key=len, reverse=True)
+)
+_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b(?:{_CODE_ALT}))\s?$")
+_SUFFIX = re.compile(
+    r"(?P<mult>(?i:\s?(?:k|lpa|lakhs?|lacs?|crores?|cr)\b|l\b))?"
+    rf"\s?(?P<cur>€|£|₹|\b(?:{_CODE_ALT})\b)?"
+)
+_RUN = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d+)*")
+_DIGIT = re.compile(r"\d")
+_REJECT = any_of(_DATA["reject"]["after"])
+_REJECT_NUMBERS = frozenset(float(n) for n in _DATA["reject"]["numbers"])
+_BETWEEN = re.compile(
+    r"\s*(?:(?:/|per|an?)\s*[a-z]+\.?)?\s*(?:-|–|—|~|to|and|bis|à|till)\s*", re.IGNORECASE
+)
+_AFTER = re.compile(
+    r"\s*[,(]?\s*(?:"
+    + _CODE_ALT
+    + r")?\s*(?:"
+    + "|".join(
+        f"(?P<{period}>" + "|".join(_DATA["periods"]["after"][period]) + ")" for period in _PERIODS
+    )
+    + ")",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(
+    "(?:"
+    + "|".join(
+        f"(?P<{period}>" + "|".join(_DATA["periods"]["before"][period]) + ")" for period in _PERIODS
+    )
+    + r")\b(?:\W+\w+){0,4}\W{0,15}$",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(r"\b(?:" + "|".join(_DATA["words"]["context"]) + r")\b", re.IGNORECASE)
+_INDIAN = re.compile(r"\d{1,3}(?:,\d{2})+,\d{3}")
+_GROUPED = re.compile(r"\d{1,3}(?:([,. ])\d{3})(?:\1\d{3})*")
+_GROUPED_DECIMAL = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{1,2}")
+_EURO_DECIMAL = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")
+_PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?")
+_SHORT_TEXT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    start: int
+    end: int
+    value: float
+    currency: str | None
+    dollar_only: bool
+    multiplier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    salary: Salary
+    score: int
+    plausible: bool
+
+
+def _number(run: str) -> float | None:
+    """A digit run as a number: "80.000" and "80 000" are 80000, "18,00,000" is 1800000,
+    "19.50" is 19.5."""
+    s = run.replace("\u00a0", " ").replace("\u202f", " ")
+    if _INDIAN.fullmatch(s):
+        return float(s.replace(",", ""))
+    if _GROUPED.fullmatch(s):
+        return float(re.sub(r"[,. ]", "", s))
+    if _GROUPED_DECIMAL.fullmatch(s):
+        return float(s.replace(",", ""))
+    if _EURO_DECIMAL.fullmatch(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _PLAIN.fullmatch(s):
+        return float(s.replace(",", "."))
+    return None
+
+
+def _amounts(text: str) -> list[_Amount]:
+    found = []
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        value = _number(run.group())
+        if value is None or _REJECT.match(text, end):
+            continue
+        prefix = _PREFIX.search(text, max(0, start - 6), start)
+        if prefix is None and start > 0 and text[start - 1].isalpha():
+            continue
+        suffix = _SUFFIX.match(text, end)
+        assert suffix is not None
+        multiplier = (suffix.group("mult") or "").strip().lower() or None
+        if value in _REJECT_NUMBERS and multiplier == "k":
+            continue
+        currency, dollar_only = None, False
+        if suffix.group("cur"):
+            currency = _SYMBOLS.get(suffix.group("cur"), suffix.group("cur").upper())
+        elif prefix is not None:
+            sym = prefix.group(0).strip()
+            currency = _SYMBOLS.get(sym, sym.upper())
+            dollar_only = sym == "$"
+        if multiplier in _INR_MULTIPLIERS and currency is None:
+            currency = "INR"
+        found.append(
+            _Amount(
+                start=prefix.start() if prefix else start,
+                end=suffix.end() if suffix.group("mult") or suffix.group("cur") else end,
+                value=value,
+                currency=currency,
+                dollar_only=dollar_only,
+                multiplier=multiplier,
+            )
+        )
+    return found
+
+
+def _scaled(amount: _Amount, multiplier: str | None) -> float:
+    return amount.value * _MULTIPLIERS.get(multiplier or "", 1)
+
+
+def _range_currency(low: _Amount, high: _Amount) -> str | None:
+    """A code beats a bare "$" ("$110,000 - $140,000 CAD" is CAD); else whichever side has one."""
+    for amount in (high, low):
+        if amount.currency and not amount.dollar_only:
+            return amount.currency
+    return low.currency or high.currency
+
+
+def _period(text: str, start: int, end: int, multiplier: str | None) -> SalaryPeriod | None:
+    after = _AFTER.match(text, end)
+    if after:
+        return cast(SalaryPeriod, after.lastgroup)
+    before = _BEFORE.search(text, max(0, start - 30), start)
+    if before:
+        return cast(SalaryPeriod, before.lastgroup)
+    if multiplier in _INR_MULTIPLIERS:
+        return "year"
+    return None
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    amounts = _amounts(text)
+    out = []
+    i = 0
+    while i < len(amounts):
+        low = amounts[i]
+        high = None
+        if i + 1 < len(amounts):
+            nxt = amounts[i + 1]
+            gap = _BETWEEN.fullmatch(text, low.end, nxt.start)
+            if gap is not None:
+                high = nxt
+        if high is not None:
+            multiplier = low.multiplier or high.multiplier
+            lo_value = _scaled(
+                low, low.multiplier or (high.multiplier if low.value < 1000 else None)
+            )
+            hi_value = _scaled(high, high.multiplier or low.multiplier)
+            currency = _range_currency(low, high)
+            start, end = low.start, high.end
+            i += 2
+        else:
+            multiplier = low.multiplier
+            lo_value = hi_value = _scaled(low, low.multiplier)
+            currency = low.currency
+            start, end = low.start, low.end
+            i += 1
+        near = text[max(0, start - 40) : end + 40]
+        has_context = bool(_CONTEXT.search(near))
+        if currency is None and not (has_context and (multiplier or lo_value >= 1000)):
+            continue
+        period = _period(text, start, end, multiplier)
+        stated_period = period is not None
+        if period is None:
+            if min(lo_value, hi_value) < _PLAUSIBLE["annual_usd_min"]:
+                continue
+            period = "year"
+        salary = Salary(
+            min=lo_value,
+            max=hi_value,
+            currency=currency,
+            period=period,
+            source="text",
+            text=text[start:end].strip(),
+        )
+        score = (
+            3 * (high is not None) + 2 * stated_period + 2 * has_context + (currency is not None)
+        )
+        plausible = not (salary_problem(salary) or "").startswith("implausible")
+        out.append(_Candidate(salary, score, plausible))
+    return out
+
+
+def extract_salary(text: str) -> tuple[Salary | None, str | None]:
+    """Best salary stated in `text` and its problem, if any (see `salary_problem`).
+
+    A short text (a salary field) needs only a currency or pay word; in a long text (a
+    description) a lone figure must also carry a range, a period or a pay word.
+    """
+    if not text or _DIGIT.search(text) is None:
+        return None, None
+    threshold = 1 if len(text) <= _SHORT_TEXT else 3
+    accepted = [cand for cand in _candidates(text) if cand.score >= threshold]
+    if not accepted:
+        return None, None
+    best = max(accepted, key=lambda cand: (cand.plausible, cand.score))
+    return best.salary, salary_problem(best.salary)
+
+
+def parse_salary_text(text: str) -> Salary | None:
+    """The plausible salary stated in `text`, as stated (no conversion), or None."""
+    salary, problem = extract_salary(text)
+    return None if problem is not None and problem.startswith("implausible") else salary
+
+
+def _rates(on_date: date | None) -> dict[str, float]:
+    tables = sorted(load("currencies")["tables"], key=lambda t: t["date"])
+    chosen = tables[0]
+    for table in tables:
+        if on_date is None or table["date"] <= on_date:
+            chosen = table
+    return chosen["rates"]
+
+
+def annualise(salary: Salary) -> tuple[float, float] | None:
+    """(min, max) a year in the stated currency; a missing side takes the other's value."""
+    if salary.period is None or (salary.min is None and salary.max is None):
+        return None
+    low = salary.min if salary.min is not None else salary.max
+    high = salary.max if salary.max is not None else salary.min
+    assert low is not None and high is not None
+    factor = _FACTOR[salary.period]
+    return low * factor, high * factor
+
+
+def annualise_usd(salary: Salary, on_date: date | None = None) -> tuple[float, float] | None:
+    """(min, max) a year in USD with the currency table in force on `on_date` (latest if None)."""
+    yearly = annualise(salary)
+    if yearly is None or salary.currency is None:
+        return None
+    rate = _rates(on_date).get(salary.currency.upper())
+    if rate is None:
+        return None
+    return round(yearly[0] * rate, 2), round(yearly[1] * rate, 2)
+
+
+def salary_problem(salary: Salary, on_date: date | None = None) -> str | None:
+    """Why a salary cannot be used, or None. Reasons starting "implausible" mean the figure is
+    dropped; "currency unknown", "no rate for ..." and "pay period unknown" keep the stated
+    figure but give no USD value. Without a currency, the bounds are applied to the stated
+    numbers as if they were USD. Free text never yields an unknown period: a figure under
+    10,000 with no period word is not read as pay at all."""
+    low, high = salary.min, salary.max
+    if low is not None and high is not None:
+        if high < low:
+            return "implausible: max below min"
+        if low > 0 and high / low > _PLAUSIBLE["max_ratio"]:
+            return f"implausible: max/min {high / low:.1f} above {_PLAUSIBLE['max_ratio']}"
+    if salary.period is None:
+        return "pay period unknown"
+    usd = annualise_usd(salary, on_date)
+    yearly = usd if usd is not None else annualise(salary)
+    if yearly is None:
+        return "no figure"
+    if yearly[0] < _PLAUSIBLE["annual_usd_min"]:
+        return f"implausible: annual USD {yearly[0]:,.0f} below {_PLAUSIBLE['annual_usd_min']:,}"
+    if yearly[1] > _PLAUSIBLE["annual_usd_max"]:
+        return f"implausible: annual USD {yearly[1]:,.0f} above {_PLAUSIBLE['annual_usd_max']:,}"
+    if usd is None:
+        return "currency unknown" if salary.currency is None else f"no rate for {salary.currency}"
+    return None

@@ -1,0 +1,73 @@
+"""Seniority band from the title, else from the years of experience the description asks for.
+
+The title wins because it is what the employer files the job under; "Senior Engineer, 3+ years"
+is senior. Manager titles are not banded on their own: a manager can be anything from a first
+line lead to a department head, and the guide's bands are about experience, not reports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.classify._data import any_of, load
+from pipeline.classify.text import windows
+
+_DATA = load("seniority")
+_IGNORE = any_of(_DATA["ignore"]["patterns"])
+_TITLE = tuple((band["band"], any_of(band["patterns"])) for band in _DATA["title"])
+_LEVELS: dict[str, str] = _DATA["levels"]["numerals"]
+_LEVEL = re.compile(
+    r"\b(?:"
+    + "|".join(_DATA["levels"]["nouns"])
+    + r")\s+("
+    + "|".join(sorted((re.escape(k) for k in _LEVELS), key=len, reverse=True))
+    + r")\b"
+)
+_WORDS: dict[str, int] = _DATA["years"]["words"]
+_NUM = r"(\d{1,2}|" + "|".join(_WORDS) + ")"
+_YEARS = re.compile(
+    _NUM + r"\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*" + _NUM + r"\s*\+?)?\s*(?:years?|yrs?)\b['’]?s?\s*"
+    r"(?:of\b|in\b|with\b|experience|exp\b|professional|relevant|industry|hands|working|building"
+    r"|as\b|leading|shipping|writing|developing|post)",
+    re.IGNORECASE,
+)
+_ENTRY_BELOW = int(_DATA["years"]["entry_below"])
+_SENIOR_FROM = int(_DATA["years"]["senior_from"])
+_MAX_SENSIBLE_YEARS = int(_DATA["years"]["max_years"])
+
+
+def years_band(years: int) -> str:
+    if years < _ENTRY_BELOW:
+        return "entry"
+    return "senior" if years >= _SENIOR_FROM else "mid"
+
+
+def required_years(description: str) -> tuple[int, str] | None:
+    """Smallest figure of the first experience statement ("3-5 years of ..." -> 3) and its text.
+
+    Figures above `max_years` are skipped: they are company age ("25 years in business").
+    """
+    snippet = windows(description.lower(), ("year", "yr"), before=30, after=40)
+    for match in _YEARS.finditer(snippet):
+        low = match.group(1)
+        years = _WORDS[low] if low in _WORDS else int(low)
+        if years <= _MAX_SENSIBLE_YEARS:
+            return years, match.group(0).strip()
+    return None
+
+
+def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
+    """(band, evidence) for a normalised title: intern/entry/mid/senior/executive/unknown."""
+    title = _IGNORE.sub(" ", title)
+    for band, regex in _TITLE:
+        match = regex.search(title)
+        if match:
+            return band, f"title: '{match.group(0)}'"
+    level = _LEVEL.search(title)
+    if level:
+        return _LEVELS[level.group(1)], f"title level: '{level.group(0)}'"
+    found = required_years(description)
+    if found:
+        years, said = found
+        return years_band(years), f"description: '{said}'"
+    return "unknown", "no title word, level or years stated"

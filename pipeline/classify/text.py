@@ -1,0 +1,93 @@
+"""Text helpers shared by the classifiers.
+
+Descriptions run to several kilobytes and a regex alternation over 5 KB costs about a
+millisecond, which alone would break the 1,500 postings/s budget. So descriptions are
+tokenised once, word lists are looked up in the token set, and regexes only run on short
+windows around cheap substring anchors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_TITLE_JUNK = re.compile(r"[^a-z0-9+#]+")
+
+
+def normalise_title(title: str) -> str:
+    """Lower case, "&" as "and", accents dropped, punctuation as spaces:
+    "Sr. ML/AI Eng" -> "sr ml ai eng", "Científico de Datos" -> "cientifico de datos"."""
+    text = title.lower().replace("&", " and ")
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _TITLE_JUNK.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text as a padded word string (for phrase lookups) and a word set (for cheap pre-checks)."""
+
+    padded: str
+    words: frozenset[str]
+
+    def __add__(self, other: Tokens) -> Tokens:
+        """Both texts as one, so a title is searched with its description without re-tokenising."""
+        return Tokens(self.padded + other.padded[1:], self.words | other.words)
+
+
+def tokenise(text: str) -> Tokens:
+    words = _TOKEN.findall(text.lower())
+    return Tokens(" " + " ".join(words) + " ", frozenset(words))
+
+
+class PhraseSet:
+    """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all."""
+
+    def __init__(self, phrases: Mapping[str, str] | Iterable[str]) -> None:
+        items = phrases.items() if isinstance(phrases, Mapping) else ((p, p) for p in phrases)
+        self._entries: list[tuple[str, str, str]] = []
+        for phrase, label in items:
+            words = _TOKEN.findall(phrase.lower())
+            if words:
+                self._entries.append((words[0], " " + " ".join(words) + " ", label))
+
+    def found(self, tokens: Tokens) -> list[tuple[str, str]]:
+        """(phrase, label) pairs present in `tokens`, in the order the phrases were given."""
+        hits = []
+        for first, padded, label in self._entries:
+            if first in tokens.words and (padded.count(" ") == 2 or padded in tokens.padded):
+                hits.append((padded.strip(), label))
+        return hits
+
+
+def windows(
+    text: str, anchors: Iterable[str], before: int = 80, after: int = 120, source: str | None = None
+) -> str:
+    """Snippets around every occurrence of any anchor in `text`, merged and joined by newlines.
+
+    Regexes then run on a few hundred characters instead of the whole description. With
+    `source` (the original of a lower-cased `text`), the snippets are cut from it, so
+    case-sensitive patterns ("US" but not "us") still work.
+    """
+    cut = source if source is not None and len(source) == len(text) else text
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for anchor in anchors:
+        start = text.find(anchor)
+        while start != -1:
+            spans.append((max(0, start - before), min(n, start + len(anchor) + after)))
+            start = text.find(anchor, start + 1)
+    if not spans:
+        return ""
+    spans.sort()
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return "\n".join(cut[lo:hi] for lo, hi in merged)

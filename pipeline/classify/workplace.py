@@ -1,0 +1,98 @@
+"""Work arrangement (remote / hybrid / onsite / unknown) and the region a remote hire must live in.
+
+Evidence is read in order of trust: the board's structured field, then the location strings,
+then the description. In the description, perks ("work from anywhere two weeks a year") are cut
+out first and role-level negations ("this role is onsite", "not a remote position") beat any
+remote wording about the company ("remote-friendly team").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.classify._data import any_of, load
+from pipeline.classify.text import windows
+
+_DATA = load("workplace")
+_STRUCTURED = {
+    value: arrangement
+    for arrangement in ("remote", "hybrid", "onsite")
+    for value in _DATA["structured"][arrangement]
+}
+_LOCATION = tuple(
+    (arrangement, any_of(_DATA["location"][arrangement]))
+    for arrangement in ("hybrid", "remote", "onsite")
+)
+_DESC = _DATA["description"]
+_ANCHORS = tuple(_DESC["anchors"])
+_PERKS = any_of(_DESC["perks"])
+_DESCRIPTION = tuple(
+    (arrangement, any_of(_DESC[key], re.IGNORECASE | re.MULTILINE))
+    for arrangement, key in (
+        ("onsite", "onsite_strong"),
+        ("hybrid", "hybrid"),
+        ("remote", "remote"),
+        ("onsite", "onsite"),
+    )
+)
+_SCOPES = tuple((scope["name"], re.compile(scope["pattern"])) for scope in _DATA["scope"])
+_REMOTE_WORDS = tuple(_DESC["scope_anchors"])
+
+
+def structured_arrangement(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return _STRUCTURED.get(str(value).strip().lower())
+
+
+def _from_locations(locations: list[str]) -> str | None:
+    lowered = [loc.lower() for loc in locations]
+    for arrangement, regex in _LOCATION:
+        if any(regex.search(loc) for loc in lowered):
+            return arrangement
+    return None
+
+
+def _from_description(description: str) -> tuple[str | None, str]:
+    snippet = windows(description.lower(), _ANCHORS, before=120, after=120)
+    if not snippet:
+        return None, ""
+    snippet = _PERKS.sub(" ", snippet)
+    for arrangement, regex in _DESCRIPTION:
+        match = regex.search(snippet)
+        if match:
+            return arrangement, match.group(0).strip()
+    return None, ""
+
+
+def remote_scope(texts: list[str]) -> str | None:
+    """Regions named in `texts` ("UK, EU"); "Worldwide" only when nothing narrower is named,
+    since "Remote (anywhere in the US)" is a US-only role."""
+    names = [name for name, regex in _SCOPES if any(regex.search(t) for t in texts)]
+    if len(names) > 1 and "Worldwide" in names:
+        names.remove("Worldwide")
+    return ", ".join(names) or None
+
+
+def classify_workplace(
+    workplace_type: str | None, locations: list[str], description: str = ""
+) -> tuple[str, str | None, str]:
+    """(arrangement, remote_scope, evidence) for one posting."""
+    arrangement = structured_arrangement(workplace_type)
+    evidence = f"structured: {workplace_type}"
+    if arrangement is None:
+        arrangement = _from_locations(locations)
+        evidence = f"location: {'; '.join(locations)}"
+    desc_phrase = ""
+    if arrangement is None:
+        arrangement, desc_phrase = _from_description(description)
+        evidence = f"description: '{desc_phrase}'"
+    if arrangement is None:
+        return "unknown", None, "no structured field, location or description phrase"
+    scope = None
+    if arrangement == "remote":
+        scope = remote_scope(locations)
+        if scope is None and description:
+            near = windows(description.lower(), _REMOTE_WORDS, 60, 80, source=description)
+            scope = remote_scope([near]) if near else None
+    return arrangement, scope, evidence

@@ -1,0 +1,89 @@
+"""Public API: inputs from postings, JSON-safe labels, versioned data."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
+from pipeline.classify._data import DATA_FILES, data_versions
+from pipeline.classify.role import ROLE_IDS
+from pipeline.models import Posting, Salary
+
+
+def test_version_names_code_and_every_data_file() -> None:
+    versions = data_versions()
+    assert set(versions) == set(DATA_FILES)
+    for name, version in versions.items():
+        assert f"{name}={version}" in CLASSIFIER_VERSION
+
+
+def test_from_posting_and_to_dict_is_json_safe() -> None:
+    posting = Posting(
+        source="lever",
+        source_id="1",
+        company="Anthropic",
+        title="Software Engineer, Inference",
+        description="Make model serving fast.",
+        locations=["San Francisco, CA"],
+        workplace_type="hybrid",
+        salary=Salary(min=300000, max=405000, currency="USD", period="year"),
+        employment_type="FullTime",
+    )
+    inp = ClassifyInput.from_posting(posting)
+    assert inp.locations == ["San Francisco, CA"] and inp.locations is not posting.locations
+    labels = classify(inp)
+    assert isinstance(labels, Labels)
+    assert (labels.role, labels.work_arrangement, labels.salary_source) == (
+        "ml_engineer",
+        "hybrid",
+        "structured",
+    )
+    assert labels.employment_type == "full_time"
+    data = json.loads(json.dumps(labels.to_dict()))
+    assert data["salary"]["currency"] == "USD"
+    assert data["classifier_version"] == CLASSIFIER_VERSION
+    assert data["locations"][0]["metro"] == "sf_bay_area"
+
+
+def test_empty_input_gives_unknowns_not_errors() -> None:
+    labels = classify(ClassifyInput(title=""))
+    assert (labels.role, labels.seniority, labels.work_arrangement) == (
+        "other",
+        "unknown",
+        "unknown",
+    )
+    assert labels.salary is None and labels.locations == [] and labels.skills == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=st.text(max_size=80),
+    description=st.text(max_size=600),
+    locations=st.lists(st.text(max_size=40), max_size=3),
+    salary_text=st.none() | st.text(max_size=60),
+    workplace_type=st.none() | st.text(max_size=12),
+)
+def test_classify_never_crashes_and_labels_are_valid(
+    title: str,
+    description: str,
+    locations: list[str],
+    salary_text: str | None,
+    workplace_type: str | None,
+) -> None:
+    labels = classify(
+        ClassifyInput(
+            title=title,
+            description=description,
+            locations=locations,
+            salary_text=salary_text,
+            workplace_type=workplace_type,
+        )
+    )
+    assert labels.role in ROLE_IDS
+    assert labels.seniority in {"intern", "entry", "mid", "senior", "executive", "unknown"}
+    assert labels.work_arrangement in {"remote", "hybrid", "onsite", "unknown"}
+    assert labels.degree in {"phd", "masters", "bachelors", "none"}
+    json.dumps(labels.to_dict())
