@@ -33,6 +33,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+eval: $(STAMP)
+	$(BIN)/python scripts/evaluate.py
+
 sample: $(STAMP)
 	$(BIN)/jobtrends sample generate
 

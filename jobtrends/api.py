@@ -16,6 +16,10 @@ def quiet_prefect() -> None:
     """Run flows against a throwaway local server with no telemetry unless told otherwise."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    home = os.environ.get("PREFECT_HOME")
+    if home:
+        Path(home).mkdir(parents=True, exist_ok=True)
 
 
 def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
@@ -62,3 +66,55 @@ def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
         return con.execute(query).df()
     finally:
         con.close()
+
+
+def reclassify(db_path: str | Path | None = None) -> tuple[int, str]:
+    """Relabel every stored posting with the current classifier, in one transaction."""
+    from pipeline.labels import CLASSIFIER_VERSION, label_postings
+    from pipeline.models import Posting, Salary
+    from warehouse.load import replace_labels
+    from warehouse.queries import postings_for_labelling
+
+    settings = load_settings(db_path=db_path)
+    con = open_warehouse(settings.db_path)
+    total = 0
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for frame in postings_for_labelling(con):
+            rows = []
+            for r in frame.itertuples(index=False):
+                salary = None
+                if r.salary_source is not None:
+                    salary = Salary(
+                        _num(r.salary_min),
+                        _num(r.salary_max),
+                        r.salary_currency,
+                        r.salary_period,
+                        r.salary_source,
+                        r.salary_text,
+                    )
+                posting = Posting(
+                    source=r.source,
+                    source_id=r.source_id,
+                    company=r.company,
+                    title=r.title,
+                    description=r.description,
+                    locations=list(r.locations),
+                    workplace_type=r.workplace_type,
+                    salary=salary,
+                    employment_type=r.employment_type,
+                    board=r.board,
+                )
+                rows += label_postings([posting], r.configured_industry, r.last_seen.date())
+            total += replace_labels(con, rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return total, CLASSIFIER_VERSION
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

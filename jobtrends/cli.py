@@ -84,6 +84,24 @@ def sql(query: str, db_path: str | None) -> None:
     click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
 
 
+@main.command()
+@click.argument("input_file", type=click.File("r", encoding="utf-8"), default="-")
+def classify(input_file: click.utils.LazyFile) -> None:
+    """Label JSON Lines (title, company, description, location, salary_text, workplace_type)."""
+    from pipeline.classify.jsonl import classify_jsonl
+
+    ok, bad = classify_jsonl(input_file, click.get_text_stream("stdout"))
+    click.echo(f"{ok} classified, {bad} errors", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+def reclassify(db_path: str | None) -> None:
+    """Relabel every stored posting with the current classifier rules (bulk, one transaction)."""
+    count, version = api.reclassify(db_path)
+    click.echo(f"relabelled {count} postings with classifier {version}")
+
+
 @main.group()
 def sample() -> None:
     """The bundled offline sample."""

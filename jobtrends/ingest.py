@@ -100,7 +100,15 @@ def plan(
     planned: list[PlannedBoard] = []
     if settings.mode == "sample":
         boards = [
-            (Board(b["source"], b["token"], b["company"], dict(b["options"])), None)
+            (
+                Board(
+                    b["source"],
+                    b["token"],
+                    b["company"],
+                    {**b["options"], "industry": b["industry"]},
+                ),
+                None,
+            )
             for b in sample_manifest()["boards"]
         ]
     else:
@@ -177,7 +185,7 @@ def fetch_board(
         started_at=outcome.started_at,
         pages=outcome.pages,
         postings=result.postings,
-        labels=label_postings(result.postings),
+        labels=label_postings(result.postings, board.options.get("industry"), night),
         errors=result.errors,
         closes_missing=source.closes_missing,
     )

@@ -1,35 +1,21 @@
 """Labels for loaded postings, in the row shape the warehouse stores beside each posting.
 
-The placeholder rules here only read the title; the real classifier replaces them. Keeping
-the row shape in one place means the warehouse never depends on how labels are decided.
+The classifier decides; this module only flattens its `Labels` into `posting_labels` rows,
+keeping the evidence a person needs to see why a label was chosen in one JSON `detail`
+column. Industry configured for a board beats the classifier's inference.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, classify
 from pipeline.models import Posting
 
-CLASSIFIER_VERSION = "placeholder-0"
-
-_TITLE_RULES: tuple[tuple[str, str], ...] = (
-    (r"\b(machine learning|ml) engineer", "ml_engineer"),
-    (r"\bdata scientist", "data_scientist"),
-    (r"\bresearch (scientist|engineer)", "research_scientist"),
-    (r"\b(llm|nlp|genai|generative ai) engineer", "nlp_llm_engineer"),
-    (r"\bcomputer vision|perception engineer", "computer_vision_engineer"),
-    (r"\bmlops|ml platform|ml infrastructure", "mlops_engineer"),
-    (r"\bprompt engineer", "prompt_engineer"),
-    (r"\b(ai|ml) product manager", "ai_product_manager"),
-    (r"\bdata engineer|analytics engineer", "data_engineer"),
-    (r"\bdata analyst|bi analyst", "data_analyst"),
-    (r"\bsoftware engineer|backend|frontend|full[- ]stack|\bsre\b", "software_engineer"),
-)
-_COMPILED = tuple((re.compile(p, re.IGNORECASE), role) for p, role in _TITLE_RULES)
-_NON_AI = frozenset({"software_engineer", "data_engineer", "data_analyst", "other"})
+__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings"]
 
 
 @dataclass(slots=True)
@@ -57,37 +43,51 @@ class LabelRow:
     detail: str | None
 
 
-def label_postings(postings: Sequence[Posting]) -> list[LabelRow]:
-    return [_label(p) for p in postings]
+def label_postings(
+    postings: Sequence[Posting], industry: str | None = None, on_date: date | None = None
+) -> list[LabelRow]:
+    """Classify each posting; `on_date` picks the dated currency table for USD columns."""
+    return [_row(p, industry, on_date) for p in postings]
 
 
-def _label(posting: Posting) -> LabelRow:
-    role, evidence = "other", "no title rule matched"
-    for pattern, candidate in _COMPILED:
-        if pattern.search(posting.title):
-            role, evidence = candidate, f"title matches {pattern.pattern!r}"
-            break
-    is_ai = role not in _NON_AI
+def _row(posting: Posting, industry: str | None, on_date: date | None) -> LabelRow:
+    labels = classify(ClassifyInput.from_posting(posting), on_date)
+    detail = {
+        "seniority_evidence": labels.seniority_evidence,
+        "llmops": labels.llmops,
+        "salary_source": labels.salary_source,
+        "salary_stated": None
+        if labels.salary is None
+        else {
+            "min": labels.salary.min,
+            "max": labels.salary.max,
+            "currency": labels.salary.currency,
+            "period": labels.salary.period,
+        },
+        "locations": labels.locations,
+        "advanced_degree_preferred": labels.advanced_degree_preferred,
+        "industry_source": "configured" if industry else "classifier",
+    }
     return LabelRow(
         source=posting.source,
         source_id=posting.source_id,
         classifier_version=CLASSIFIER_VERSION,
-        role=role,
-        is_ai=is_ai,
-        ai_signal="title" if is_ai else None,
-        role_confidence=None,
-        role_evidence=evidence,
-        seniority="unknown",
-        work_arrangement=posting.workplace_type or "unknown",
-        remote_scope=None,
-        salary_usd_min=None,
-        salary_usd_max=None,
-        salary_flag=None,
-        country=None,
-        metro=None,
-        degree=None,
-        skills=[],
-        industry=None,
-        employment_type=posting.employment_type,
-        detail=json.dumps({"rule": evidence}),
+        role=labels.role,
+        is_ai=labels.is_ai,
+        ai_signal=labels.ai_signal,
+        role_confidence=labels.role_confidence,
+        role_evidence=labels.role_evidence,
+        seniority=labels.seniority,
+        work_arrangement=labels.work_arrangement,
+        remote_scope=labels.remote_scope,
+        salary_usd_min=labels.salary_usd_annual_min,
+        salary_usd_max=labels.salary_usd_annual_max,
+        salary_flag=labels.salary_flag,
+        country=labels.country,
+        metro=labels.metro,
+        degree=labels.degree,
+        skills=labels.skills,
+        industry=industry or labels.industry,
+        employment_type=labels.employment_type,
+        detail=json.dumps(detail, sort_keys=True, default=str),
     )

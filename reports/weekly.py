@@ -156,7 +156,7 @@ def _bands(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     )
     out["disclosure"] = (grouped["mid"].count() / grouped.size()).map(lambda v: f"{v:.0%}")
     for column in ("p25", "median", "p75"):
-        out[column] = out[column].round(-3)
+        out[column] = out[column].round(-3).astype("Int64")
     return out.reset_index()
 
 

@@ -352,3 +352,17 @@ def _unique(postings: Sequence[Posting]) -> list[Posting]:
 
 def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def replace_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[LabelRow]) -> int:
+    """Swap in new labels for existing postings in one set-based statement."""
+    frame = pd.DataFrame([vars_of(r) for r in rows], columns=list(LabelRow.__slots__))
+    con.register("incoming_labels", frame)
+    try:
+        con.execute(
+            f"INSERT OR REPLACE INTO posting_labels SELECT {', '.join(LabelRow.__slots__)} "
+            "FROM incoming_labels"
+        )
+    finally:
+        con.unregister("incoming_labels")
+    return len(frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,3 +145,46 @@ def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     return con.execute(
         "SELECT role, seniority, salary_in_usd FROM salary_survey WHERE role IS NOT NULL"
     ).df()
+
+
+LABEL_INPUT_COLUMNS = (
+    "source",
+    "source_id",
+    "board",
+    "company",
+    "title",
+    "description",
+    "locations",
+    "workplace_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_source",
+    "salary_text",
+    "employment_type",
+    "last_seen",
+    "configured_industry",
+)
+
+
+def postings_for_labelling(
+    con: duckdb.DuckDBPyConnection, batch_rows: int = 20000
+) -> Iterator[pd.DataFrame]:
+    """Stored postings in batches, with the industry a board's config had set, for relabelling."""
+    cursor = con.execute(
+        """
+        SELECT p.source, p.source_id, p.board, p.company, p.title, p.description, p.locations,
+               p.workplace_type, p.salary_min, p.salary_max, p.salary_currency, p.salary_period,
+               p.salary_source, p.salary_text, p.employment_type, p.last_seen,
+               CASE WHEN json_extract_string(l.detail, '$.industry_source') = 'configured'
+                    THEN l.industry END AS configured_industry
+        FROM postings AS p LEFT JOIN posting_labels AS l USING (source, source_id)
+        ORDER BY p.source, p.source_id
+        """
+    )
+    while True:
+        frame = cursor.fetch_df_chunk(max(1, batch_rows // 2048))
+        if frame.empty:
+            return
+        yield frame

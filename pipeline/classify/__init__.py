@@ -70,6 +70,7 @@ class ClassifyInput:
             locations=list(posting.locations),
             workplace_type=posting.workplace_type,
             salary=posting.salary,
+            salary_text=posting.salary.text if posting.salary else None,
             employment_type=posting.employment_type,
         )
 
