@@ -1,6 +1,6 @@
 """Job-board adapters; importing this package registers every one of them by name."""
 
-from pipeline.sources import ashby, greenhouse, lever, remoteok, remotive, workable
+from pipeline.sources import ashby, greenhouse, lever, remoteok, remotive, smartrecruiters, workable
 from pipeline.sources.base import REGISTRY, Source, SourceError, get_source
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "lever",
     "remoteok",
     "remotive",
+    "smartrecruiters",
     "workable",
 ]
