@@ -1,6 +1,15 @@
 """Job-board adapters; importing this package registers every one of them by name."""
 
-from pipeline.sources import ashby, greenhouse, lever, remoteok, remotive, smartrecruiters, workable
+from pipeline.sources import (
+    ashby,
+    greenhouse,
+    hn,
+    lever,
+    remoteok,
+    remotive,
+    smartrecruiters,
+    workable,
+)
 from pipeline.sources.base import REGISTRY, Source, SourceError, get_source
 
 __all__ = [
@@ -10,6 +19,7 @@ __all__ = [
     "ashby",
     "get_source",
     "greenhouse",
+    "hn",
     "lever",
     "remoteok",
     "remotive",
