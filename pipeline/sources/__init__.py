@@ -20,6 +20,7 @@ __all__ = [
     "get_source",
     "greenhouse",
     "hn",
+    "jsonld",
     "lever",
     "remoteok",
     "remotive",

@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pipeline.http import HttpClient, HttpError, Response
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
@@ -67,6 +68,11 @@ class Source(ABC):
     @property
     def base_url(self) -> str:
         return self.settings.base_url.rstrip("/")
+
+    def hosts(self, board: Board) -> list[str]:
+        """The hosts a fetch of `board` calls, each to be given this source's rate limit."""
+        host = urlsplit(self.base_url).hostname
+        return [host] if host else []
 
     @abstractmethod
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
