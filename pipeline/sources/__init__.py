@@ -4,6 +4,7 @@ from pipeline.sources import (
     ashby,
     greenhouse,
     hn,
+    jsonld,
     lever,
     remoteok,
     remotive,
