@@ -189,6 +189,10 @@ def test_parse_pay_variants() -> None:
     }
     assert parse_pay("$80-100/hr")["period"] == "hour"  # type: ignore[index]
     assert parse_pay("0.5% equity") is None
+    singapore = parse_pay("S$120K-S$150K")
+    assert singapore is not None and (singapore["currency"], singapore["max"]) == ("SGD", 150000.0)
+    rupees = parse_pay("₹4,500,000 - ₹6,000,000")
+    assert rupees is not None and (rupees["currency"], rupees["min"]) == ("INR", 4500000.0)
 
 
 @pytest.mark.live

@@ -26,7 +26,8 @@ ROLE_NOUN = re.compile(
     r"swes?|sres?|devops|recruiters?|specialists?|administrators?|consultants?|writers?|"
     r"marketers?|representatives?|executives?|pms?|owners?|coordinators?|technicians?|"
     r"interns?|programmers?|hackers?|advocates?|strategists?|officers?|accountants?|"
-    r"counsel|operators?|associates?|generalists?|tutors?|trainers?|mles?)\b",
+    r"counsel|operators?|associates?|generalists?|tutors?|trainers?|mles?|teamers?|"
+    r"evaluators?|instructors?)\b",
     re.IGNORECASE,
 )
 GENERIC_ROLES = re.compile(
@@ -43,26 +44,44 @@ EMPLOYMENT_WORDS = re.compile(
     r"permanent|temporary|ft|pt|fte|w2|1099|and|or)\b",
     re.IGNORECASE,
 )
+WORKPLACE_NOTE = re.compile(
+    r"\s*[(\[][^)\]]*\b(?:remote|hybrid|on-?site)\b[^)\]]*[)\]]", re.IGNORECASE
+)
 URL = re.compile(r"https?://\S+|\bwww\.\S+")
 DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 VISA = re.compile(r"\bvisa\b", re.IGNORECASE)
 PAY_HINT = re.compile(
-    r"[$€£]\s*\d|\d\s*[kK]\b|\b(?:USD|EUR|GBP|CAD|AUD|CHF|SEK)\b|\d{2,3},\d{3}|"
+    r"[$€£₹¥]\s*\d|\d\s*[kK]\b|\b(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|SGD|INR)\b|\d{2,3},\d{3}|"
     r"\bsalary\b|\bcompensation\b|\bOTE\b",
     re.IGNORECASE,
 )
 NUM = r"\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?"
-CODES = r"USD|EUR|GBP|CAD|AUD|CHF|SEK"
+CODES = r"USD|EUR|GBP|CAD|AUD|CHF|SEK|SGD|INR|NZD|HKD|JPY"
+SYMBOL = r"(?:CA|C|AU|A|S|NZ|HK|US)?\$|€|£|₹|¥"
 PAY_RANGE = re.compile(
-    rf"(?P<c1>[$€£]|(?:{CODES})\s?)?\s*(?P<lo>{NUM})\s*(?P<lk>[kKmM])?\s*"
-    rf"(?:-|–|—|to)\s*(?P<c2>[$€£])?\s*(?P<hi>{NUM})\s*(?P<hk>[kKmM])?(?![\d.]*\s*%)"
+    rf"(?P<c1>{SYMBOL}|(?:{CODES})\s?)?\s*(?P<lo>{NUM})\s*(?P<lk>[kKmM])?\s*"
+    rf"(?:-|–|—|to)\s*(?P<c2>{SYMBOL})?\s*(?P<hi>{NUM})\s*(?P<hk>[kKmM])?(?![\d.]*\s*%)"
     rf"(?:\s*(?P<c3>{CODES})\b)?"
 )
 PAY_SINGLE = re.compile(
-    rf"(?P<c1>[$€£])\s*(?P<lo>{NUM})\s*(?P<lk>[kKmM])?(?![\d.]*\s*%)(?:\s*(?P<c3>{CODES})\b)?"
+    rf"(?P<c1>{SYMBOL})\s*(?P<lo>{NUM})\s*(?P<lk>[kKmM])?(?![\d.]*\s*%)(?:\s*(?P<c3>{CODES})\b)?"
 )
 EQUITY = re.compile(r"\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*%")
-SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
+SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "¥": "JPY",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "S$": "SGD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+}
 HOURLY = re.compile(r"/\s*h(?:ou)?r\b|\bper\s+hour\b|\bhourly\b|\ban\s+hour\b", re.IGNORECASE)
 MONTHLY = re.compile(r"/\s*mo(?:nth)?\b|\bper\s+month\b|\bmonthly\b", re.IGNORECASE)
 REMOTE_REGION = re.compile(
@@ -156,6 +175,9 @@ def _classify(segments: list[str]) -> dict[str, Any]:
             out["pay"] = out["pay"] or segment
         elif not EMPLOYMENT_WORDS.sub("", segment).strip(" -–,/&+()"):
             out["employment"] = out["employment"] or _employment(segment)
+        elif WORKPLACE_WORDS.search(segment) and has_role:
+            out["workplace"] = _merge_workplace(out["workplace"], _workplace(segment))
+            out["roles"].extend(split_roles(WORKPLACE_NOTE.sub("", segment)))
         elif WORKPLACE_WORDS.search(segment):
             out["workplace"] = _merge_workplace(out["workplace"], _workplace(segment))
             out["regions"].extend(_regions(segment))
