@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from pipeline.http import HttpClient, HttpError, Response
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
 
+SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
+
 
 class SourceError(Exception):
     """A board fetch that must be recorded as failed, with a reason a person can act on."""
@@ -138,6 +140,25 @@ class PageFetcher:
         self.seq += 1
         return page
 
+    def skipped(self, url: str, reason: str) -> RawPage:
+        """A placeholder for a URL deliberately not requested, so the skip is archived too.
+
+        Status 0 and `SKIPPED_CONTENT_TYPE` mark it; the body is `{"url", "reason"}`.
+        """
+        page = RawPage(
+            source=self.source,
+            board=self.board.token,
+            url=url,
+            status=0,
+            content_type=SKIPPED_CONTENT_TYPE,
+            body=json.dumps({"url": url, "reason": reason}, sort_keys=True).encode(),
+            fetched_at=self.client.now(),
+            fetch_id=self.fetch_id,
+            seq=self.seq,
+        )
+        self.seq += 1
+        return page
+
 
 def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, str | None]:
     """Run a per-record parser, turning a bad record into a reason instead of a crash."""
@@ -183,6 +204,7 @@ def collect(
 
 __all__ = [
     "REGISTRY",
+    "SKIPPED_CONTENT_TYPE",
     "HttpError",
     "MalformedPayload",
     "PageFetcher",

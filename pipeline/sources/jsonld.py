@@ -27,7 +27,6 @@ import hashlib
 import html
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,10 +36,16 @@ from pipeline.html import html_to_text
 from pipeline.http import HttpClient, NotFound
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
 from pipeline.robots import RobotsChecker
-from pipeline.sources.base import PageFetcher, Source, compact, guard, register
+from pipeline.sources.base import (
+    SKIPPED_CONTENT_TYPE,
+    PageFetcher,
+    Source,
+    compact,
+    guard,
+    register,
+)
 from pipeline.timeparse import parse_iso
 
-SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
 DEFAULT_MAX_PAGES = 200
 MAX_SITEMAPS = 20
 UNITS = {
@@ -84,7 +89,7 @@ class JsonLd(Source):
                 break
             sitemap = sitemaps.pop(0)
             if not allowed(sitemap):
-                yield _skipped(pages, sitemap, "disallowed by robots.txt")
+                yield pages.skipped(sitemap, "disallowed by robots.txt")
                 continue
             page = pages.get(sitemap)
             yield page
@@ -93,12 +98,12 @@ class JsonLd(Source):
             urls.extend(u for u in locs if _same_host(u, sitemap))
         for url in list(dict.fromkeys(urls))[:limit]:
             if not allowed(url):
-                yield _skipped(pages, url, "disallowed by robots.txt")
+                yield pages.skipped(url, "disallowed by robots.txt")
                 continue
             try:
                 yield pages.get(url)
             except NotFound:
-                yield _skipped(pages, url, "HTTP 404: page gone")
+                yield pages.skipped(url, "HTTP 404: page gone")
 
     def parse(self, pages: Sequence[RawPage], board: Board) -> ParseResult:
         result = ParseResult()
@@ -136,23 +141,6 @@ class JsonLd(Source):
                     seen.add(posting.source_id)
                     result.postings.append(posting)
         return result
-
-
-def _skipped(pages: PageFetcher, url: str, reason: str) -> RawPage:
-    """A page that records a URL deliberately not requested, so the skip is archived too."""
-    page = RawPage(
-        source=pages.source,
-        board=pages.board.token,
-        url=url,
-        status=0,
-        content_type=SKIPPED_CONTENT_TYPE,
-        body=json.dumps({"url": url, "reason": reason}, sort_keys=True).encode(),
-        fetched_at=datetime.now(UTC),
-        fetch_id=pages.fetch_id,
-        seq=pages.seq,
-    )
-    pages.seq += 1
-    return page
 
 
 def _same_host(url: str, base: str) -> bool:
