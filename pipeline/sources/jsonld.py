@@ -118,7 +118,7 @@ class JsonLd(Source):
                     )
                 )
                 continue
-            if _is_xml(page):
+            if _is_sitemap(page):
                 continue
             nodes, broken = job_postings(page.body)
             for reason in broken:
@@ -147,9 +147,10 @@ def _same_host(url: str, base: str) -> bool:
     return (urlsplit(url).hostname or "") == (urlsplit(base).hostname or "")
 
 
-def _is_xml(page: RawPage) -> bool:
-    head = page.body[:300].lstrip().lower()
-    return "xml" in page.content_type.lower() or head.startswith(b"<?xml") or b"<urlset" in head
+def _is_sitemap(page: RawPage) -> bool:
+    """Sitemaps are told apart by their root element: XHTML pages are XML too."""
+    head = page.body[:2000]
+    return b"<urlset" in head or b"<sitemapindex" in head
 
 
 def sitemap_entries(body: bytes) -> tuple[list[str], list[str]]:
