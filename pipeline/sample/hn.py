@@ -106,7 +106,9 @@ def comment_html(jobs: list[Job]) -> str:
     return _hn_escape(header) + pitch + f"<p>Apply: {link}</p>"
 
 
-def _comment(cid: int, story: int, when: datetime, author: str | None, text: str | None) -> dict:
+def _comment(
+    cid: int, story: int, when: datetime, author: str | None, text: str | None
+) -> dict[str, Any]:
     return {
         "id": cid,
         "created_at": when.isoformat().replace("+00:00", "Z"),
