@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from jobtrends.config import load_settings
+from pipeline.models import Board
 from pipeline.sources import REGISTRY
 
 NINE = {
@@ -34,3 +35,10 @@ def test_bundled_config_names_live_boards_and_their_hosts() -> None:
         source = REGISTRY[name](cfg.settings)
         for board in cfg.boards:
             assert source.hosts(board), (name, board.token)
+
+
+def test_boards_on_other_hosts_name_them() -> None:
+    eu = Board("lever", "acme", "Acme", {"base_url": "https://api.eu.lever.co/v0/postings"})
+    assert REGISTRY["lever"]().hosts(eu) == ["api.eu.lever.co"]
+    site = Board("jsonld", "acme", "Acme", {"sitemap": "https://careers.acme.example/s.xml"})
+    assert REGISTRY["jsonld"]().hosts(site) == ["careers.acme.example"]
