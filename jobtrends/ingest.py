@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlsplit
 
 import duckdb
 
@@ -142,11 +141,9 @@ def make_client(settings: Settings, night: date, planned: Sequence[PlannedBoard]
         return client
     client = HttpClient(settings.http)
     for item in planned:
-        host = urlsplit(item.source.base_url).hostname or ""
-        client.set_host_policy(
-            host,
-            HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency),
-        )
+        policy = HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency)
+        for host in item.source.hosts(item.board):
+            client.set_host_policy(host, policy)
     return client
 
 

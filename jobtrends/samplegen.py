@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from pipeline.sample import SAMPLE_NOTE, boards, render_nights
+from pipeline.sample import SAMPLE_NOTE, boards, duplicates, render_nights
 from pipeline.sample.world import SEED
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "sample" / "data"
@@ -21,6 +21,12 @@ def write_sample(out_dir: Path = DEFAULT_DIR, seed: int = SEED) -> dict[str, obj
         payload = json.dumps(responses, sort_keys=True, ensure_ascii=False).encode()
         (out_dir / name).write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
         files[night.isoformat()] = name
-    manifest = {"note": SAMPLE_NOTE, "seed": seed, "nights": files, "boards": boards()}
+    manifest = {
+        "note": SAMPLE_NOTE,
+        "seed": seed,
+        "nights": files,
+        "boards": boards(),
+        "duplicates": duplicates(seed),
+    }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest

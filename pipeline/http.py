@@ -139,6 +139,10 @@ class HttpClient:
         self._rng = rng or random.Random()
         self._now = now
 
+    def now(self) -> datetime:
+        """The client's clock: receive times come from it (a replayed night's in sample mode)."""
+        return self._now()
+
     def set_host_policy(self, host: str, policy: HostPolicy) -> None:
         with self._gates_lock:
             self._policies[host] = policy

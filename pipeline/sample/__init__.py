@@ -2,7 +2,10 @@
 
 `render_nights` is pure: it returns, for every sample night, the body each board URL would
 have answered with. `jobtrends sample generate` writes that into `pipeline/sample/data/`,
-where the snapshot transport replays it. Each source contributes a renderer module.
+where the snapshot transport replays it. Each source contributes a renderer module: company
+boards (ATS and career sites) render one company's open jobs; aggregators (RemoteOK,
+Remotive, HN) are not companies and render the jobs that ATS employers cross-posted there,
+so the sample holds cross-board duplicates by construction (`duplicates` counts them).
 """
 
 from __future__ import annotations
@@ -12,7 +15,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from pipeline.sample import greenhouse, lever
+from pipeline.sample import (
+    ashby,
+    greenhouse,
+    hn,
+    jsonld,
+    lever,
+    remoteok,
+    remotive,
+    smartrecruiters,
+    workable,
+)
+from pipeline.sample.raw import Raw
 from pipeline.sample.world import COMPANIES, SEED, Company, Job, build_world, nights
 
 SAMPLE_NOTE = (
@@ -21,11 +35,51 @@ SAMPLE_NOTE = (
 )
 
 Renderer = Callable[[Company, list[Job], date], dict[str, Any]]
-RENDERERS: dict[str, Renderer] = {"greenhouse": greenhouse.render, "lever": lever.render}
+RENDERERS: dict[str, Renderer] = {
+    "greenhouse": greenhouse.render,
+    "lever": lever.render,
+    "ashby": ashby.render,
+    "workable": workable.render,
+    "smartrecruiters": smartrecruiters.render,
+    "jsonld": jsonld.render,
+}
+
+
+class Aggregator:
+    """A board that lists other employers' jobs: who runs it, and which jobs it shows.
+
+    `edition` names the listing a night shows (the HN thread), because a job re-posted in a
+    new monthly thread is a new posting there.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        token: str,
+        company: str,
+        render: Callable[[list[Job], date], dict[str, Any]],
+        listed: Callable[[list[Job], date], list[Job]],
+        options: dict[str, Any] | None = None,
+        edition: Callable[[date], str] = lambda night: "",
+    ) -> None:
+        self.source = source
+        self.token = token
+        self.company = company
+        self.render = render
+        self.listed = listed
+        self.options = options or {}
+        self.edition = edition
+
+
+AGGREGATORS = (
+    Aggregator("remoteok", "all", "RemoteOK", remoteok.render, remoteok.listed),
+    Aggregator("remotive", "all", "Remotive", remotive.render, remotive.listed),
+    Aggregator("hn", "whoishiring", "Hacker News", hn.render, hn.listed, {"months": 1}, hn.edition),
+)
 
 
 def boards() -> list[dict[str, Any]]:
-    return [
+    companies = [
         {
             "source": c.source,
             "token": c.token,
@@ -35,6 +89,26 @@ def boards() -> list[dict[str, Any]]:
         }
         for c in COMPANIES
     ]
+    return companies + [
+        {
+            "source": a.source,
+            "token": a.token,
+            "company": a.company,
+            "industry": None,
+            "options": dict(a.options),
+        }
+        for a in AGGREGATORS
+    ]
+
+
+def _recorded(body: Any) -> dict[str, Any]:
+    if isinstance(body, Raw):
+        return {"status": body.status, "content_type": body.content_type, "body": body.text}
+    return {
+        "status": 200,
+        "content_type": "application/json; charset=utf-8",
+        "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+    }
 
 
 def render_nights(seed: int = SEED) -> dict[date, dict[str, dict[str, Any]]]:
@@ -46,10 +120,35 @@ def render_nights(seed: int = SEED) -> dict[date, dict[str, dict[str, Any]]]:
         for company in COMPANIES:
             open_jobs = [j for j in world if j.company is company and j.open_on(night)]
             for key, body in RENDERERS[company.source](company, open_jobs, night).items():
-                responses[key] = {
-                    "status": 200,
-                    "content_type": "application/json; charset=utf-8",
-                    "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                }
+                responses[key] = _recorded(body)
+        for aggregator in AGGREGATORS:
+            for key, body in aggregator.render(world, night).items():
+                responses[key] = _recorded(body)
         out[night] = responses
     return out
+
+
+def duplicates(seed: int = SEED) -> dict[str, Any]:
+    """What the warehouse's de-duplication should find: ATS jobs also seen on aggregators.
+
+    A sighting is one aggregator posting of an ATS job (a job in two monthly HN threads is
+    two sightings), i.e. one extra postings row describing a job already loaded from its
+    employer's own board.
+    """
+    world = build_world(seed)
+    sightings = {
+        (job.key, aggregator.source, aggregator.edition(night))
+        for night in nights()
+        for aggregator in AGGREGATORS
+        for job in aggregator.listed(world, night)
+    }
+    last = nights()[-1]
+    return {
+        "cross_posted_jobs": len({key for key, _, _ in sightings}),
+        "duplicate_sightings": len(sightings),
+        "sightings_by_source": {
+            a.source: sum(1 for _, source, _ in sightings if source == a.source)
+            for a in AGGREGATORS
+        },
+        "last_night_sightings": sum(len(a.listed(world, last)) for a in AGGREGATORS),
+    }

@@ -85,34 +85,67 @@ class Job:
 
 
 COMPANIES: tuple[Company, ...] = (
-    Company("Northwind AI", "greenhouse", "northwindai", "Tech/Software", "lab", 38),
+    Company("Northwind AI", "greenhouse", "northwindai", "Tech/Software", "lab", 20),
     Company(
         "Helix Robotics",
         "greenhouse",
         "helixrobotics",
         "Manufacturing",
         "robotics",
-        26,
+        14,
         (("fetch_pay", True),),
     ),
-    Company("Quanta Health", "greenhouse", "quantahealth", "Healthcare", "applied", 24),
+    Company("Quanta Health", "greenhouse", "quantahealth", "Healthcare", "applied", 13),
     Company(
-        "Lumen Labs", "greenhouse", "lumenlabs", "Tech/Software", "lab", 30, (("fetch_pay", True),)
+        "Lumen Labs", "greenhouse", "lumenlabs", "Tech/Software", "lab", 16, (("fetch_pay", True),)
     ),
-    Company("Cobalt Ledger", "greenhouse", "cobaltledger", "Finance/FinTech", "applied", 28),
-    Company("Aurora Motors", "lever", "auroramotors", "Automotive", "robotics", 26),
+    Company("Cobalt Ledger", "greenhouse", "cobaltledger", "Finance/FinTech", "applied", 14),
+    Company("Aurora Motors", "lever", "auroramotors", "Automotive", "robotics", 14),
     Company(
         "Vector Commerce",
         "lever",
         "vectorcommerce",
         "E-commerce/Retail",
         "applied",
-        30,
+        16,
         (("page_size", 20),),
     ),
-    Company("Tidal Grid", "lever", "tidalgrid", "Energy/Climate", "applied", 18),
-    Company("Parallax Research", "lever", "parallaxresearch", "Tech/Software", "lab", 30),
+    Company("Tidal Grid", "lever", "tidalgrid", "Energy/Climate", "applied", 10),
+    Company("Parallax Research", "lever", "parallaxresearch", "Tech/Software", "lab", 16),
+    Company("Meridian Labs", "ashby", "meridianlabs", "Tech/Software", "lab", 14),
+    Company("Saffron Bank", "ashby", "saffronbank", "Finance/FinTech", "applied", 10),
+    Company("Pinecrest Robotics", "ashby", "pinecrest", "Manufacturing", "robotics", 8),
+    Company("Fernwood Bio", "workable", "fernwoodbio", "Healthcare", "applied", 8),
+    Company("Glacier Energy", "workable", "glacierenergy", "Energy/Climate", "applied", 7),
+    Company(
+        "Halcyon Retail", "smartrecruiters", "HalcyonRetail", "E-commerce/Retail", "applied", 10
+    ),
+    Company(
+        "Ironbridge Automotive", "smartrecruiters", "IronbridgeAuto", "Automotive", "robotics", 8
+    ),
+    Company(
+        "Quillon Analytics",
+        "jsonld",
+        "quillon",
+        "Tech/Software",
+        "applied",
+        7,
+        (("sitemap", "https://careers.quillon.example/sitemap.xml"),),
+    ),
+    Company(
+        "Brightwater Mutual",
+        "jsonld",
+        "brightwater",
+        "Finance/FinTech",
+        "applied",
+        5,
+        (("sitemap", "https://jobs.brightwater.example/sitemap_index.xml"),),
+    ),
 )
+AGGREGATORS = ("remoteok", "remotive", "hn")
+CROSS_POST_RATES = {"remoteok": 0.08, "remotive": 0.05, "hn": 0.05}
+"""Share of ATS jobs also posted on each aggregator (of remote jobs for the remote-only boards),
+so the sample holds cross-board duplicates by construction."""
 
 PLACES: tuple[tuple[Place, float], ...] = (
     (Place("San Francisco, CA", "San Francisco", "CA", "US", "USD", 1.15), 14),
@@ -341,7 +374,18 @@ def build_world(seed: int = SEED) -> list[Job]:
                 opened_days.append(first + timedelta(days=7 * week + rng.randint(0, 6)))
         for opened in opened_days:
             jobs.append(_job(rng, len(jobs), company, opened, last))
+    _cross_post(random.Random(seed + 1), jobs)
     return jobs
+
+
+def _cross_post(rng: random.Random, jobs: list[Job]) -> None:
+    """Mark jobs also posted on aggregators, from their own seed so ATS jobs do not shift."""
+    for job in jobs:
+        for board in AGGREGATORS:
+            remote_only = board in ("remoteok", "remotive")
+            draw = rng.random()
+            if (job.workplace == "remote" or not remote_only) and draw < CROSS_POST_RATES[board]:
+                job.also_on.append(board)
 
 
 def _job(rng: random.Random, key: int, company: Company, opened: date, last: date) -> Job:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pipeline.http import HttpClient, HttpError, Response
-from pipeline.models import Board, ParseResult, RawPage
+from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
+
+SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
 
 
 class SourceError(Exception):
@@ -28,6 +31,14 @@ class SourceError(Exception):
 
 class MalformedPayload(SourceError):
     """The board answered, but not with the shape its API documents."""
+
+
+class UnknownBoard(SourceError):
+    """The API answered 200 with nothing in it where an unknown board looks the same.
+
+    Some APIs (SmartRecruiters, Workable) do not 404 an unknown company; treating that as an
+    empty board would silently turn a typo in the config into "no jobs", so it fails instead.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +70,11 @@ class Source(ABC):
     @property
     def base_url(self) -> str:
         return self.settings.base_url.rstrip("/")
+
+    def hosts(self, board: Board) -> list[str]:
+        """The hosts a fetch of `board` calls, each to be given this source's rate limit."""
+        host = urlsplit(self.base_url).hostname
+        return [host] if host else []
 
     @abstractmethod
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
@@ -124,6 +140,25 @@ class PageFetcher:
         self.seq += 1
         return page
 
+    def skipped(self, url: str, reason: str) -> RawPage:
+        """A placeholder for a URL deliberately not requested, so the skip is archived too.
+
+        Status 0 and `SKIPPED_CONTENT_TYPE` mark it; the body is `{"url", "reason"}`.
+        """
+        page = RawPage(
+            source=self.source,
+            board=self.board.token,
+            url=url,
+            status=0,
+            content_type=SKIPPED_CONTENT_TYPE,
+            body=json.dumps({"url": url, "reason": reason}, sort_keys=True).encode(),
+            fetched_at=self.client.now(),
+            fetch_id=self.fetch_id,
+            seq=self.seq,
+        )
+        self.seq += 1
+        return page
+
 
 def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, str | None]:
     """Run a per-record parser, turning a bad record into a reason instead of a crash."""
@@ -135,14 +170,50 @@ def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, 
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def compact(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values so `extras` only holds what the board actually said."""
+    return {k: v for k, v in values.items() if v not in (None, "", [], {})}
+
+
+def collect(
+    result: ParseResult,
+    source: str,
+    board: Board,
+    payload_id: str,
+    records: Iterable[Any],
+    parse_one: Callable[..., Posting],
+    *args: Any,
+    ref_key: str = "id",
+    seen: set[str] | None = None,
+) -> None:
+    """Parse records one by one into `result`; a bad one becomes a `ParseError` with its id.
+
+    `seen` drops a posting whose id an earlier page already produced (paging overlaps when a
+    board changes mid-fetch).
+    """
+    for record in records:
+        posting, reason = guard(parse_one, record, *args)
+        if posting is None:
+            ref = str(record.get(ref_key, "")) if isinstance(record, dict) else ""
+            result.errors.append(ParseError(source, board.token, payload_id, reason or "", ref))
+        elif seen is None or posting.source_id not in seen:
+            if seen is not None:
+                seen.add(posting.source_id)
+            result.postings.append(posting)
+
+
 __all__ = [
     "REGISTRY",
+    "SKIPPED_CONTENT_TYPE",
     "HttpError",
     "MalformedPayload",
     "PageFetcher",
     "Source",
     "SourceError",
     "SourceSettings",
+    "UnknownBoard",
+    "collect",
+    "compact",
     "decode_json",
     "get_source",
     "guard",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.html import html_to_text
 from pipeline.http import HttpClient
@@ -43,6 +44,11 @@ class Lever(Source):
     default_base_url = "https://api.lever.co/v0/postings"
     default_min_interval = 1.0
     default_max_concurrency = 1
+
+    def hosts(self, board: Board) -> list[str]:
+        """An EU board's `base_url` option points at another host, which needs the limit too."""
+        base = str(board.options.get("base_url") or self.base_url)
+        return [urlsplit(base).hostname or ""]
 
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
         pages = PageFetcher(self.name, client, board, fetch_id)
