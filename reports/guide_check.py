@@ -77,6 +77,17 @@ def pct(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.0%}"
 
 
+def _insufficient(
+    claim: dict[str, Any], guide: str, basis: str, n: int, note: str, estimate: str = "n/a"
+) -> list[ClaimResult]:
+    """A claim this week's postings are too few to test; n and the threshold are stated."""
+    return [
+        ClaimResult(
+            claim["id"], claim["title"], guide, basis, n, estimate, "", "", INSUFFICIENT, note
+        )
+    ]
+
+
 def _population(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if name == "ai":
         return frame[frame["is_ai"]]
@@ -177,20 +188,7 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     guide = f"{pct(claim['low'])}-{pct(claim['high'])}"
     note = f"{unknown} unknown excluded" if claim.get("exclude_unknown") else ""
     if n < ev.min_n:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "share",
-                n,
-                pct(k / n) if n else "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                note,
-            )
-        ]
+        return _insufficient(claim, guide, "share", n, note, estimate=pct(k / n) if n else "n/a")
     low, high = wilson(k, n, ev.confidence)
     return [
         ClaimResult(
@@ -218,20 +216,7 @@ def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     n = len(values)
     guide = f"{target} is #1"
     if n < ev.min_n:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "share",
-                n,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"needs n ≥ {ev.min_n}",
-            )
-        ]
+        return _insufficient(claim, guide, "share", n, f"needs n ≥ {ev.min_n}")
     counts = values.value_counts()
     own_k = int(counts.get(target, 0))
     own = wilson(own_k, n, ev.confidence)
@@ -291,20 +276,7 @@ def fastest_growing(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     windows = _windows(ev, weeks)
     guide = f"{claim['role']} grows fastest"
     if windows is None:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "growth",
-                0,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"needs {2 * weeks} weeks of history",
-            )
-        ]
+        return _insufficient(claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history")
     recent, prior = (w[w["is_ai"]].groupby("role")["new_postings"].sum() for w in windows)
     roles = sorted(set(recent.index) | set(prior.index))
     growth = {
@@ -312,20 +284,13 @@ def fastest_growing(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     }
     own_n = int(recent.get(claim["role"], 0) + prior.get(claim["role"], 0))
     if own_n < ev.min_n:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "growth",
-                own_n,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"{claim['role']} has {own_n} new postings in 2×{weeks} weeks",
-            )
-        ]
+        return _insufficient(
+            claim,
+            guide,
+            "growth",
+            own_n,
+            f"{claim['role']} has {own_n} new postings in 2×{weeks} weeks",
+        )
     eligible = {
         r: g
         for r, g in growth.items()
@@ -359,39 +324,19 @@ def growth_compare(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     windows = _windows(ev, weeks)
     guide = f"{claim['faster']} grows faster than {claim['slower']}"
     if windows is None:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "growth",
-                0,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"needs {2 * weeks} weeks of history",
-            )
-        ]
+        return _insufficient(claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history")
     recent, prior = (w[w["is_ai"]].groupby(claim["field"])["new_postings"].sum() for w in windows)
     fast = (int(recent.get(claim["faster"], 0)), int(prior.get(claim["faster"], 0)))
     slow = (int(recent.get(claim["slower"], 0)), int(prior.get(claim["slower"], 0)))
     n = sum(fast) + sum(slow)
     if min(sum(fast), sum(slow)) < ev.min_n:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "growth",
-                n,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"{claim['faster']} n={sum(fast)}, {claim['slower']} n={sum(slow)}",
-            )
-        ]
+        return _insufficient(
+            claim,
+            guide,
+            "growth",
+            n,
+            f"{claim['faster']} n={sum(fast)}, {claim['slower']} n={sum(slow)}",
+        )
     gf, gs = _rate_ratio(*fast, ev.confidence), _rate_ratio(*slow, ev.confidence)
     if gf[1] > gs[2]:
         verdict = SUPPORTED
@@ -422,20 +367,13 @@ def salary_premium(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     guide = f"+{pct(claim['low'])} to +{pct(claim['high'])}"
     n = len(ml) + len(base)
     if min(len(ml), len(base)) < ev.min_n:
-        return [
-            ClaimResult(
-                claim["id"],
-                claim["title"],
-                guide,
-                "base",
-                n,
-                "n/a",
-                "",
-                "",
-                INSUFFICIENT,
-                f"{claim['role']} n={len(ml)}, {claim['baseline']} n={len(base)}",
-            )
-        ]
+        return _insufficient(
+            claim,
+            guide,
+            "base",
+            n,
+            f"{claim['role']} n={len(ml)}, {claim['baseline']} n={len(base)}",
+        )
     estimate = float(np.median(ml) / np.median(base) - 1)
     low, high = bootstrap_ratio_of_medians(ml.to_numpy(), base.to_numpy(), ev.confidence)
     return [

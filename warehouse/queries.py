@@ -147,27 +147,6 @@ def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     ).df()
 
 
-LABEL_INPUT_COLUMNS = (
-    "source",
-    "source_id",
-    "board",
-    "company",
-    "title",
-    "description",
-    "locations",
-    "workplace_type",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_source",
-    "salary_text",
-    "employment_type",
-    "last_seen",
-    "configured_industry",
-)
-
-
 def postings_for_labelling(
     con: duckdb.DuckDBPyConnection, batch_rows: int = 20000
 ) -> Iterator[pd.DataFrame]:
