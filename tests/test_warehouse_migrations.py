@@ -48,7 +48,9 @@ def test_empty_file_migrates_to_latest_and_views_build(tmp_path):
     con = open_warehouse(tmp_path / "w.duckdb")
     versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
     assert versions == [v for v, _, _ in migrations()]
-    assert {"posting_observations", "posting_versions", "posting_canonical"} <= _tables(con)
+    assert {"posting_observations", "posting_versions", "posting_canonical", "salary_survey"} <= (
+        _tables(con)
+    )
     assert migrate(con) == []
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     for view in views & {v for v in views if v.startswith(("stg_", "mart_"))}:
