@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 from itertools import combinations
+from pathlib import Path
 
 from warehouse_fixtures import board_load, posting, warehouse
 
@@ -166,3 +168,25 @@ def test_marts_count_canonical_jobs(tmp_path):
         "SELECT open_jobs FROM mart_role_demand WHERE role = 'ml_engineer'"
     ).fetchone()
     assert demand == (4,)
+
+
+def test_measure_script_reads_the_manifest_duplicates_block(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location(
+        "measure_dedupe", Path(__file__).parent.parent / "scripts" / "measure_dedupe.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    con = warehouse(tmp_path)
+    _load_all(con)
+    con.close()
+    block = {
+        "cross_posted_jobs": 1,
+        "duplicate_sightings": 2,
+        "groups": [["greenhouse:gh-mle", "remoteok:rok-mle", "remotive:rem-mle"]],
+    }
+    monkeypatch.setattr(script, "sample_manifest", lambda: {"duplicates": block})
+    line = script.measure(str(tmp_path / "warehouse.duckdb"))
+    assert line == (
+        "by construction 1 cross-posted jobs, 2 duplicate sightings; found 1 cross-posted jobs, "
+        "2 duplicate sightings; pairs: precision 1.000, recall 1.000"
+    )
