@@ -24,7 +24,11 @@ def _fetch(night: date = NIGHT, run_id: str = "run-1"):
     return board_load(postings, night, run_id=run_id, errors=errors)
 
 
-def test_loading_the_same_fetch_twice_changes_no_table(tmp_path):
+@pytest.mark.parametrize("shortcut", [True, False], ids=["digest-shortcut", "full-merge"])
+def test_loading_the_same_fetch_twice_changes_no_table(tmp_path, monkeypatch, shortcut):
+    if not shortcut:
+        digests = iter(range(1_000))
+        monkeypatch.setattr(load_module, "load_digest", lambda load: str(next(digests)))
     con = warehouse(tmp_path)
     load_board(con, board_load([posting("a"), posting("z")], date(2026, 8, 31), run_id="run-0"))
     load_board(con, _fetch())
@@ -56,3 +60,26 @@ def test_duplicate_ids_in_one_listing_keep_the_last(tmp_path):
     con = warehouse(tmp_path)
     load_board(con, board_load([posting("a", "First"), posting("a", "Second")], NIGHT))
     assert con.execute("SELECT title FROM postings").fetchall() == [("Second",)]
+
+
+def test_an_unchanged_rerun_builds_no_dataframes(tmp_path, monkeypatch):
+    con = warehouse(tmp_path)
+    load_board(con, _fetch())
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unchanged rerun must not rebuild its DataFrames")
+
+    monkeypatch.setattr(load_module, "postings_frame", refuse)
+    counts = load_board(con, _fetch(run_id="run-2"))
+    assert (counts.fetched, counts.new, counts.parse_errors) == (3, 0, 1)
+
+
+def test_an_older_fetch_of_the_night_is_merged_again_after_a_newer_one(tmp_path):
+    con = warehouse(tmp_path)
+    load_board(con, _fetch())
+    load_board(con, board_load([posting("a", "Renamed")], NIGHT, run_id="run-2"))
+    counts = load_board(con, _fetch(run_id="run-3"))
+    assert counts.updated == 1
+    assert con.execute("SELECT title FROM postings WHERE source_id = 'a'").fetchone() == (
+        "Machine Learning Engineer",
+    )

@@ -39,8 +39,11 @@ TEMP_TABLES = (
     "canon_words",
     "canon_bands",
     "canon_heads",
+    "canon_candidates",
+    "canon_pairs",
     "canon_edges",
     "canon_labels",
+    "canon_result",
 )
 LEGAL_SUFFIXES = (
     "inc|incorporated|llc|ltd|limited|corp|corporation|co|company|gmbh|plc|sa|ag|bv|pty"
@@ -182,6 +185,7 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE OR REPLACE TEMP TABLE canon_heads AS
         SELECT fingerprint, count(*) AS members, any_value(loc_key) AS loc_key,
+               any_value(loc_key) IN ('', 'remote') AS open_location,
                any_value(seniority) AS seniority,
                list_distinct(string_split(any_value(title_key), ' ')) AS title_words
         FROM canon_docs
@@ -189,51 +193,56 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE canon_candidates AS
+        SELECT DISTINCT a.fingerprint AS fp_a, b.fingerprint AS fp_b
+        FROM canon_bands AS a
+        JOIN canon_bands AS b
+          ON a.company_key = b.company_key AND a.band = b.band
+         AND a.band_hash = b.band_hash AND a.fingerprint < b.fingerprint
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE canon_pairs AS
+        WITH candidates AS (
+            SELECT * FROM canon_candidates
+        )
+        SELECT c.fp_a, c.fp_b, ha.open_location AS open_a, hb.open_location AS open_b,
+               CASE WHEN ha.open_location THEN hb.members ELSE ha.members END
+                   AS located_members
+        FROM candidates AS c
+        JOIN canon_heads AS ha ON ha.fingerprint = c.fp_a
+        JOIN canon_heads AS hb ON hb.fingerprint = c.fp_b
+        WHERE ha.seniority = hb.seniority
+          AND (ha.loc_key = hb.loc_key OR ha.open_location OR hb.open_location)
+          AND len(list_intersect(ha.title_words, hb.title_words))
+              / len(list_distinct(list_concat(ha.title_words, hb.title_words)))
+              >= {TITLE_THRESHOLD}
+        """
+    )
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE canon_edges AS
-        WITH candidates AS (
-            SELECT DISTINCT a.fingerprint AS fp_a, b.fingerprint AS fp_b
-            FROM canon_bands AS a
-            JOIN canon_bands AS b
-              ON a.company_key = b.company_key AND a.band = b.band
-             AND a.band_hash = b.band_hash AND a.fingerprint < b.fingerprint
+        WITH pairs AS (
+            SELECT * FROM canon_pairs
         ),
-        plausible AS (
-            SELECT c.fp_a, c.fp_b
-            FROM candidates AS c
-            JOIN canon_heads AS ha ON ha.fingerprint = c.fp_a
-            JOIN canon_heads AS hb ON hb.fingerprint = c.fp_b
-            WHERE ha.seniority = hb.seniority
-              AND (ha.loc_key = hb.loc_key OR ha.loc_key IN ('', 'remote')
-                   OR hb.loc_key IN ('', 'remote'))
-              AND len(list_intersect(ha.title_words, hb.title_words))
-                  / len(list_distinct(list_concat(ha.title_words, hb.title_words)))
-                  >= {TITLE_THRESHOLD}
-        ),
-        sizes AS (
-            SELECT fingerprint, count(*) AS n FROM canon_words GROUP BY fingerprint
-        ),
-        shared AS (
-            SELECT c.fp_a, c.fp_b, count(*) AS n
-            FROM plausible AS c
-            JOIN canon_words AS wa ON wa.fingerprint = c.fp_a
-            JOIN canon_words AS wb ON wb.fingerprint = c.fp_b AND wb.word = wa.word
-            GROUP BY ALL
+        word_sets AS (
+            SELECT fingerprint, list(word) AS words
+            FROM canon_words
+            WHERE fingerprint IN (SELECT fp_a FROM pairs UNION SELECT fp_b FROM pairs)
+            GROUP BY fingerprint
         ),
         scored AS (
-            SELECT s.fp_a, s.fp_b, s.n / (za.n + zb.n - s.n) AS jaccard,
-                   ha.loc_key IN ('', 'remote') AS open_a, hb.loc_key IN ('', 'remote') AS open_b,
-                   CASE WHEN ha.loc_key IN ('', 'remote') THEN hb.members ELSE ha.members END
-                       AS located_members
-            FROM shared AS s
-            JOIN sizes AS za ON za.fingerprint = s.fp_a
-            JOIN sizes AS zb ON zb.fingerprint = s.fp_b
-            JOIN canon_heads AS ha ON ha.fingerprint = s.fp_a
-            JOIN canon_heads AS hb ON hb.fingerprint = s.fp_b
-            WHERE s.n / (za.n + zb.n - s.n) >= {TEXT_THRESHOLD}
+            SELECT p.*, len(list_intersect(wa.words, wb.words)) AS shared,
+                   shared / (len(wa.words) + len(wb.words) - shared) AS jaccard
+            FROM pairs AS p
+            JOIN word_sets AS wa ON wa.fingerprint = p.fp_a
+            JOIN word_sets AS wb ON wb.fingerprint = p.fp_b
         )
         SELECT fp_a, fp_b
         FROM scored
+        WHERE jaccard >= {TEXT_THRESHOLD}
         QUALIFY open_a = open_b OR row_number() OVER (
             PARTITION BY open_a = open_b, CASE WHEN open_a THEN fp_a ELSE fp_b END
             ORDER BY jaccard DESC, located_members DESC, CASE WHEN open_a THEN fp_b ELSE fp_a END
@@ -267,18 +276,39 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM posting_canonical")
+    """Write only the rows whose grouping changed: deleting a whole indexed table is slow."""
     con.execute(
         """
-        INSERT INTO posting_canonical
+        CREATE OR REPLACE TEMP TABLE canon_result AS
         SELECT d.source, d.source_id, substr(l.label, 11) AS canonical_job_id, d.fingerprint,
                CASE
                    WHEN substr(l.label, 11) <> d.fingerprint THEN 'similar'
                    WHEN count(*) OVER (PARTITION BY d.fingerprint) > 1 THEN 'fingerprint'
                    ELSE 'self'
-               END
+               END AS match
         FROM canon_docs AS d
         JOIN canon_labels AS l USING (fingerprint)
+        """
+    )
+    con.execute(
+        """
+        DELETE FROM posting_canonical AS c
+        WHERE NOT EXISTS (
+            SELECT 1 FROM canon_result AS r
+            WHERE r.source = c.source AND r.source_id = c.source_id
+              AND r.canonical_job_id = c.canonical_job_id AND r.fingerprint = c.fingerprint
+              AND r.match = c.match
+        )
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO posting_canonical
+        SELECT * FROM canon_result AS r
+        WHERE NOT EXISTS (
+            SELECT 1 FROM posting_canonical AS c
+            WHERE r.source = c.source AND r.source_id = c.source_id
+        )
         """
     )
 

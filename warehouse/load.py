@@ -16,6 +16,7 @@ what it returned, closes nothing, and says so in the run's `warning`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -142,11 +143,86 @@ def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
     return frame
 
 
+def load_digest(load: BoardLoad) -> str:
+    """A digest of everything a load would merge, cheap next to building its DataFrames.
+
+    Labels enter only through their classifier versions: like `_upsert_labels`, this takes a
+    posting's labels to be decided by its content and the classifier version.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"{load.source}|{load.board}|{load.as_of}|{load.fetch_id}|".encode())
+    digest.update(f"{load.closes_missing}|{load.suspect_fraction}|".encode())
+    digest.update("|".join(f"{p.seq}:{p.sha256}" for p in load.pages).encode())
+    digest.update(repr(sorted({row.classifier_version for row in load.labels})).encode())
+    digest.update(
+        repr(sorted((e.raw_payload_id, e.record_ref, e.reason) for e in load.errors)).encode()
+    )
+    digest.update("\x1e".join(_posting_text(p) for p in load.postings).encode())
+    return digest.hexdigest()
+
+
+def _posting_text(p: Posting) -> str:
+    s = p.salary
+    return "\x1f".join(
+        (
+            p.source,
+            p.source_id,
+            p.board,
+            p.company,
+            p.title,
+            p.description,
+            "|".join(p.locations),
+            p.workplace_type or "",
+            f"{s.min}|{s.max}|{s.currency}|{s.period}|{s.source}|{s.text}" if s else "",
+            p.posted_at.isoformat() if p.posted_at else "",
+            p.updated_at.isoformat() if p.updated_at else "",
+            p.url or "",
+            p.employment_type or "",
+            p.department or "",
+            p.raw_payload_id,
+            json.dumps(p.extras, sort_keys=True, default=str) if p.extras else "",
+        )
+    )
+
+
 def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
-    """Merge one board fetch into the warehouse in one transaction."""
+    """Merge one board fetch into the warehouse in one transaction.
+
+    If the latest successful load of this board and night had the same digest, the merge
+    would change nothing, so only the run's row is written: that is what makes rerunning an
+    unchanged night cheap.
+    """
+    digest = load_digest(load)
+    previous = con.execute(
+        """
+        SELECT load_digest, warning FROM runs
+        WHERE source = ? AND board = ? AND as_of = ? AND status = 'success'
+        ORDER BY finished_at DESC LIMIT 1
+        """,
+        [load.source, load.board, load.as_of],
+    ).fetchone()
+    if previous is not None and previous[0] == digest:
+        counts = LoadCounts(len(_unique(load.postings)), 0, 0, 0, len(set(load.errors)))
+        record_run(
+            con,
+            load.run_id,
+            load.source,
+            load.board,
+            load.as_of,
+            load.mode,
+            "success",
+            load.started_at,
+            pages=len(load.pages),
+            counts=counts,
+            warning=previous[1],
+            load_digest=digest,
+        )
+        return counts
     frame = postings_frame(_unique(load.postings))
     pages = pd.DataFrame([vars_of(p) for p in load.pages], columns=list(PageRecord.__slots__))
-    labels = pd.DataFrame([vars_of(r) for r in load.labels], columns=list(LabelRow.__slots__))
+    labels = pd.DataFrame(
+        [vars_of(r) for r in load.labels], columns=list(LabelRow.__slots__)
+    ).drop_duplicates(subset=["source", "source_id"], keep="last")
     errors = pd.DataFrame(
         [
             (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
@@ -156,7 +232,7 @@ def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
     ).drop_duplicates(subset=["fetch_id", "sha256", "record_ref", "reason"])
     con.execute("BEGIN TRANSACTION")
     try:
-        counts = _merge(con, load, frame, pages, labels, errors)
+        counts = _merge(con, load, frame, pages, labels, errors, digest)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -171,6 +247,7 @@ def _merge(
     pages: pd.DataFrame,
     labels: pd.DataFrame,
     errors: pd.DataFrame,
+    digest: str,
 ) -> LoadCounts:
     con.register("incoming_pages", pages)
     con.register("incoming_postings", frame)
@@ -231,6 +308,7 @@ def _merge(
             pages=len(pages),
             counts=counts,
             warning=warning,
+            load_digest=digest,
         )
         return counts
     finally:
@@ -239,57 +317,79 @@ def _merge(
 
 
 def _upsert_labels(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite a posting's labels only when its content or the classifier version changed.
+    """Write labels for new postings, and rewrite them where content or classifier changed.
 
     Runs before the postings merge, which is what lets it compare the stored content hash
-    with the incoming one.
+    with the incoming one. New keys take a plain insert; only stale ones pay for a replace.
     """
+    columns = ", ".join("l." + c for c in LabelRow.__slots__)
+    con.execute(
+        f"""
+        INSERT INTO posting_labels
+        SELECT {columns}
+        FROM incoming_labels AS l
+        WHERE NOT EXISTS (
+            SELECT 1 FROM posting_labels AS e
+            WHERE e.source = l.source AND e.source_id = l.source_id
+        )
+        """
+    )
     con.execute(
         f"""
         INSERT OR REPLACE INTO posting_labels
-        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        SELECT {columns}
         FROM incoming_labels AS l
-        WHERE NOT EXISTS (
-            SELECT 1
-            FROM posting_labels AS e
-            JOIN postings AS p USING (source, source_id)
-            JOIN incoming_postings AS i USING (source, source_id)
-            WHERE e.source = l.source AND e.source_id = l.source_id
-              AND e.classifier_version = l.classifier_version
-              AND p.content_hash = i.content_hash
-        )
+        JOIN posting_labels AS e USING (source, source_id)
+        JOIN postings AS p USING (source, source_id)
+        JOIN incoming_postings AS i USING (source, source_id)
+        WHERE e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash
         """
     )
 
 
 def _upsert_postings(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """Merge new, changed and re-sighted postings; already-current rows are not touched.
+    """Insert new postings, update changed ones, extend re-sighted ones; leave current rows be.
 
     Content is only overwritten by a sighting at least as recent as the stored one, so
     reloading an old night never rolls a posting back, and a closed posting that is listed
-    again reopens.
+    again reopens. Each case is its own set-based statement, so the common ones (a new
+    posting, a posting seen again unchanged) never go through the costlier conflict path.
     """
-    newer = "excluded.last_seen >= postings.last_seen"
-    assignments = ",\n".join(
-        f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE postings.{c} END"
-        for c in MUTABLE_POSTING_COLUMNS
-    )
     con.execute(
         f"""
         INSERT INTO postings
         SELECT {", ".join("i." + c for c in POSTING_COLUMNS)}, ?::DATE AS first_seen,
                ?::DATE AS last_seen, NULL AS closed_at
         FROM incoming_postings AS i
-        LEFT JOIN postings AS p USING (source, source_id)
-        WHERE p.source IS NULL OR p.content_hash <> i.content_hash
-           OR p.last_seen < ?::DATE OR p.first_seen > ?::DATE
-        ON CONFLICT (source, source_id) DO UPDATE SET
-            {assignments},
-            first_seen = least(postings.first_seen, excluded.first_seen),
-            last_seen = greatest(postings.last_seen, excluded.last_seen),
-            closed_at = CASE WHEN {newer} THEN NULL ELSE postings.closed_at END
+        WHERE NOT EXISTS (
+            SELECT 1 FROM postings AS p
+            WHERE p.source = i.source AND p.source_id = i.source_id
+        )
         """,
-        [as_of, as_of, as_of, as_of],
+        [as_of, as_of],
+    )
+    assignments = ", ".join(f"{c} = i.{c}" for c in MUTABLE_POSTING_COLUMNS)
+    con.execute(
+        f"""
+        UPDATE postings SET {assignments}
+        FROM incoming_postings AS i
+        WHERE postings.source = i.source AND postings.source_id = i.source_id
+          AND postings.content_hash <> i.content_hash AND postings.last_seen <= ?::DATE
+        """,
+        [as_of],
+    )
+    con.execute(
+        """
+        UPDATE postings SET
+            closed_at = CASE WHEN postings.last_seen <= ?::DATE THEN NULL ELSE closed_at END,
+            first_seen = least(postings.first_seen, ?::DATE),
+            last_seen = greatest(postings.last_seen, ?::DATE)
+        FROM incoming_postings AS i
+        WHERE postings.source = i.source AND postings.source_id = i.source_id
+          AND (postings.last_seen < ?::DATE OR postings.first_seen > ?::DATE
+               OR (postings.closed_at IS NOT NULL AND postings.last_seen <= ?::DATE))
+        """,
+        [as_of] * 6,
     )
 
 
@@ -303,11 +403,18 @@ def _record_observations(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
         WHERE NOT EXISTS (
             SELECT 1 FROM posting_observations AS o
             WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
-              AND o.content_hash = i.content_hash
         )
-        ON CONFLICT (source, source_id, night) DO UPDATE SET content_hash = excluded.content_hash
         """,
         [as_of, as_of],
+    )
+    con.execute(
+        """
+        UPDATE posting_observations AS o SET content_hash = i.content_hash
+        FROM incoming_postings AS i
+        WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
+          AND o.content_hash <> i.content_hash
+        """,
+        [as_of],
     )
     con.execute(
         """
@@ -320,13 +427,21 @@ def _record_observations(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
             SELECT 1 FROM posting_versions AS v
             WHERE v.source = i.source AND v.source_id = i.source_id
               AND v.content_hash = i.content_hash
-              AND ?::DATE BETWEEN v.valid_from AND v.valid_to
         )
-        ON CONFLICT (source, source_id, content_hash) DO UPDATE SET
-            valid_from = least(posting_versions.valid_from, excluded.valid_from),
-            valid_to = greatest(posting_versions.valid_to, excluded.valid_to)
         """,
-        [as_of, as_of, as_of],
+        [as_of, as_of],
+    )
+    con.execute(
+        """
+        UPDATE posting_versions AS v SET
+            valid_from = least(v.valid_from, ?::DATE),
+            valid_to = greatest(v.valid_to, ?::DATE)
+        FROM incoming_postings AS i
+        WHERE v.source = i.source AND v.source_id = i.source_id
+          AND v.content_hash = i.content_hash
+          AND (v.valid_from > ?::DATE OR v.valid_to < ?::DATE)
+        """,
+        [as_of] * 4,
     )
 
 
@@ -359,14 +474,16 @@ def record_run(
     counts: LoadCounts | None = None,
     error: str | None = None,
     warning: str | None = None,
+    load_digest: str | None = None,
 ) -> None:
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
     con.execute(
         """
         INSERT OR REPLACE INTO runs (run_id, source, board, as_of, mode, status, started_at,
-            finished_at, pages, fetched, new, updated, closed, parse_errors, error, warning)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            finished_at, pages, fetched, new, updated, closed, parse_errors, error, warning,
+            load_digest)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             run_id,
@@ -385,6 +502,7 @@ def record_run(
             c.parse_errors,
             error,
             warning,
+            load_digest,
         ],
     )
 

@@ -4,6 +4,10 @@
 -- the run keeps the reason here so a person can see why.
 ALTER TABLE runs ADD COLUMN warning VARCHAR;
 
+-- Digest of what a successful load merged; reloading an identical fetch of the same night
+-- is then recognised before any DataFrame is built.
+ALTER TABLE runs ADD COLUMN load_digest VARCHAR;
+
 -- One row per posting and night it was listed: answers "open on date X" and time-to-fill
 -- without trusting first_seen/last_seen alone.
 CREATE TABLE posting_observations (
