@@ -232,7 +232,7 @@ def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
     ).drop_duplicates(subset=["fetch_id", "sha256", "record_ref", "reason"])
     con.execute("BEGIN TRANSACTION")
     try:
-        counts = _merge(con, load, frame, pages, labels, errors, digest)
+        counts = _merge(con, load, frame, pages, labels, errors, digest, previous is not None)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -248,7 +248,9 @@ def _merge(
     labels: pd.DataFrame,
     errors: pd.DataFrame,
     digest: str,
+    reload: bool,
 ) -> LoadCounts:
+    """The merge itself; statements whose inputs are empty tonight are not run at all."""
     con.register("incoming_pages", pages)
     con.register("incoming_postings", frame)
     con.register("incoming_labels", labels)
@@ -269,20 +271,30 @@ def _merge(
             """,
             [load.as_of],
         )
-        open_before, new, updated = con.execute(
+        open_before, new, updated, labels_missing, labels_outdated = con.execute(
             """
             SELECT (SELECT count(*) FROM postings
                     WHERE source = ? AND board = ? AND closed_at IS NULL),
                    count(*) FILTER (WHERE p.source IS NULL),
-                   count(*) FILTER (WHERE p.source IS NOT NULL AND p.content_hash <> i.content_hash)
+                   count(*) FILTER (WHERE p.source IS NOT NULL
+                                    AND p.content_hash <> i.content_hash),
+                   (SELECT count(*) FROM incoming_labels AS l
+                    WHERE NOT EXISTS (SELECT 1 FROM posting_labels AS e
+                                      WHERE e.source = l.source AND e.source_id = l.source_id)),
+                   (SELECT count(*) FROM incoming_labels AS l
+                    JOIN posting_labels AS e USING (source, source_id)
+                    WHERE e.classifier_version <> l.classifier_version)
             FROM incoming_postings i
             LEFT JOIN postings p USING (source, source_id)
             """,
             [load.source, load.board],
         ).fetchone()
-        _upsert_labels(con)
-        _upsert_postings(con, load.as_of)
-        _record_observations(con, load.as_of)
+        if labels_missing:
+            _insert_labels(con)
+        if updated or labels_outdated:
+            _replace_stale_labels(con)
+        _upsert_postings(con, load.as_of, inserts=new > 0, updates=updated > 0)
+        _record_observations(con, load.as_of, reload=reload, new_content=new + updated > 0)
         closed, warning = 0, None
         if load.closes_missing:
             if open_before >= SUSPECT_MIN_OPEN and len(frame) < load.suspect_fraction * open_before:
@@ -292,7 +304,8 @@ def _merge(
                 )
             else:
                 closed = _close_missing(con, load)
-        con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
+        if len(errors):
+            con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
         counts = LoadCounts(
             fetched=len(frame), new=new, updated=updated, closed=closed, parse_errors=len(errors)
         )
@@ -316,17 +329,12 @@ def _merge(
             con.unregister(name)
 
 
-def _upsert_labels(con: duckdb.DuckDBPyConnection) -> None:
-    """Write labels for new postings, and rewrite them where content or classifier changed.
-
-    Runs before the postings merge, which is what lets it compare the stored content hash
-    with the incoming one. New keys take a plain insert; only stale ones pay for a replace.
-    """
-    columns = ", ".join("l." + c for c in LabelRow.__slots__)
+def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Labels for postings that have none yet."""
     con.execute(
         f"""
         INSERT INTO posting_labels
-        SELECT {columns}
+        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         WHERE NOT EXISTS (
             SELECT 1 FROM posting_labels AS e
@@ -334,10 +342,18 @@ def _upsert_labels(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
+
+def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite labels whose posting content or classifier version changed.
+
+    Runs before the postings merge, which is what lets it compare the stored content hash
+    with the incoming one. Labels are taken to be decided by content and classifier version.
+    """
     con.execute(
         f"""
         INSERT OR REPLACE INTO posting_labels
-        SELECT {columns}
+        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         JOIN posting_labels AS e USING (source, source_id)
         JOIN postings AS p USING (source, source_id)
@@ -347,7 +363,9 @@ def _upsert_labels(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _upsert_postings(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+def _upsert_postings(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, inserts: bool, updates: bool
+) -> None:
     """Insert new postings, update changed ones, extend re-sighted ones; leave current rows be.
 
     Content is only overwritten by a sighting at least as recent as the stored one, so
@@ -355,29 +373,31 @@ def _upsert_postings(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     again reopens. Each case is its own set-based statement, so the common ones (a new
     posting, a posting seen again unchanged) never go through the costlier conflict path.
     """
-    con.execute(
-        f"""
-        INSERT INTO postings
-        SELECT {", ".join("i." + c for c in POSTING_COLUMNS)}, ?::DATE AS first_seen,
-               ?::DATE AS last_seen, NULL AS closed_at
-        FROM incoming_postings AS i
-        WHERE NOT EXISTS (
-            SELECT 1 FROM postings AS p
-            WHERE p.source = i.source AND p.source_id = i.source_id
+    if inserts:
+        con.execute(
+            f"""
+            INSERT INTO postings
+            SELECT {", ".join("i." + c for c in POSTING_COLUMNS)}, ?::DATE AS first_seen,
+                   ?::DATE AS last_seen, NULL AS closed_at
+            FROM incoming_postings AS i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM postings AS p
+                WHERE p.source = i.source AND p.source_id = i.source_id
+            )
+            """,
+            [as_of, as_of],
         )
-        """,
-        [as_of, as_of],
-    )
-    assignments = ", ".join(f"{c} = i.{c}" for c in MUTABLE_POSTING_COLUMNS)
-    con.execute(
-        f"""
-        UPDATE postings SET {assignments}
-        FROM incoming_postings AS i
-        WHERE postings.source = i.source AND postings.source_id = i.source_id
-          AND postings.content_hash <> i.content_hash AND postings.last_seen <= ?::DATE
-        """,
-        [as_of],
-    )
+    if updates:
+        assignments = ", ".join(f"{c} = i.{c}" for c in MUTABLE_POSTING_COLUMNS)
+        con.execute(
+            f"""
+            UPDATE postings SET {assignments}
+            FROM incoming_postings AS i
+            WHERE postings.source = i.source AND postings.source_id = i.source_id
+              AND postings.content_hash <> i.content_hash AND postings.last_seen <= ?::DATE
+            """,
+            [as_of],
+        )
     con.execute(
         """
         UPDATE postings SET
@@ -393,8 +413,10 @@ def _upsert_postings(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     )
 
 
-def _record_observations(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """The night's sightings, and a version row for each content not yet known on this night."""
+def _record_observations(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, reload: bool, new_content: bool
+) -> None:
+    """The night's sightings, and a version row per content; `reload`: night seen before."""
     con.execute(
         """
         INSERT INTO posting_observations
@@ -407,30 +429,32 @@ def _record_observations(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
         """,
         [as_of, as_of],
     )
-    con.execute(
-        """
-        UPDATE posting_observations AS o SET content_hash = i.content_hash
-        FROM incoming_postings AS i
-        WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
-          AND o.content_hash <> i.content_hash
-        """,
-        [as_of],
-    )
-    con.execute(
-        """
-        INSERT INTO posting_versions
-        SELECT i.source, i.source_id, i.content_hash, i.title, md5(i.description), i.locations,
-               i.workplace_type, i.salary_min, i.salary_max, i.salary_currency, i.salary_period,
-               ?::DATE, ?::DATE
-        FROM incoming_postings AS i
-        WHERE NOT EXISTS (
-            SELECT 1 FROM posting_versions AS v
-            WHERE v.source = i.source AND v.source_id = i.source_id
-              AND v.content_hash = i.content_hash
+    if reload:
+        con.execute(
+            """
+            UPDATE posting_observations AS o SET content_hash = i.content_hash
+            FROM incoming_postings AS i
+            WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
+              AND o.content_hash <> i.content_hash
+            """,
+            [as_of],
         )
-        """,
-        [as_of, as_of],
-    )
+    if new_content:
+        con.execute(
+            """
+            INSERT INTO posting_versions
+            SELECT i.source, i.source_id, i.content_hash, i.title, md5(i.description),
+                   i.locations, i.workplace_type, i.salary_min, i.salary_max, i.salary_currency,
+                   i.salary_period, ?::DATE, ?::DATE
+            FROM incoming_postings AS i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM posting_versions AS v
+                WHERE v.source = i.source AND v.source_id = i.source_id
+                  AND v.content_hash = i.content_hash
+            )
+            """,
+            [as_of, as_of],
+        )
     con.execute(
         """
         UPDATE posting_versions AS v SET
