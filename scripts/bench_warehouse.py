@@ -171,8 +171,8 @@ def fill(con, count: int) -> None:
     con.execute(
         """
         INSERT INTO runs (run_id, source, board, as_of, mode, status, started_at, finished_at)
-        SELECT 'r' || w, 'greenhouse', 'b' || b, DATE '2025-01-06' + 7 * w::INTEGER, 'bench', 'success',
-               now(), now()
+        SELECT 'r' || w, 'greenhouse', 'b' || b, DATE '2025-01-06' + 7 * w::INTEGER, 'bench',
+               'success', now(), now()
         FROM range(52) AS t(w), range(100) AS u(b)
         """
     )
@@ -185,7 +185,8 @@ def fill(con, count: int) -> None:
                NULL, NULL, NULL, NULL, NULL, NULL, '0', NULL, md5(i::VARCHAR),
                DATE '2025-01-06' + 7 * (i % 52)::INTEGER,
                DATE '2025-01-06' + 7 * least(51, i % 52 + i % 9)::INTEGER,
-               CASE WHEN i % 3 = 0 THEN DATE '2025-01-06' + 7 * least(51, i % 52 + i % 9 + 1)::INTEGER END
+               CASE WHEN i % 3 = 0
+                    THEN DATE '2025-01-06' + 7 * least(51, i % 52 + i % 9 + 1)::INTEGER END
         FROM range(?) AS t(i)
         """,
         [count],
@@ -193,16 +194,22 @@ def fill(con, count: int) -> None:
     con.execute(
         """
         INSERT INTO posting_labels
-        SELECT source, source_id, 'bench', (['ml_engineer', 'data_scientist', 'software_engineer',
-               'other', 'nlp_llm_engineer'])[1 + (hash(source_id) % 5)::BIGINT], (hash(source_id) % 5)::BIGINT <> 2,
-               NULL, NULL, NULL, (['entry', 'mid', 'senior', 'unknown'])[1 + (hash(title) % 4)::BIGINT],
-               (['remote', 'hybrid', 'onsite', 'unknown'])[1 + (hash(source_id) % 4)::BIGINT], NULL,
-               CASE WHEN (hash(source_id) % 2)::BIGINT = 0 THEN 100000 + (hash(source_id) % 150000)::BIGINT END,
-               CASE WHEN (hash(source_id) % 2)::BIGINT = 0 THEN 150000 + (hash(source_id) % 150000)::BIGINT END,
-               NULL, 'US', (['sf_bay_area', 'new_york', NULL])[1 + (hash(company) % 3)::BIGINT],
-               (['bachelors', 'masters', NULL])[1 + (hash(source_id) % 3)::BIGINT], ['python', 'sql'],
+        WITH keyed AS (
+            SELECT source, source_id, (hash(source_id) % 1000000)::BIGINT AS h,
+                   (hash(company) % 3)::BIGINT AS c, (hash(title) % 4)::BIGINT AS t
+            FROM postings
+        )
+        SELECT source, source_id, 'bench',
+               (['ml_engineer', 'data_scientist', 'software_engineer', 'other',
+                 'nlp_llm_engineer'])[1 + h % 5],
+               h % 5 <> 2, NULL, NULL, NULL, (['entry', 'mid', 'senior', 'unknown'])[1 + t],
+               (['remote', 'hybrid', 'onsite', 'unknown'])[1 + h % 4], NULL,
+               CASE WHEN h % 2 = 0 THEN 100000 + h % 150000 END,
+               CASE WHEN h % 2 = 0 THEN 150000 + h % 150000 END,
+               NULL, 'US', (['sf_bay_area', 'new_york', NULL])[1 + c],
+               (['bachelors', 'masters', NULL])[1 + h % 3], ['python', 'sql'],
                'Tech/Software', 'full_time', NULL
-        FROM postings
+        FROM keyed
         """
     )
     con.execute(
