@@ -106,41 +106,46 @@ MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source"
 
 
 def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
-    for p in postings:
-        s = p.salary
-        rows.append(
-            {
-                "source": p.source,
-                "source_id": p.source_id,
-                "board": p.board,
-                "company": p.company,
-                "title": p.title,
-                "description": p.description,
-                "locations": list(p.locations),
-                "workplace_type": p.workplace_type,
-                "salary_min": s.min if s else None,
-                "salary_max": s.max if s else None,
-                "salary_currency": s.currency if s else None,
-                "salary_period": s.period if s else None,
-                "salary_source": s.source if s else None,
-                "salary_text": s.text if s else None,
-                "employment_type": p.employment_type,
-                "department": p.department,
-                "posted_at": p.posted_at,
-                "updated_at": p.updated_at,
-                "url": p.url,
-                "raw_payload_id": p.raw_payload_id,
-                "extras": json.dumps(p.extras, sort_keys=True, default=str) if p.extras else None,
-                "content_hash": p.content_hash(),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=list(POSTING_COLUMNS))
+    """The postings as columns; built column-wise because per-row dicts cost twice the time."""
+    salaries = [p.salary for p in postings]
+    columns: dict[str, list[Any]] = {
+        "source": [p.source for p in postings],
+        "source_id": [p.source_id for p in postings],
+        "board": [p.board for p in postings],
+        "company": [p.company for p in postings],
+        "title": [p.title for p in postings],
+        "description": [p.description for p in postings],
+        "locations": [list(p.locations) for p in postings],
+        "workplace_type": [p.workplace_type for p in postings],
+        "salary_min": [s.min if s else None for s in salaries],
+        "salary_max": [s.max if s else None for s in salaries],
+        "salary_currency": [s.currency if s else None for s in salaries],
+        "salary_period": [s.period if s else None for s in salaries],
+        "salary_source": [s.source if s else None for s in salaries],
+        "salary_text": [s.text if s else None for s in salaries],
+        "employment_type": [p.employment_type for p in postings],
+        "department": [p.department for p in postings],
+        "posted_at": [p.posted_at for p in postings],
+        "updated_at": [p.updated_at for p in postings],
+        "url": [p.url for p in postings],
+        "raw_payload_id": [p.raw_payload_id for p in postings],
+        "extras": [
+            json.dumps(p.extras, sort_keys=True, default=str) if p.extras else None
+            for p in postings
+        ],
+        "content_hash": [p.content_hash() for p in postings],
+    }
+    frame = pd.DataFrame(columns, columns=list(POSTING_COLUMNS))
     for column in ("posted_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     for column in ("salary_min", "salary_max"):
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+def _columns(records: Sequence[Any], names: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame of slotted records, built column by column."""
+    return pd.DataFrame({n: [getattr(r, n) for r in records] for n in names}, columns=list(names))
 
 
 def load_digest(load: BoardLoad) -> str:
@@ -219,10 +224,10 @@ def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
         )
         return counts
     frame = postings_frame(_unique(load.postings))
-    pages = pd.DataFrame([vars_of(p) for p in load.pages], columns=list(PageRecord.__slots__))
-    labels = pd.DataFrame(
-        [vars_of(r) for r in load.labels], columns=list(LabelRow.__slots__)
-    ).drop_duplicates(subset=["source", "source_id"], keep="last")
+    pages = _columns(load.pages, PageRecord.__slots__)
+    labels = _columns(load.labels, LabelRow.__slots__).drop_duplicates(
+        subset=["source", "source_id"], keep="last"
+    )
     errors = pd.DataFrame(
         [
             (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
