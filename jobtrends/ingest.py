@@ -189,6 +189,7 @@ def fetch_board(
         labels=label_postings(result.postings),
         errors=result.errors,
         closes_missing=source.closes_missing,
+        suspect_fraction=source.settings.options.get("suspect_fraction"),
     )
     return outcome
 

@@ -114,3 +114,12 @@ def test_open_on_a_date_and_time_to_fill(tmp_path):
         "SELECT closed_at - first_seen FROM postings WHERE source_id = 'b'"
     ).fetchone()[0]
     assert days == 2
+
+
+def test_suspect_fraction_is_configurable_per_board(tmp_path):
+    con = warehouse(tmp_path)
+    load_board(con, board_load([posting(str(i)) for i in range(20)], N1))
+    strict = board_load([posting(str(i)) for i in range(14)], N2)
+    strict.suspect_fraction = 0.8
+    assert load_board(con, strict).closed == 0
+    assert load_board(con, board_load([posting(str(i)) for i in range(14)], N3)).closed == 6

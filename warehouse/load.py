@@ -66,7 +66,8 @@ class BoardLoad:
     labels: list[LabelRow]
     errors: list[ParseError] = field(default_factory=list)
     closes_missing: bool = True
-    suspect_fraction: float = SUSPECT_FRACTION
+    suspect_fraction: float | None = None
+    """Overrides SUSPECT_FRACTION for this board (a source's `suspect_fraction` option)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,11 +302,12 @@ def _merge(
         _upsert_postings(con, load.as_of, inserts=new > 0, updates=updated > 0)
         _record_observations(con, load.as_of, reload=reload, new_content=new + updated > 0)
         closed, warning = 0, None
+        fraction = SUSPECT_FRACTION if load.suspect_fraction is None else load.suspect_fraction
         if load.closes_missing:
-            if open_before >= SUSPECT_MIN_OPEN and len(frame) < load.suspect_fraction * open_before:
+            if open_before >= SUSPECT_MIN_OPEN and len(frame) < fraction * open_before:
                 warning = (
                     f"suspect fetch: {len(frame)} postings returned while {open_before} were "
-                    f"open (below {load.suspect_fraction:.0%}); nothing closed"
+                    f"open (below {fraction:.0%}); nothing closed"
                 )
             else:
                 closed = _close_missing(con, load)
