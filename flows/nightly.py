@@ -42,7 +42,7 @@ def load_boards_task(
 ) -> list[ingest.BoardSummary]:
     con = open_warehouse(db_path)
     try:
-        summaries = [ingest.load_outcome(con, outcome) for outcome in outcomes]
+        summaries = ingest.load_outcomes(con, outcomes)
         refresh_canonical(con)
         return summaries
     finally:

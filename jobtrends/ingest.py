@@ -23,7 +23,7 @@ from pipeline.snapshot import SnapshotAdapter, sample_manifest, sample_night
 from pipeline.sources import get_source
 from pipeline.sources.base import Source, SourceError
 from warehouse.archive import RawArchive
-from warehouse.load import BoardLoad, LoadCounts, PageRecord, load_board, record_run
+from warehouse.load import BoardLoad, LoadCounts, PageRecord, load_board, load_boards, record_run
 
 SAMPLE_FETCH_HOUR = time(2, 0)
 
@@ -217,6 +217,36 @@ def load_outcome(con: duckdb.DuckDBPyConnection, outcome: BoardOutcome) -> Board
         error=outcome.error,
     )
     return _summary(outcome, "failed", outcome.pages_archived, None)
+
+
+def load_outcomes(
+    con: duckdb.DuckDBPyConnection, outcomes: Sequence[BoardOutcome]
+) -> list[BoardSummary]:
+    """Load a run's fetches one transaction per source, and record the failed ones.
+
+    A source's boards go in as one batch, so the fixed cost of each statement is paid per
+    source, not per board. If a batch fails to load, its boards are retried one at a time, so
+    one board's bad data cannot keep its siblings out.
+    """
+    summaries: dict[int, BoardSummary] = {}
+    by_source: dict[str, list[int]] = {}
+    for i, outcome in enumerate(outcomes):
+        if outcome.load is None:
+            summaries[i] = load_outcome(con, outcome)
+        else:
+            by_source.setdefault(outcome.source, []).append(i)
+    for indexes in by_source.values():
+        batch = [outcomes[i] for i in indexes]
+        try:
+            counts = load_boards(con, [o.load for o in batch if o.load is not None])
+        except duckdb.Error:
+            for i, outcome in zip(indexes, batch, strict=True):
+                summaries[i] = load_outcome(con, outcome)
+        else:
+            for i, outcome, c in zip(indexes, batch, counts, strict=True):
+                pages = len(outcome.load.pages) if outcome.load else 0
+                summaries[i] = _summary(outcome, "success", pages, c)
+    return [summaries[i] for i in range(len(outcomes))]
 
 
 def _summary(

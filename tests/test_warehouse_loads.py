@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from warehouse_fixtures import DATA_TABLES, board_load, posting, table_contents, warehouse
 
+from jobtrends.ingest import BoardOutcome, load_outcomes
 from pipeline.models import ParseError
 from warehouse import load as load_module
-from warehouse.load import load_board
+from warehouse.load import load_board, load_boards
 
 NIGHT = date(2026, 9, 1)
 
@@ -83,3 +84,69 @@ def test_an_older_fetch_of_the_night_is_merged_again_after_a_newer_one(tmp_path)
     assert con.execute("SELECT title FROM postings WHERE source_id = 'a'").fetchone() == (
         "Machine Learning Engineer",
     )
+
+
+def _night(night: date, run_id: str, sizes: dict[str, int], drop: int = 0):
+    return [
+        board_load(
+            [posting(f"{board}-{i}", board=board) for i in range(drop, size)],
+            night,
+            board=board,
+            run_id=run_id,
+        )
+        for board, size in sizes.items()
+    ]
+
+
+def test_a_batch_of_boards_equals_loading_them_one_by_one(tmp_path):
+    one, many = warehouse(tmp_path / "one"), warehouse(tmp_path / "many")
+    first = {"a": 12, "b": 3, "c": 20}
+    second = {"a": 12, "b": 3, "c": 0}
+    for loads in (_night(NIGHT, "r1", first), _night(date(2026, 9, 2), "r2", second, drop=2)):
+        by_board = [load_board(one, load) for load in loads]
+        assert load_boards(many, loads) == by_board
+    for table in DATA_TABLES:
+        assert table_contents(one, table) == table_contents(many, table), table
+    runs = "SELECT * EXCLUDE (finished_at) FROM runs ORDER BY run_id, board"
+    assert one.execute(runs).fetchall() == many.execute(runs).fetchall()
+    warnings = dict(many.execute("SELECT board, warning FROM runs WHERE run_id = 'r2'").fetchall())
+    assert warnings["c"].startswith("suspect fetch: 0 postings returned while 20 were open")
+    assert warnings["a"] is None
+
+
+def test_a_batch_fails_as_a_whole(tmp_path, monkeypatch):
+    con = warehouse(tmp_path)
+    load_boards(con, _night(NIGHT, "r1", {"a": 3, "b": 3}))
+    before = {t: table_contents(con, t) for t in (*DATA_TABLES, "runs")}
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(load_module, "_close_missing", explode)
+    with pytest.raises(RuntimeError):
+        load_boards(con, _night(date(2026, 9, 2), "r2", {"a": 3, "b": 3}, drop=1))
+    assert {t: table_contents(con, t) for t in (*DATA_TABLES, "runs")} == before
+
+
+def test_a_batch_takes_one_night_only(tmp_path):
+    con = warehouse(tmp_path)
+    loads = _night(NIGHT, "r1", {"a": 1}) + _night(date(2026, 9, 2), "r1", {"b": 1})
+    with pytest.raises(ValueError, match="one night"):
+        load_boards(con, loads)
+
+
+def test_load_outcomes_batches_per_source_and_records_failures(tmp_path):
+    con = warehouse(tmp_path)
+    ok = _night(NIGHT, "r1", {"a": 2, "b": 3})
+    outcomes = [
+        BoardOutcome("r1", "sample", "greenhouse", "a", NIGHT, ok[0].started_at, load=ok[0]),
+        BoardOutcome("r1", "sample", "lever", "x", NIGHT, ok[0].started_at, error="HttpError: 500"),
+        BoardOutcome("r1", "sample", "greenhouse", "b", NIGHT, ok[0].started_at, load=ok[1]),
+    ]
+    summaries = load_outcomes(con, outcomes)
+    assert [(s.board, s.status, s.fetched) for s in summaries] == [
+        ("a", "success", 2),
+        ("x", "failed", 0),
+        ("b", "success", 3),
+    ]
+    assert con.execute("SELECT count(*) FROM postings").fetchone()[0] == 5

@@ -103,6 +103,25 @@ POSTING_COLUMNS = (
     "extras",
     "content_hash",
 )
+RUN_COLUMNS = (
+    "run_id",
+    "source",
+    "board",
+    "as_of",
+    "mode",
+    "status",
+    "started_at",
+    "finished_at",
+    "pages",
+    "fetched",
+    "new",
+    "updated",
+    "closed",
+    "parse_errors",
+    "error",
+    "warning",
+    "load_digest",
+)
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 
 
@@ -192,75 +211,99 @@ def _posting_text(p: Posting) -> str:
 
 
 def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
-    """Merge one board fetch into the warehouse in one transaction.
+    """Merge one board fetch into the warehouse in one transaction."""
+    return load_boards(con, [load])[0]
 
-    If the latest successful load of this board and night had the same digest, the merge
-    would change nothing, so only the run's row is written: that is what makes rerunning an
-    unchanged night cheap.
+
+def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> list[LoadCounts]:
+    """Merge several board fetches of one night in a single transaction; counts per board.
+
+    A source's boards from one run go in together: every statement then runs once for all of
+    them, so a night of a hundred small boards does not pay a hundred times each statement's
+    fixed cost (a join against the whole postings table). Either every board lands or none.
+    A board whose latest successful load of this night had the same digest would change
+    nothing, so only its run's row is written: that is what makes rerunning a night cheap.
     """
-    digest = load_digest(load)
-    previous = con.execute(
-        """
-        SELECT load_digest, warning FROM runs
-        WHERE source = ? AND board = ? AND as_of = ? AND status = 'success'
-        ORDER BY finished_at DESC LIMIT 1
-        """,
-        [load.source, load.board, load.as_of],
-    ).fetchone()
-    if previous is not None and previous[0] == digest:
-        counts = LoadCounts(len(_unique(load.postings)), 0, 0, 0, len(set(load.errors)))
-        record_run(
-            con,
-            load.run_id,
-            load.source,
-            load.board,
-            load.as_of,
-            load.mode,
-            "success",
-            load.started_at,
-            pages=len(load.pages),
-            counts=counts,
-            warning=previous[1],
-            load_digest=digest,
-        )
-        return counts
-    frame = postings_frame(_unique(load.postings))
-    pages = _columns(load.pages, PageRecord.__slots__)
-    labels = _columns(load.labels, LabelRow.__slots__).drop_duplicates(
-        subset=["source", "source_id"], keep="last"
-    )
-    errors = pd.DataFrame(
-        [
-            (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
-            for e in load.errors
-        ],
-        columns=["fetch_id", "source", "board", "as_of", "sha256", "record_ref", "reason"],
-    ).drop_duplicates(subset=["fetch_id", "sha256", "record_ref", "reason"])
+    if not loads:
+        return []
+    if len({load.as_of for load in loads}) > 1:
+        raise ValueError("load_boards takes fetches of one night; load other nights separately")
+    as_of = loads[0].as_of
+    digests = [load_digest(load) for load in loads]
+    previous = {
+        (source, board): (digest, warning)
+        for source, board, digest, warning in con.execute(
+            """
+            SELECT source, board, load_digest, warning FROM runs
+            WHERE as_of = ? AND status = 'success'
+            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+            """,
+            [as_of],
+        ).fetchall()
+    }
+    results: list[tuple[LoadCounts, str | None]] = []
+    pending: list[int] = []
+    for i, (load, digest) in enumerate(zip(loads, digests, strict=True)):
+        before = previous.get((load.source, load.board))
+        if before is not None and before[0] == digest:
+            fetched = len(_unique(load.postings))
+            results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before[1]))
+        else:
+            results.append((LoadCounts(0, 0, 0, 0, 0), None))
+            pending.append(i)
+    batch = [loads[i] for i in pending]
+    reload = any((load.source, load.board) in previous for load in batch)
     con.execute("BEGIN TRANSACTION")
     try:
-        counts = _merge(con, load, frame, pages, labels, errors, digest, previous is not None)
+        if batch:
+            merged = _merge(con, batch, as_of, reload)
+            for i, outcome in zip(pending, merged, strict=True):
+                results[i] = outcome
+        _record_runs(con, loads, digests, results)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return counts
+    return [counts for counts, _ in results]
+
+
+def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
+    """The batch's rows as DataFrames; a key listed twice keeps its last listing."""
+    postings = postings_frame(_unique([p for load in loads for p in load.postings]))
+    labels = _columns([r for load in loads for r in load.labels], LabelRow.__slots__)
+    errors = pd.DataFrame(
+        [
+            (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
+            for load in loads
+            for e in load.errors
+        ],
+        columns=["fetch_id", "source", "board", "as_of", "sha256", "record_ref", "reason"],
+    )
+    boards = pd.DataFrame(
+        {
+            "source": [load.source for load in loads],
+            "board": [load.board for load in loads],
+            "ids": [[p.source_id for p in load.postings] for load in loads],
+        }
+    )
+    return {
+        "incoming_pages": _columns([p for load in loads for p in load.pages], PageRecord.__slots__),
+        "incoming_postings": postings,
+        "incoming_labels": labels.drop_duplicates(subset=["source", "source_id"], keep="last"),
+        "incoming_errors": errors.drop_duplicates(
+            subset=["fetch_id", "sha256", "record_ref", "reason"]
+        ),
+        "incoming_boards": boards,
+    }
 
 
 def _merge(
-    con: duckdb.DuckDBPyConnection,
-    load: BoardLoad,
-    frame: pd.DataFrame,
-    pages: pd.DataFrame,
-    labels: pd.DataFrame,
-    errors: pd.DataFrame,
-    digest: str,
-    reload: bool,
-) -> LoadCounts:
-    """The merge itself; statements whose inputs are empty tonight are not run at all."""
-    con.register("incoming_pages", pages)
-    con.register("incoming_postings", frame)
-    con.register("incoming_labels", labels)
-    con.register("incoming_errors", errors)
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], as_of: date, reload: bool
+) -> list[tuple[LoadCounts, str | None]]:
+    """The merge itself, per batch; statements whose inputs are empty are not run at all."""
+    frames = _frames(loads)
+    for name, frame in frames.items():
+        con.register(name, frame)
     try:
         con.execute(
             """
@@ -275,65 +318,97 @@ def _merge(
                 archive_path = excluded.archive_path
             WHERE raw_payloads.sha256 <> excluded.sha256
             """,
-            [load.as_of],
+            [as_of],
         )
-        open_before, new, updated, labels_missing, labels_outdated = con.execute(
+        per_board = _board_counts(con)
+        new = sum(c["new"] for c in per_board.values())
+        updated = sum(c["updated"] for c in per_board.values())
+        labels_missing, labels_outdated = con.execute(
             """
-            SELECT (SELECT count(*) FROM postings
-                    WHERE source = ? AND board = ? AND closed_at IS NULL),
-                   count(*) FILTER (WHERE p.source IS NULL),
-                   count(*) FILTER (WHERE p.source IS NOT NULL
-                                    AND p.content_hash <> i.content_hash),
-                   (SELECT count(*) FROM incoming_labels AS l
+            SELECT (SELECT count(*) FROM incoming_labels AS l
                     WHERE NOT EXISTS (SELECT 1 FROM posting_labels AS e
                                       WHERE e.source = l.source AND e.source_id = l.source_id)),
                    (SELECT count(*) FROM incoming_labels AS l
                     JOIN posting_labels AS e USING (source, source_id)
                     WHERE e.classifier_version <> l.classifier_version)
-            FROM incoming_postings i
-            LEFT JOIN postings p USING (source, source_id)
-            """,
-            [load.source, load.board],
+            """
         ).fetchone()
         if labels_missing:
             _insert_labels(con)
         if updated or labels_outdated:
             _replace_stale_labels(con)
-        _upsert_postings(con, load.as_of, inserts=new > 0, updates=updated > 0)
-        _record_observations(con, load.as_of, reload=reload, new_content=new + updated > 0)
-        closed, warning = 0, None
-        fraction = SUSPECT_FRACTION if load.suspect_fraction is None else load.suspect_fraction
-        if load.closes_missing:
-            if open_before >= SUSPECT_MIN_OPEN and len(frame) < fraction * open_before:
-                warning = (
-                    f"suspect fetch: {len(frame)} postings returned while {open_before} were "
-                    f"open (below {fraction:.0%}); nothing closed"
+        _upsert_postings(con, as_of, inserts=new > 0, updates=updated > 0)
+        _record_observations(con, as_of, reload=reload, new_content=new + updated > 0)
+        closing, warnings = [], {}
+        for load in loads:
+            counts = per_board[(load.source, load.board)]
+            fraction = SUSPECT_FRACTION if load.suspect_fraction is None else load.suspect_fraction
+            if not load.closes_missing:
+                continue
+            if counts["open"] >= SUSPECT_MIN_OPEN and counts["fetched"] < fraction * counts["open"]:
+                warnings[(load.source, load.board)] = (
+                    f"suspect fetch: {counts['fetched']} postings returned while "
+                    f"{counts['open']} were open (below {fraction:.0%}); nothing closed"
                 )
             else:
-                closed = _close_missing(con, load)
-        if len(errors):
+                closing.append((load.source, load.board))
+        closed = _close_missing(con, closing, as_of)
+        if not frames["incoming_errors"].empty:
             con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
-        counts = LoadCounts(
-            fetched=len(frame), new=new, updated=updated, closed=closed, parse_errors=len(errors)
-        )
-        record_run(
-            con,
-            load.run_id,
-            load.source,
-            load.board,
-            load.as_of,
-            load.mode,
-            "success",
-            load.started_at,
-            pages=len(pages),
-            counts=counts,
-            warning=warning,
-            load_digest=digest,
-        )
-        return counts
+        errors = frames["incoming_errors"].groupby(["source", "board"]).size().to_dict()
+        return [
+            (
+                LoadCounts(
+                    fetched=per_board[(load.source, load.board)]["fetched"],
+                    new=per_board[(load.source, load.board)]["new"],
+                    updated=per_board[(load.source, load.board)]["updated"],
+                    closed=closed.get((load.source, load.board), 0),
+                    parse_errors=int(errors.get((load.source, load.board), 0)),
+                ),
+                warnings.get((load.source, load.board)),
+            )
+            for load in loads
+        ]
     finally:
-        for name in ("incoming_pages", "incoming_postings", "incoming_labels", "incoming_errors"):
+        for name in frames:
             con.unregister(name)
+
+
+def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, int]]:
+    """Per board of the batch: postings fetched, new, changed, and open before this load."""
+    rows = con.execute(
+        """
+        WITH listed AS (
+            SELECT b.source, b.board, unnest(b.ids) AS source_id FROM incoming_boards AS b
+        ),
+        fetched AS (
+            SELECT l.source, l.board, count(DISTINCT l.source_id) AS fetched,
+                   count(DISTINCT l.source_id) FILTER (WHERE p.source IS NULL) AS new,
+                   count(DISTINCT l.source_id) FILTER (
+                       WHERE p.source IS NOT NULL AND p.content_hash <> i.content_hash
+                   ) AS updated
+            FROM listed AS l
+            JOIN incoming_postings AS i USING (source, source_id)
+            LEFT JOIN postings AS p USING (source, source_id)
+            GROUP BY l.source, l.board
+        ),
+        open AS (
+            SELECT b.source, b.board, count(p.source_id) AS open
+            FROM incoming_boards AS b
+            LEFT JOIN postings AS p
+              ON p.source = b.source AND p.board = b.board AND p.closed_at IS NULL
+            GROUP BY b.source, b.board
+        )
+        SELECT o.source, o.board, coalesce(f.fetched, 0), coalesce(f.new, 0),
+               coalesce(f.updated, 0), o.open
+        FROM open AS o
+        LEFT JOIN fetched AS f USING (source, board)
+        """
+    ).fetchall()
+    return {
+        (source, board): {"fetched": fetched, "new": new, "updated": updated, "open": open_}
+        for source, board, fetched, new, updated, open_ in rows
+    }
 
 
 def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
@@ -476,19 +551,77 @@ def _record_observations(
     )
 
 
-def _close_missing(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> int:
-    """Close the board's open postings this complete listing no longer has."""
-    return con.execute(
-        """
-        UPDATE postings SET closed_at = ?::DATE
-        WHERE source = ? AND board = ? AND closed_at IS NULL AND last_seen < ?::DATE
-          AND NOT EXISTS (
-              SELECT 1 FROM incoming_postings AS i
-              WHERE i.source = postings.source AND i.source_id = postings.source_id
-          )
-        """,
-        [load.as_of, load.source, load.board, load.as_of],
-    ).fetchone()[0]
+def _close_missing(
+    con: duckdb.DuckDBPyConnection, boards: Sequence[tuple[str, str]], as_of: date
+) -> dict[tuple[str, str], int]:
+    """Close the open postings these complete listings no longer have; counts per board."""
+    if not boards:
+        return {}
+    con.register("closing_boards", pd.DataFrame(list(boards), columns=["source", "board"]))
+    try:
+        rows = con.execute(
+            """
+            UPDATE postings SET closed_at = ?::DATE
+            FROM closing_boards AS b
+            WHERE postings.source = b.source AND postings.board = b.board
+              AND postings.closed_at IS NULL AND postings.last_seen < ?::DATE
+              AND NOT EXISTS (
+                  SELECT 1 FROM incoming_postings AS i
+                  WHERE i.source = postings.source AND i.source_id = postings.source_id
+              )
+            RETURNING postings.source, postings.board
+            """,
+            [as_of, as_of],
+        ).fetchall()
+    finally:
+        con.unregister("closing_boards")
+    closed: dict[tuple[str, str], int] = {}
+    for key in rows:
+        closed[key] = closed.get(key, 0) + 1
+    return closed
+
+
+def _record_runs(
+    con: duckdb.DuckDBPyConnection,
+    loads: Sequence[BoardLoad],
+    digests: Sequence[str],
+    results: Sequence[tuple[LoadCounts, str | None]],
+) -> None:
+    """One successful run row per board of the batch, written as one insert."""
+    finished = datetime.now(UTC)
+    runs = pd.DataFrame(
+        [
+            (
+                load.run_id,
+                load.source,
+                load.board,
+                load.as_of,
+                load.mode,
+                "success",
+                load.started_at,
+                finished,
+                len(load.pages),
+                counts.fetched,
+                counts.new,
+                counts.updated,
+                counts.closed,
+                counts.parse_errors,
+                None,
+                warning,
+                digest,
+            )
+            for load, digest, (counts, warning) in zip(loads, digests, results, strict=True)
+        ],
+        columns=list(RUN_COLUMNS),
+    )
+    con.register("incoming_runs", runs)
+    try:
+        con.execute(
+            f"INSERT OR REPLACE INTO runs ({', '.join(RUN_COLUMNS)}) "
+            f"SELECT {', '.join(RUN_COLUMNS)} FROM incoming_runs"
+        )
+    finally:
+        con.unregister("incoming_runs")
 
 
 def record_run(
@@ -510,11 +643,9 @@ def record_run(
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
     con.execute(
-        """
-        INSERT OR REPLACE INTO runs (run_id, source, board, as_of, mode, status, started_at,
-            finished_at, pages, fetched, new, updated, closed, parse_errors, error, warning,
-            load_digest)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        f"""
+        INSERT OR REPLACE INTO runs ({", ".join(RUN_COLUMNS)})
+        VALUES ({", ".join("?" * len(RUN_COLUMNS))})
         """,
         [
             run_id,
