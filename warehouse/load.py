@@ -1,13 +1,14 @@
-"""Bulk, transactional, idempotent loads of one board fetch.
+"""Bulk, transactional, idempotent loads of board fetches.
 
-Everything one board produced on one night goes in inside a single transaction: the archive
-index, the postings (merged on their primary key), their labels, the records that failed to
-parse, the postings that vanished from the board (closed) and the run's row, the night's
-observations and any new content version. Either all of it lands or none of it does, so a
-failure mid-load leaves the warehouse as it was. Rows travel as pandas DataFrames registered
-with DuckDB and merged with set-based `INSERT ... SELECT ... ON CONFLICT`, never row by row.
-Loading the same fetch twice changes nothing, and each statement first anti-joins away the
-rows the warehouse already holds, so rerunning an unchanged night writes almost nothing.
+Everything the boards of one source produced on one night goes in inside a single
+transaction: the archive index, the postings (merged on their primary key), their labels, the
+records that failed to parse, the postings that vanished from a board (closed), the night's
+observations, any new content version and each board's run row. Either all of it lands or
+none of it does, so a failure mid-load leaves the warehouse as it was. Rows travel as pandas
+DataFrames registered with DuckDB and merged set-based (`INSERT ... SELECT`, `UPDATE ...
+FROM`), never row by row. Loading the same fetch twice changes nothing: each statement
+anti-joins away the rows the warehouse already holds, and a fetch whose digest matches the
+night's last load is not merged at all, so rerunning an unchanged night writes only run rows.
 
 A fetch that succeeds but returns far fewer postings than the board had open (an API hiccup,
 an empty page served with 200) would otherwise close most of the board; such a fetch loads
