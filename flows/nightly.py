@@ -22,6 +22,7 @@ from jobtrends import ingest
 from jobtrends.config import load_settings
 from pipeline.http import HttpClient
 from warehouse.archive import RawArchive
+from warehouse.canonical import refresh_canonical
 from warehouse.db import open_warehouse
 
 
@@ -47,7 +48,9 @@ def load_boards_task(
 ) -> list[ingest.BoardSummary]:
     con = open_warehouse(db_path)
     try:
-        return [ingest.load_outcome(con, outcome) for outcome in outcomes]
+        summaries = ingest.load_outcomes(con, outcomes)
+        refresh_canonical(con)
+        return summaries
     finally:
         con.close()
 

@@ -131,6 +131,48 @@ def where(config_path: str | None) -> None:
         click.echo(f"{name}: {value}")
 
 
+@main.command("import-survey")
+@CONFIG
+@click.argument("path_or_url", required=False)
+def import_survey_command(config_path: str | None, path_or_url: str | None) -> None:
+    """Import the aijobs.net salary survey CSV (default: download the live file)."""
+    from warehouse.db import open_warehouse
+    from warehouse.survey import DEFAULT_URL, SurveyDownloadError, import_survey
+
+    settings = load_settings(config_path)
+    con = open_warehouse(settings.db_path)
+    try:
+        result = import_survey(con, path_or_url or DEFAULT_URL)
+    except SurveyDownloadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(
+        f"imported {result.rows} rows as snapshot {result.snapshot[:12]}; title mapping covers "
+        f"{result.coverage:.1%} of {result.ai_data_rows} AI/data-titled rows"
+    )
+
+
+@main.command("export")
+@CONFIG
+@click.option(
+    "--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Default: <data>/export.")
+def export_command(config_path: str | None, fmt: str, out_dir: str | None) -> None:
+    """Write postings (Hive-partitioned by week and source) and every mart as Parquet."""
+    from warehouse.db import open_warehouse
+    from warehouse.export import export_parquet
+
+    settings = load_settings(config_path)
+    con = open_warehouse(settings.db_path)
+    try:
+        result = export_parquet(con, out_dir or settings.data_dir / "export")
+    finally:
+        con.close()
+    click.echo(f"{fmt}: {result.out_dir} ({result.postings} postings, {len(result.marts)} marts)")
+
+
 def _entry() -> None:
     try:
         main(standalone_mode=True)

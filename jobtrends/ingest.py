@@ -27,6 +27,7 @@ from warehouse.load import (
     LoadCounts,
     PageRecord,
     load_board,
+    load_boards,
     page_record,
     record_failed_fetch,
 )
@@ -185,6 +186,7 @@ def fetch_board(
         labels=label_postings(result.postings, board.options.get("industry"), night),
         errors=result.errors,
         closes_missing=source.closes_missing,
+        suspect_fraction=source.settings.options.get("suspect_fraction"),
     )
     return outcome
 
@@ -211,6 +213,36 @@ def load_outcome(con: duckdb.DuckDBPyConnection, outcome: BoardOutcome) -> Board
         outcome.error,
     )
     return _summary(outcome, "failed", len(outcome.pages), None)
+
+
+def load_outcomes(
+    con: duckdb.DuckDBPyConnection, outcomes: Sequence[BoardOutcome]
+) -> list[BoardSummary]:
+    """Load a run's fetches one transaction per source, and record the failed ones.
+
+    A source's boards go in as one batch, so the fixed cost of each statement is paid per
+    source, not per board. If a batch fails to load, its boards are retried one at a time, so
+    one board's bad data cannot keep its siblings out.
+    """
+    summaries: dict[int, BoardSummary] = {}
+    by_source: dict[str, list[int]] = {}
+    for i, outcome in enumerate(outcomes):
+        if outcome.load is None:
+            summaries[i] = load_outcome(con, outcome)
+        else:
+            by_source.setdefault(outcome.source, []).append(i)
+    for indexes in by_source.values():
+        batch = [outcomes[i] for i in indexes]
+        try:
+            counts = load_boards(con, [o.load for o in batch if o.load is not None])
+        except duckdb.Error:
+            for i, outcome in zip(indexes, batch, strict=True):
+                summaries[i] = load_outcome(con, outcome)
+        else:
+            for i, outcome, c in zip(indexes, batch, counts, strict=True):
+                pages = len(outcome.load.pages) if outcome.load else 0
+                summaries[i] = _summary(outcome, "success", pages, c)
+    return [summaries[i] for i in range(len(outcomes))]
 
 
 def _summary(

@@ -127,7 +127,7 @@ def test_a_load_failing_midway_leaves_nothing(
     def boom(*args: object, **kwargs: object) -> None:
         raise duckdb.Error("disk full")
 
-    monkeypatch.setattr(load_module, "record_run", boom)
+    monkeypatch.setattr(load_module, "_record_observations", boom)
     with pytest.raises(duckdb.Error):
         load_board(con, board_load(date(2026, 11, 1), [posting("1")]))
     for name in ("postings", "posting_labels", "raw_payloads", "parse_errors", "runs"):

@@ -1,15 +1,23 @@
-"""Bulk, transactional, idempotent loads of one board fetch.
+"""Bulk, transactional, idempotent loads of board fetches.
 
-Everything one board produced on one night goes in inside a single transaction: the archive
-index, the postings (merged on their primary key), their labels, the records that failed to
-parse, the postings that vanished from the board (closed) and the run's row. Either all of it
-lands or none of it does, so a failure mid-load leaves the warehouse as it was. Rows travel as
-pandas DataFrames registered with DuckDB and merged with set-based `INSERT ... SELECT ... ON
-CONFLICT`, never row by row. Loading the same fetch twice changes nothing.
+Everything the boards of one source produced on one night goes in inside a single
+transaction: the archive index, the postings (merged on their primary key), their labels, the
+records that failed to parse, the postings that vanished from a board (closed), the night's
+observations, any new content version and each board's run row. Either all of it lands or
+none of it does, so a failure mid-load leaves the warehouse as it was. Rows travel as pandas
+DataFrames registered with DuckDB and merged set-based (`INSERT ... SELECT`, `UPDATE ...
+FROM`), never row by row. Loading the same fetch twice changes nothing: each statement
+anti-joins away the rows the warehouse already holds, and a fetch whose digest matches the
+night's last load is not merged at all, so rerunning an unchanged night writes only run rows.
+
+A fetch that succeeds but returns far fewer postings than the board had open (an API hiccup,
+an empty page served with 200) would otherwise close most of the board; such a fetch loads
+what it returned, closes nothing, and says so in the run's `warning`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +29,11 @@ import pandas as pd
 
 from pipeline.labels import LabelRow
 from pipeline.models import ParseError, Posting, RawPage
+
+SUSPECT_FRACTION = 0.5
+"""A fetch returning fewer than this share of the board's open postings closes nothing."""
+SUSPECT_MIN_OPEN = 10
+"""Boards with fewer open postings than this are small enough that a big drop is plausible."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,8 @@ class BoardLoad:
     labels: list[LabelRow]
     errors: list[ParseError] = field(default_factory=list)
     closes_missing: bool = True
+    suspect_fraction: float | None = None
+    """Overrides SUSPECT_FRACTION for this board (a source's `suspect_fraction` option)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,40 +120,59 @@ POSTING_COLUMNS = (
     "extras",
     "content_hash",
 )
+RUN_COLUMNS = (
+    "run_id",
+    "source",
+    "board",
+    "as_of",
+    "mode",
+    "status",
+    "started_at",
+    "finished_at",
+    "pages",
+    "fetched",
+    "new",
+    "updated",
+    "closed",
+    "parse_errors",
+    "error",
+    "warning",
+    "load_digest",
+)
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 
 
 def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
-    for p in postings:
-        s = p.salary
-        rows.append(
-            {
-                "source": p.source,
-                "source_id": p.source_id,
-                "board": p.board,
-                "company": p.company,
-                "title": p.title,
-                "description": p.description,
-                "locations": list(p.locations),
-                "workplace_type": p.workplace_type,
-                "salary_min": s.min if s else None,
-                "salary_max": s.max if s else None,
-                "salary_currency": s.currency if s else None,
-                "salary_period": s.period if s else None,
-                "salary_source": s.source if s else None,
-                "salary_text": s.text if s else None,
-                "employment_type": p.employment_type,
-                "department": p.department,
-                "posted_at": p.posted_at,
-                "updated_at": p.updated_at,
-                "url": p.url,
-                "raw_payload_id": p.raw_payload_id,
-                "extras": json.dumps(p.extras, sort_keys=True, default=str) if p.extras else None,
-                "content_hash": p.content_hash(),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=list(POSTING_COLUMNS))
+    """The postings as columns; built column-wise because per-row dicts cost twice the time."""
+    salaries = [p.salary for p in postings]
+    columns: dict[str, list[Any]] = {
+        "source": [p.source for p in postings],
+        "source_id": [p.source_id for p in postings],
+        "board": [p.board for p in postings],
+        "company": [p.company for p in postings],
+        "title": [p.title for p in postings],
+        "description": [p.description for p in postings],
+        "locations": [list(p.locations) for p in postings],
+        "workplace_type": [p.workplace_type for p in postings],
+        "salary_min": [s.min if s else None for s in salaries],
+        "salary_max": [s.max if s else None for s in salaries],
+        "salary_currency": [s.currency if s else None for s in salaries],
+        "salary_period": [s.period if s else None for s in salaries],
+        "salary_source": [s.source if s else None for s in salaries],
+        "salary_text": [s.text if s else None for s in salaries],
+        "employment_type": [p.employment_type for p in postings],
+        "department": [p.department for p in postings],
+        "posted_at": [p.posted_at for p in postings],
+        "updated_at": [p.updated_at for p in postings],
+        "url": [p.url for p in postings],
+        "raw_payload_id": [p.raw_payload_id for p in postings],
+        "extras": [
+            json.dumps(p.extras, sort_keys=True, default=str) if p.extras else None
+            for p in postings
+        ],
+        "content_hash": [p.content_hash() for p in postings],
+    }
+    frame = pd.DataFrame(columns, columns=list(POSTING_COLUMNS))
     for column in ("posted_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     for column in ("salary_min", "salary_max"):
@@ -146,105 +180,451 @@ def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
     return frame
 
 
+def _columns(records: Sequence[Any], names: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame of slotted records, built column by column."""
+    return pd.DataFrame({n: [getattr(r, n) for r in records] for n in names}, columns=list(names))
+
+
+def load_digest(load: BoardLoad) -> str:
+    """A digest of everything a load would merge, cheap next to building its DataFrames.
+
+    Labels enter only through their classifier versions: like `_upsert_labels`, this takes a
+    posting's labels to be decided by its content and the classifier version.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"{load.source}|{load.board}|{load.as_of}|{load.fetch_id}|".encode())
+    digest.update(f"{load.closes_missing}|{load.suspect_fraction}|".encode())
+    digest.update("|".join(f"{p.seq}:{p.sha256}" for p in load.pages).encode())
+    digest.update(repr(sorted({row.classifier_version for row in load.labels})).encode())
+    digest.update(
+        repr(sorted((e.raw_payload_id, e.record_ref, e.reason) for e in load.errors)).encode()
+    )
+    digest.update("\x1e".join(_posting_text(p) for p in load.postings).encode())
+    return digest.hexdigest()
+
+
+def _posting_text(p: Posting) -> str:
+    s = p.salary
+    return "\x1f".join(
+        (
+            p.source,
+            p.source_id,
+            p.board,
+            p.company,
+            p.title,
+            p.description,
+            "|".join(p.locations),
+            p.workplace_type or "",
+            f"{s.min}|{s.max}|{s.currency}|{s.period}|{s.source}|{s.text}" if s else "",
+            p.posted_at.isoformat() if p.posted_at else "",
+            p.updated_at.isoformat() if p.updated_at else "",
+            p.url or "",
+            p.employment_type or "",
+            p.department or "",
+            p.raw_payload_id,
+            json.dumps(p.extras, sort_keys=True, default=str) if p.extras else "",
+        )
+    )
+
+
 def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
     """Merge one board fetch into the warehouse in one transaction."""
-    frame = postings_frame(_unique(load.postings))
-    pages = pd.DataFrame([vars_of(p) for p in load.pages], columns=list(PageRecord.__slots__))
-    labels = pd.DataFrame([vars_of(r) for r in load.labels], columns=list(LabelRow.__slots__))
-    errors = pd.DataFrame(
-        [
-            (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
-            for e in load.errors
-        ],
-        columns=["fetch_id", "source", "board", "as_of", "sha256", "record_ref", "reason"],
-    ).drop_duplicates(subset=["fetch_id", "sha256", "record_ref", "reason"])
+    return load_boards(con, [load])[0]
+
+
+def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> list[LoadCounts]:
+    """Merge several board fetches of one night in a single transaction; counts per board.
+
+    A source's boards from one run go in together: every statement then runs once for all of
+    them, so a night of a hundred small boards does not pay a hundred times each statement's
+    fixed cost (a join against the whole postings table). Either every board lands or none.
+    A board whose latest successful load of this night had the same digest would change
+    nothing, so only its run's row is written: that is what makes rerunning a night cheap.
+    """
+    if not loads:
+        return []
+    if len({load.as_of for load in loads}) > 1:
+        raise ValueError("load_boards takes fetches of one night; load other nights separately")
+    as_of = loads[0].as_of
+    digests = [load_digest(load) for load in loads]
+    previous = {
+        (source, board): (digest, warning)
+        for source, board, digest, warning in con.execute(
+            """
+            SELECT source, board, load_digest, warning FROM runs
+            WHERE as_of = ? AND status = 'success'
+            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+            """,
+            [as_of],
+        ).fetchall()
+    }
+    results: list[tuple[LoadCounts, str | None]] = []
+    pending: list[int] = []
+    for i, (load, digest) in enumerate(zip(loads, digests, strict=True)):
+        before = previous.get((load.source, load.board))
+        if before is not None and before[0] == digest:
+            fetched = len(_unique(load.postings))
+            results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before[1]))
+        else:
+            results.append((LoadCounts(0, 0, 0, 0, 0), None))
+            pending.append(i)
+    batch = [loads[i] for i in pending]
+    reload = any((load.source, load.board) in previous for load in batch)
     con.execute("BEGIN TRANSACTION")
     try:
-        counts = _merge(con, load, frame, pages, labels, errors)
+        if batch:
+            merged = _merge(con, batch, as_of, reload)
+            for i, outcome in zip(pending, merged, strict=True):
+                results[i] = outcome
+        _record_runs(con, loads, digests, results)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return counts
+    return [counts for counts, _ in results]
+
+
+def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
+    """The batch's rows as DataFrames; a key listed twice keeps its last listing."""
+    postings = postings_frame(_unique([p for load in loads for p in load.postings]))
+    labels = _columns([r for load in loads for r in load.labels], LabelRow.__slots__)
+    errors = pd.DataFrame(
+        [
+            (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
+            for load in loads
+            for e in load.errors
+        ],
+        columns=["fetch_id", "source", "board", "as_of", "sha256", "record_ref", "reason"],
+    )
+    boards = pd.DataFrame(
+        {
+            "source": [load.source for load in loads],
+            "board": [load.board for load in loads],
+            "ids": [[p.source_id for p in load.postings] for load in loads],
+        }
+    )
+    return {
+        "incoming_pages": _columns([p for load in loads for p in load.pages], PageRecord.__slots__),
+        "incoming_postings": postings,
+        "incoming_labels": labels.drop_duplicates(subset=["source", "source_id"], keep="last"),
+        "incoming_errors": errors.drop_duplicates(
+            subset=["fetch_id", "sha256", "record_ref", "reason"]
+        ),
+        "incoming_boards": boards,
+    }
 
 
 def _merge(
-    con: duckdb.DuckDBPyConnection,
-    load: BoardLoad,
-    frame: pd.DataFrame,
-    pages: pd.DataFrame,
-    labels: pd.DataFrame,
-    errors: pd.DataFrame,
-) -> LoadCounts:
-    con.register("incoming_pages", pages)
-    con.register("incoming_postings", frame)
-    con.register("incoming_labels", labels)
-    con.register("incoming_errors", errors)
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], as_of: date, reload: bool
+) -> list[tuple[LoadCounts, str | None]]:
+    """The merge itself, per batch; statements whose inputs are empty are not run at all."""
+    frames = _frames(loads)
+    for name, frame in frames.items():
+        con.register(name, frame)
     try:
-        _upsert_pages(con, load.as_of)
-        new, updated = con.execute(
+        _upsert_pages(con, as_of)
+        per_board = _board_counts(con)
+        new = sum(c["new"] for c in per_board.values())
+        updated = sum(c["updated"] for c in per_board.values())
+        labels_missing, labels_outdated = con.execute(
             """
-            SELECT count(*) FILTER (WHERE p.source IS NULL),
-                   count(*) FILTER (WHERE p.source IS NOT NULL AND p.content_hash <> i.content_hash)
-            FROM incoming_postings i
-            LEFT JOIN postings p USING (source, source_id)
+            SELECT (SELECT count(*) FROM incoming_labels AS l
+                    WHERE NOT EXISTS (SELECT 1 FROM posting_labels AS e
+                                      WHERE e.source = l.source AND e.source_id = l.source_id)),
+                   (SELECT count(*) FROM incoming_labels AS l
+                    JOIN posting_labels AS e USING (source, source_id)
+                    WHERE e.classifier_version <> l.classifier_version)
             """
         ).fetchone()
-        newer = "excluded.last_seen >= postings.last_seen"
-        assignments = ",\n".join(
-            f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE postings.{c} END"
-            for c in MUTABLE_POSTING_COLUMNS
+        if labels_missing:
+            _insert_labels(con)
+        if updated or labels_outdated:
+            _replace_stale_labels(con)
+        _upsert_postings(con, as_of, inserts=new > 0, updates=updated > 0)
+        _record_observations(con, as_of, reload=reload, new_content=new + updated > 0)
+        closing, warnings = [], {}
+        for load in loads:
+            counts = per_board[(load.source, load.board)]
+            fraction = SUSPECT_FRACTION if load.suspect_fraction is None else load.suspect_fraction
+            if not load.closes_missing:
+                continue
+            if counts["open"] >= SUSPECT_MIN_OPEN and counts["fetched"] < fraction * counts["open"]:
+                warnings[(load.source, load.board)] = (
+                    f"suspect fetch: {counts['fetched']} postings returned while "
+                    f"{counts['open']} were open (below {fraction:.0%}); nothing closed"
+                )
+            else:
+                closing.append((load.source, load.board))
+        closed = _close_missing(con, closing, as_of)
+        if not frames["incoming_errors"].empty:
+            con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
+        errors = frames["incoming_errors"].groupby(["source", "board"]).size().to_dict()
+        return [
+            (
+                LoadCounts(
+                    fetched=per_board[(load.source, load.board)]["fetched"],
+                    new=per_board[(load.source, load.board)]["new"],
+                    updated=per_board[(load.source, load.board)]["updated"],
+                    closed=closed.get((load.source, load.board), 0),
+                    parse_errors=int(errors.get((load.source, load.board), 0)),
+                ),
+                warnings.get((load.source, load.board)),
+            )
+            for load in loads
+        ]
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, int]]:
+    """Per board of the batch: postings fetched, new, changed, and open before this load."""
+    rows = con.execute(
+        """
+        WITH listed AS (
+            SELECT b.source, b.board, unnest(b.ids) AS source_id FROM incoming_boards AS b
+        ),
+        fetched AS (
+            SELECT l.source, l.board, count(DISTINCT l.source_id) AS fetched,
+                   count(DISTINCT l.source_id) FILTER (WHERE p.source IS NULL) AS new,
+                   count(DISTINCT l.source_id) FILTER (
+                       WHERE p.source IS NOT NULL AND p.content_hash <> i.content_hash
+                   ) AS updated
+            FROM listed AS l
+            JOIN incoming_postings AS i USING (source, source_id)
+            LEFT JOIN postings AS p USING (source, source_id)
+            GROUP BY l.source, l.board
+        ),
+        open AS (
+            SELECT b.source, b.board, count(p.source_id) AS open
+            FROM incoming_boards AS b
+            LEFT JOIN postings AS p
+              ON p.source = b.source AND p.board = b.board AND p.closed_at IS NULL
+            GROUP BY b.source, b.board
         )
+        SELECT o.source, o.board, coalesce(f.fetched, 0), coalesce(f.new, 0),
+               coalesce(f.updated, 0), o.open
+        FROM open AS o
+        LEFT JOIN fetched AS f USING (source, board)
+        """
+    ).fetchall()
+    return {
+        (source, board): {"fetched": fetched, "new": new, "updated": updated, "open": open_}
+        for source, board, fetched, new, updated, open_ in rows
+    }
+
+
+def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Labels for postings that have none yet."""
+    con.execute(
+        f"""
+        INSERT INTO posting_labels
+        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        FROM incoming_labels AS l
+        WHERE NOT EXISTS (
+            SELECT 1 FROM posting_labels AS e
+            WHERE e.source = l.source AND e.source_id = l.source_id
+        )
+        """
+    )
+
+
+def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite labels whose posting content or classifier version changed.
+
+    Runs before the postings merge, which is what lets it compare the stored content hash
+    with the incoming one. Labels are taken to be decided by content and classifier version.
+    """
+    con.execute(
+        f"""
+        INSERT OR REPLACE INTO posting_labels
+        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        FROM incoming_labels AS l
+        JOIN posting_labels AS e USING (source, source_id)
+        JOIN postings AS p USING (source, source_id)
+        JOIN incoming_postings AS i USING (source, source_id)
+        WHERE e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash
+        """
+    )
+
+
+def _upsert_postings(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, inserts: bool, updates: bool
+) -> None:
+    """Insert new postings, update changed ones, extend re-sighted ones; leave current rows be.
+
+    Content is only overwritten by a sighting at least as recent as the stored one, so
+    reloading an old night never rolls a posting back, and a closed posting that is listed
+    again reopens. Each case is its own set-based statement, so the common ones (a new
+    posting, a posting seen again unchanged) never go through the costlier conflict path.
+    """
+    if inserts:
         con.execute(
             f"""
             INSERT INTO postings
-            SELECT {", ".join(POSTING_COLUMNS)}, ?::DATE AS first_seen, ?::DATE AS last_seen,
-                   NULL AS closed_at
-            FROM incoming_postings
-            ON CONFLICT (source, source_id) DO UPDATE SET
-                {assignments},
-                first_seen = least(postings.first_seen, excluded.first_seen),
-                last_seen = greatest(postings.last_seen, excluded.last_seen),
-                closed_at = CASE WHEN {newer} THEN NULL ELSE postings.closed_at END
+            SELECT {", ".join("i." + c for c in POSTING_COLUMNS)}, ?::DATE AS first_seen,
+                   ?::DATE AS last_seen, NULL AS closed_at
+            FROM incoming_postings AS i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM postings AS p
+                WHERE p.source = i.source AND p.source_id = i.source_id
+            )
             """,
-            [load.as_of, load.as_of],
+            [as_of, as_of],
         )
-        closed = 0
-        if load.closes_missing:
-            closed = con.execute(
-                """
-                UPDATE postings SET closed_at = ?::DATE
-                WHERE source = ? AND board = ? AND closed_at IS NULL AND last_seen < ?::DATE
-                  AND source_id NOT IN (SELECT source_id FROM incoming_postings)
-                """,
-                [load.as_of, load.source, load.board, load.as_of],
-            ).fetchone()[0]
+    if updates:
+        assignments = ", ".join(f"{c} = i.{c}" for c in MUTABLE_POSTING_COLUMNS)
         con.execute(
             f"""
-            INSERT OR REPLACE INTO posting_labels
-            SELECT {", ".join(LabelRow.__slots__)} FROM incoming_labels
+            UPDATE postings SET {assignments}
+            FROM incoming_postings AS i
+            WHERE postings.source = i.source AND postings.source_id = i.source_id
+              AND postings.content_hash <> i.content_hash AND postings.last_seen <= ?::DATE
+            """,
+            [as_of],
+        )
+    con.execute(
+        """
+        UPDATE postings SET
+            closed_at = CASE WHEN postings.last_seen <= ?::DATE THEN NULL ELSE closed_at END,
+            first_seen = least(postings.first_seen, ?::DATE),
+            last_seen = greatest(postings.last_seen, ?::DATE)
+        FROM incoming_postings AS i
+        WHERE postings.source = i.source AND postings.source_id = i.source_id
+          AND (postings.last_seen < ?::DATE OR postings.first_seen > ?::DATE
+               OR (postings.closed_at IS NOT NULL AND postings.last_seen <= ?::DATE))
+        """,
+        [as_of] * 6,
+    )
+
+
+def _record_observations(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, reload: bool, new_content: bool
+) -> None:
+    """The night's sightings, and a version row per content; `reload`: night seen before."""
+    con.execute(
+        """
+        INSERT INTO posting_observations
+        SELECT i.source, i.source_id, ?::DATE, i.content_hash
+        FROM incoming_postings AS i
+        WHERE NOT EXISTS (
+            SELECT 1 FROM posting_observations AS o
+            WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
+        )
+        """,
+        [as_of, as_of],
+    )
+    if reload:
+        con.execute(
             """
+            UPDATE posting_observations AS o SET content_hash = i.content_hash
+            FROM incoming_postings AS i
+            WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
+              AND o.content_hash <> i.content_hash
+            """,
+            [as_of],
         )
-        con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
-        counts = LoadCounts(
-            fetched=len(frame), new=new, updated=updated, closed=closed, parse_errors=len(errors)
+    if new_content:
+        con.execute(
+            """
+            INSERT INTO posting_versions
+            SELECT i.source, i.source_id, i.content_hash, i.title, md5(i.description),
+                   i.locations, i.workplace_type, i.salary_min, i.salary_max, i.salary_currency,
+                   i.salary_period, ?::DATE, ?::DATE
+            FROM incoming_postings AS i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM posting_versions AS v
+                WHERE v.source = i.source AND v.source_id = i.source_id
+                  AND v.content_hash = i.content_hash
+            )
+            """,
+            [as_of, as_of],
         )
-        record_run(
-            con,
-            load.run_id,
-            load.source,
-            load.board,
-            load.as_of,
-            load.mode,
-            "success",
-            load.started_at,
-            pages=len(pages),
-            counts=counts,
-        )
-        return counts
+    con.execute(
+        """
+        UPDATE posting_versions AS v SET
+            valid_from = least(v.valid_from, ?::DATE),
+            valid_to = greatest(v.valid_to, ?::DATE)
+        FROM incoming_postings AS i
+        WHERE v.source = i.source AND v.source_id = i.source_id
+          AND v.content_hash = i.content_hash
+          AND (v.valid_from > ?::DATE OR v.valid_to < ?::DATE)
+        """,
+        [as_of] * 4,
+    )
+
+
+def _close_missing(
+    con: duckdb.DuckDBPyConnection, boards: Sequence[tuple[str, str]], as_of: date
+) -> dict[tuple[str, str], int]:
+    """Close the open postings these complete listings no longer have; counts per board."""
+    if not boards:
+        return {}
+    con.register("closing_boards", pd.DataFrame(list(boards), columns=["source", "board"]))
+    try:
+        rows = con.execute(
+            """
+            UPDATE postings SET closed_at = ?::DATE
+            FROM closing_boards AS b
+            WHERE postings.source = b.source AND postings.board = b.board
+              AND postings.closed_at IS NULL AND postings.last_seen < ?::DATE
+              AND NOT EXISTS (
+                  SELECT 1 FROM incoming_postings AS i
+                  WHERE i.source = postings.source AND i.source_id = postings.source_id
+              )
+            RETURNING postings.source, postings.board
+            """,
+            [as_of, as_of],
+        ).fetchall()
     finally:
-        for name in ("incoming_pages", "incoming_postings", "incoming_labels", "incoming_errors"):
-            con.unregister(name)
+        con.unregister("closing_boards")
+    closed: dict[tuple[str, str], int] = {}
+    for key in rows:
+        closed[key] = closed.get(key, 0) + 1
+    return closed
+
+
+def _record_runs(
+    con: duckdb.DuckDBPyConnection,
+    loads: Sequence[BoardLoad],
+    digests: Sequence[str],
+    results: Sequence[tuple[LoadCounts, str | None]],
+) -> None:
+    """One successful run row per board of the batch, written as one insert."""
+    finished = datetime.now(UTC)
+    runs = pd.DataFrame(
+        [
+            (
+                load.run_id,
+                load.source,
+                load.board,
+                load.as_of,
+                load.mode,
+                "success",
+                load.started_at,
+                finished,
+                len(load.pages),
+                counts.fetched,
+                counts.new,
+                counts.updated,
+                counts.closed,
+                counts.parse_errors,
+                None,
+                warning,
+                digest,
+            )
+            for load, digest, (counts, warning) in zip(loads, digests, results, strict=True)
+        ],
+        columns=list(RUN_COLUMNS),
+    )
+    con.register("incoming_runs", runs)
+    try:
+        con.execute(
+            f"INSERT OR REPLACE INTO runs ({', '.join(RUN_COLUMNS)}) "
+            f"SELECT {', '.join(RUN_COLUMNS)} FROM incoming_runs"
+        )
+    finally:
+        con.unregister("incoming_runs")
 
 
 def _upsert_pages(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
@@ -316,13 +696,15 @@ def record_run(
     pages: int = 0,
     counts: LoadCounts | None = None,
     error: str | None = None,
+    warning: str | None = None,
+    load_digest: str | None = None,
 ) -> None:
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
     con.execute(
-        """
-        INSERT OR REPLACE INTO runs
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        f"""
+        INSERT OR REPLACE INTO runs ({", ".join(RUN_COLUMNS)})
+        VALUES ({", ".join("?" * len(RUN_COLUMNS))})
         """,
         [
             run_id,
@@ -340,6 +722,8 @@ def record_run(
             c.closed,
             c.parse_errors,
             error,
+            warning,
+            load_digest,
         ],
     )
 

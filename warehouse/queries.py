@@ -70,15 +70,24 @@ def run_health(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
 
 
 def week_postings(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
-    """Every posting open at some point in the week, with its labels."""
+    """Every canonical job open at some point in the week, with its labels.
+
+    A job cross-posted on several boards counts once, through the sighting that discloses
+    pay (if any) and was seen first.
+    """
     return con.execute(
         """
-        SELECT source, company, title, role, is_ai, seniority, work_arrangement,
-               salary_usd_min, salary_usd_max, metro, degree, skills, industry,
-               first_seen, closed_at
+        SELECT canonical_job_id, source, company, title, role, is_ai, seniority,
+               work_arrangement, salary_usd_min, salary_usd_max, metro,
+               coalesce(degree, 'unknown') AS degree, skills,
+               coalesce(industry, 'Other') AS industry, first_seen, closed_at
         FROM stg_postings
         WHERE first_seen <= ? AND (closed_at IS NULL OR closed_at >= ?)
-        ORDER BY source, company, title
+        QUALIFY row_number() OVER (
+            PARTITION BY canonical_job_id
+            ORDER BY salary_usd_min IS NULL, first_seen, source, source_id
+        ) = 1
+        ORDER BY source, company, title, canonical_job_id
         """,
         [week.end, week.start],
     ).df()
@@ -136,15 +145,16 @@ def arrangement_trend(con: duckdb.DuckDBPyConnection, until: date, weeks: int = 
 
 
 def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
-    """The salary survey's rows mapped to roles, when a survey has been imported."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'salary_survey'"
-    ).fetchone()[0]
-    if not exists:
-        return None
-    return con.execute(
-        "SELECT role, seniority, salary_in_usd FROM salary_survey WHERE role IS NOT NULL"
+    """The latest imported salary survey's two most recent years, mapped to roles; None
+    when no survey has been imported (`jobtrends import-survey`)."""
+    frame = con.execute(
+        """
+        SELECT role, seniority, salary_in_usd
+        FROM stg_salary_survey
+        WHERE work_year >= (SELECT max(work_year) - 1 FROM stg_salary_survey)
+        """
     ).df()
+    return None if frame.empty else frame
 
 
 def postings_for_labelling(

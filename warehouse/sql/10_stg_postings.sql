@@ -1,4 +1,5 @@
--- Staging: one row per source posting with its current labels; renames and casts only.
+-- Staging: one row per source posting with its current labels and canonical job; renames
+-- and casts only. A posting not yet grouped (before the first refresh) is its own job.
 CREATE OR REPLACE VIEW stg_postings AS
 SELECT
     p.source,
@@ -22,13 +23,19 @@ SELECT
     coalesce(l.work_arrangement, 'unknown') AS work_arrangement,
     l.salary_usd_min,
     l.salary_usd_max,
-    l.salary_flag,
     l.metro,
     l.country,
-    coalesce(l.degree, 'unknown') AS degree,
-    coalesce(l.skills, []) AS skills,
-    coalesce(l.industry, 'Other') AS industry,
+    l.classifier_version,
     l.ai_signal,
-    l.classifier_version
+    coalesce(c.canonical_job_id, p.source || ':' || p.source_id) AS canonical_job_id,
+    (l.salary_usd_min + l.salary_usd_max) / 2 AS salary_usd_mid,
+    l.salary_flag,
+    l.degree,
+    coalesce(l.skills, []::VARCHAR[]) AS skills,
+    l.industry,
+    coalesce(l.employment_type, p.employment_type) AS employment_type,
+    CAST(date_trunc('week', p.first_seen) AS DATE) AS first_seen_week,
+    CAST(date_trunc('week', p.closed_at) AS DATE) AS closed_week
 FROM postings AS p
-LEFT JOIN posting_labels AS l USING (source, source_id);
+LEFT JOIN posting_labels AS l USING (source, source_id)
+LEFT JOIN posting_canonical AS c USING (source, source_id);

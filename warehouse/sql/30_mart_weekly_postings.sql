@@ -1,16 +1,18 @@
--- Mart: per week, source and role, postings open during the week, new in it, closed in it.
+-- Mart: per week, source and role, canonical jobs open during the week, new in it, closed in
+-- it. A job seen on several boards counts once, under the source that listed it first, so
+-- summing over sources gives the number of distinct jobs.
 CREATE OR REPLACE VIEW mart_weekly_postings AS
+WITH weekly AS (
+    SELECT * FROM int_weekly_jobs
+)
 SELECT
-    w.week,
-    w.week_start,
-    p.source,
-    p.role,
-    p.is_ai,
-    count(*) AS open_postings,
-    count(*) FILTER (WHERE p.first_seen BETWEEN w.week_start AND w.week_end) AS new_postings,
-    count(*) FILTER (WHERE p.closed_at BETWEEN w.week_start AND w.week_end) AS closed_postings
-FROM weeks AS w
-JOIN stg_postings AS p
-  ON p.first_seen <= w.week_end
- AND (p.closed_at IS NULL OR p.closed_at >= w.week_start)
+    week,
+    week_start,
+    source,
+    role,
+    is_ai,
+    sum(open_jobs)::BIGINT AS open_postings,
+    sum(new_jobs)::BIGINT AS new_postings,
+    sum(closed_jobs)::BIGINT AS closed_postings
+FROM weekly
 GROUP BY ALL;

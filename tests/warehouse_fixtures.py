@@ -1,0 +1,98 @@
+"""Builders for warehouse tests: postings and board loads with known content, no network."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.labels import label_postings
+from pipeline.models import ParseError, Posting, Salary
+from warehouse.db import open_warehouse
+from warehouse.load import BoardLoad, PageRecord
+
+DATA_TABLES = (
+    "raw_payloads",
+    "postings",
+    "posting_labels",
+    "parse_errors",
+    "posting_observations",
+    "posting_versions",
+)
+
+
+def posting(
+    source_id: str,
+    title: str = "Machine Learning Engineer",
+    *,
+    source: str = "greenhouse",
+    board: str = "acme",
+    company: str = "Acme AI",
+    description: str = "Train and ship models in PyTorch for our ranking platform.",
+    locations: tuple[str, ...] = ("San Francisco, CA",),
+    salary: tuple[float, float] | None = None,
+) -> Posting:
+    return Posting(
+        source=source,
+        source_id=source_id,
+        company=company,
+        title=title,
+        description=description,
+        locations=list(locations),
+        workplace_type="onsite",
+        salary=Salary(salary[0], salary[1], "USD", "year") if salary else None,
+        board=board,
+        raw_payload_id=hashlib.sha256(f"{source}{board}".encode()).hexdigest(),
+    )
+
+
+def board_load(
+    postings: list[Posting],
+    night: date,
+    *,
+    source: str = "greenhouse",
+    board: str = "acme",
+    run_id: str = "run-1",
+    errors: list[ParseError] | None = None,
+    closes_missing: bool = True,
+) -> BoardLoad:
+    fid = hashlib.sha256(f"{source}{board}{night}".encode()).hexdigest()[:32]
+    sha = hashlib.sha256(f"{source}{board}".encode()).hexdigest()
+    page = PageRecord(
+        fid,
+        0,
+        source,
+        board,
+        f"https://example.test/{board}",
+        200,
+        "application/json",
+        sha,
+        100,
+        datetime.combine(night, datetime.min.time(), tzinfo=UTC),
+        f"objects/{sha[:2]}/{sha}.gz",
+    )
+    return BoardLoad(
+        run_id=run_id,
+        mode="sample",
+        source=source,
+        board=board,
+        as_of=night,
+        fetch_id=fid,
+        started_at=datetime(2026, 1, 1, tzinfo=UTC),
+        pages=[page],
+        postings=postings,
+        labels=label_postings(postings),
+        errors=errors or [],
+        closes_missing=closes_missing,
+    )
+
+
+def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    return open_warehouse(tmp_path / "warehouse.duckdb")
+
+
+def table_contents(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """Every row of a table in a stable order, for whole-content comparisons."""
+    return sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)

@@ -1,0 +1,46 @@
+-- One row per canonical job (a job however many boards or reposts showed it). Labels come from
+-- the earliest sighting; salary and work arrangement from the earliest sighting that states
+-- them, since aggregators often publish pay a company's own board leaves out. Sightings are
+-- ranked once with a window so every pick is an arg_min over an integer, not over a struct.
+CREATE OR REPLACE VIEW canonical_jobs AS
+WITH postings AS (
+    SELECT * FROM stg_postings
+),
+ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY canonical_job_id ORDER BY first_seen, source, source_id
+    ) AS sighting
+    FROM postings
+)
+SELECT
+    canonical_job_id,
+    arg_min(company, sighting) AS company,
+    arg_min(title, sighting) AS title,
+    arg_min(source, sighting) AS source,
+    arg_min(source_id, sighting) AS source_id,
+    arg_min(role, sighting) AS role,
+    arg_min(is_ai, sighting) AS is_ai,
+    arg_min(seniority, sighting) AS seniority,
+    coalesce(
+        arg_min(work_arrangement, sighting) FILTER (WHERE work_arrangement <> 'unknown'),
+        'unknown'
+    ) AS work_arrangement,
+    arg_min(metro, sighting) AS metro,
+    arg_min(country, sighting) AS country,
+    arg_min(industry, sighting) AS industry,
+    arg_min(degree, sighting) AS degree,
+    arg_min(skills, sighting) AS skills,
+    arg_min(salary_usd_min, sighting)
+        FILTER (WHERE salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL)
+        AS salary_usd_min,
+    arg_min(salary_usd_max, sighting)
+        FILTER (WHERE salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL)
+        AS salary_usd_max,
+    min(first_seen) AS first_seen,
+    max(last_seen) AS last_seen,
+    CASE WHEN bool_or(closed_at IS NULL) THEN NULL ELSE max(closed_at) END AS closed_at,
+    count(*) AS sightings,
+    list_sort(list_distinct(list(source))) AS sources,
+    list(source || ':' || source_id ORDER BY sighting) AS posting_keys
+FROM ranked
+GROUP BY canonical_job_id;
