@@ -27,7 +27,7 @@ def configured(flow: Flow, settings: Settings) -> Flow:
             cluster_kwargs={
                 "n_workers": tuning.dask_workers,
                 "threads_per_worker": 1,
-                "dashboard_address": None,
+                "dashboard_address": ":0",
             }
         )
     )
