@@ -9,6 +9,9 @@ work pools and workers.
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
 import prefect
@@ -56,7 +59,15 @@ def serve(settings: Settings, config_path: str | None = None) -> None:
     Prefect pauses the schedules on shutdown, so runs do not pile up for a process that is
     not there to execute them; registering the deployments again on the next start unpauses.
     """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     prefect.serve(*build_deployments(settings, config_path), pause_on_shutdown=True)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM before Prefect's runner installs its own handler (a service manager stopping
+    us during startup) takes the same clean way out as Ctrl-C."""
+    raise KeyboardInterrupt
 
 
 def _cron(expression: str, timezone: str, name: str) -> Any:
