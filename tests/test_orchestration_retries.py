@@ -4,6 +4,7 @@ run state, the failure webhook, and the parse cache."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,7 @@ JOBS = {
 }
 
 
-def write_config(tmp_path: Path, boards: str, notify: str = "") -> str:
+def write_config(tmp_path: Path, boards: str, notify: str = "", tuning: str = "") -> str:
     """The HTTP client never retries here, so every retry seen is a Prefect task retry."""
     config = tmp_path / "sources.toml"
     config.write_text(
@@ -48,6 +49,7 @@ backoff_base = 0.0
 [orchestration]
 fetch_retries = 2
 retry_delay_seconds = 0
+{tuning}
 {boards}
 {notify}
 """
@@ -176,3 +178,34 @@ def test_rerunning_a_night_reads_parses_from_the_cache(
     assert [(b.board, b.fetched) for b in second.boards] == [
         (b.board, b.fetched) for b in first.boards
     ]
+
+
+@responses.activate
+def test_a_fetch_over_its_time_limit_is_recorded_not_retried(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    config = write_config(
+        tmp_path,
+        """
+[sources.greenhouse]
+min_interval = 0
+boards = [{ token = "slow" }, { token = "good" }]
+""",
+        tuning="fetch_timeout_seconds = 0.5",
+    )
+
+    def slow(request):
+        time.sleep(1.0)
+        return 200, {}, json.dumps(JOBS)
+
+    responses.add_callback(responses.GET, f"{GH}/slow/jobs", callback=slow)
+    responses.get(f"{GH}/good/jobs", json=JOBS)
+
+    state = nightly(night=NIGHT, config_path=config, return_state=True)
+
+    assert state.name == "Partially failed"
+    got = runs(data_dir)
+    assert got["good"][0] == "success"
+    assert got["slow"][0] == "failed"
+    assert got["slow"][1] == "fetch: TimedOut: Task run exceeded timeout of 0.5 second(s)"
+    assert calls_to(f"{GH}/slow/jobs") == 1
