@@ -207,9 +207,13 @@ def _fetch_and_parse(
             outcomes[i] = outcome
             if outcome.error is None:
                 parses[i] = parse.submit(item.source, item.board, outcome.raw_pages)
-    for i, future in parses.items():
-        parsed = _settled(future) or ingest.ParsedBoard(failure=f"parse: {_why(future)}")
-        ingest.finish(outcomes[i], planned[i], parsed)
+    for i, item in enumerate(planned):
+        future = parses.get(i)
+        if future is None:
+            parsed = ingest.ParsedBoard()
+        else:
+            parsed = _settled(future) or ingest.ParsedBoard(failure=f"parse: {_why(future)}")
+        ingest.finish(outcomes[i], item, parsed)
     return [outcomes[i] for i in range(len(planned))]
 
 

@@ -328,7 +328,8 @@ def code_version(parser_module: str) -> str:
 def finish(
     outcome: BoardOutcome, item: PlannedBoard, parsed: ParsedBoard, *, complete: bool = True
 ) -> BoardOutcome:
-    """Attach the parse to a downloaded board as its `BoardLoad`, or record why not.
+    """Attach the parse to a downloaded board as its `BoardLoad`, or record why not; either
+    way drop the page bodies, which are archived and no longer needed in memory.
 
     Postings absent from the board close only when the fetch was `complete`: a board listing
     cut short must never close the postings it did not reach.
