@@ -1,34 +1,73 @@
-"""The nightly ingest flow: fetch every board in parallel, load them one at a time.
+"""The nightly ingest flow: fetch boards in parallel, parse them wherever the runner says, load
+them one at a time.
 
-Fetch, archive, parse and label run as concurrent tasks (one per board); loading is a single
-serial step because DuckDB has one writer. A board that fails is recorded in `runs` with its
-reason and the others still load; the run then ends in a state named for the failures.
+Fetches run on one small thread pool per source in the flow's own process, sized to the
+source's `max_concurrency`, so a source never has more boards in flight than its rate limit
+allows and the HTTP client (a session with locks) never has to leave the process. Each parse
+is submitted as soon as its board's pages are in, on the flow's task runner: threads by
+default, Dask when configured (`flows.runners.configured`). Loading is a single serial task in
+the flow's process because DuckDB has one writer. A board that fails is recorded in `runs`
+with its reason and the others still load; the run then ends in a state named for the
+failures: "Partially failed" (Completed) when some boards failed, Failed when all did.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from contextlib import ExitStack
+from datetime import date, timedelta
+from typing import Any
 
+import requests
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
-from prefect.states import Completed
+from prefect.context import FlowRunContext, TaskRunContext
+from prefect.futures import PrefectFuture, as_completed
+from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.runners import configured
 from jobtrends import ingest
-from jobtrends.config import load_settings
-from pipeline.http import HttpClient
+from jobtrends.config import Settings, load_settings
+from pipeline.http import HttpClient, HttpError
+from pipeline.models import Board, RawPage
+from pipeline.sources.base import Source
 from warehouse.archive import RawArchive
-from warehouse.canonical import refresh_canonical
-from warehouse.db import open_warehouse
+from warehouse.db import WarehouseLocked
+
+PARSE_CACHE_DAYS = 30
+
+
+class _ThreadTimeoutCaveat(logging.Filter):
+    """Drops Prefect's per-task warning that a timeout cannot interrupt blocking I/O in a
+    worker thread. We know: the HTTP client's socket timeouts bound every blocking call, and
+    the task timeout fires between them. Logged once per task, it buried the real warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "running in a worker thread" not in record.getMessage()
+
+
+logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutCaveat())
+
+
+def _retriable_http(task: Any, task_run: Any, state: State) -> bool:
+    """Retry a board only for errors that may pass: 429, 5xx, timeouts, dropped connections.
+    A 404 or a malformed payload fails the same way every time, so it is recorded at once."""
+    return isinstance(state.data, HttpError) and state.data.retriable
+
+
+def _warehouse_locked(task: Any, task_run: Any, state: State) -> bool:
+    """Retry the load only while another process holds the DuckDB file."""
+    return isinstance(state.data, WarehouseLocked)
 
 
 @task(
     name="fetch-board",
     cache_policy=NO_CACHE,
+    retry_condition_fn=_retriable_http,
     task_run_name="fetch {item.board.source}/{item.board.token}",
 )
 def fetch_board_task(
@@ -39,20 +78,35 @@ def fetch_board_task(
     run_id: str,
     mode: str,
 ) -> ingest.BoardOutcome:
-    return ingest.fetch_board(item, client, archive, night, run_id, mode)
+    """Raise a retriable error while task retries remain, so Prefect fetches the board again
+    after the delay; on the last attempt record it instead, keeping pages and reason."""
+    ctx = TaskRunContext.get()
+    retries_left = ctx is not None and ctx.task_run.run_count <= ctx.task.retries
+    return ingest.download(item, client, archive, night, run_id, mode, raise_retriable=retries_left)
 
 
-@task(name="load-boards", cache_policy=NO_CACHE)
+def _parse_key(context: Any, parameters: dict[str, Any]) -> str:
+    return ingest.parse_cache_key(parameters["source"], parameters["board"], parameters["pages"])
+
+
+@task(
+    name="parse-board",
+    cache_key_fn=_parse_key,
+    cache_expiration=timedelta(days=PARSE_CACHE_DAYS),
+    persist_result=True,
+    task_run_name="parse {board.source}/{board.token}",
+)
+def parse_board_task(source: Source, board: Board, pages: list[RawPage]) -> ingest.ParsedBoard:
+    """Cached on the pages' hashes and the parser's code: a rerun of a night whose payloads
+    did not change reads the stored result instead of parsing again."""
+    return ingest.parse_board(source, board, pages)
+
+
+@task(name="load-boards", cache_policy=NO_CACHE, retry_condition_fn=_warehouse_locked)
 def load_boards_task(
-    db_path: str, outcomes: list[ingest.BoardOutcome]
+    db_path: str, outcomes: list[ingest.BoardOutcome], lock_wait_seconds: float
 ) -> list[ingest.BoardSummary]:
-    con = open_warehouse(db_path)
-    try:
-        summaries = ingest.load_outcomes(con, outcomes)
-        refresh_canonical(con)
-        return summaries
-    finally:
-        con.close()
+    return ingest.load_all(db_path, outcomes, lock_wait_seconds)
 
 
 @flow(name="nightly-ingest", log_prints=False)
@@ -68,22 +122,12 @@ def nightly(
     the sample's last night); `dry_run` fetches and parses but loads nothing."""
     logger = get_run_logger()
     settings = load_settings(config_path, mode=mode)
-    if night is None:
-        night = (
-            ingest.sample_nights()[-1]
-            if settings.mode == "sample"
-            else datetime.now(ZoneInfo(settings.timezone)).date()
-        )
+    tuning = settings.orchestration
+    night = night or ingest.default_night(settings)
     ctx = FlowRunContext.get()
     run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
     planned = ingest.plan(settings, sources, companies)
-    client = ingest.make_client(settings, night, planned)
-    archive = RawArchive(settings.archive_dir)
-    futures = [
-        fetch_board_task.submit(item, client, archive, night, run_id, settings.mode)
-        for item in planned
-    ]
-    outcomes = [f.result() for f in futures]
+    outcomes = _fetch_and_parse(planned, settings, night, run_id)
     if dry_run:
         summaries = [
             ingest.BoardSummary(
@@ -97,32 +141,132 @@ def nightly(
             for o in outcomes
         ]
     else:
-        summaries = load_boards_task(str(settings.db_path), outcomes)
+        load = load_boards_task.with_options(
+            retries=tuning.load_retries, retry_delay_seconds=tuning.retry_delay_seconds
+        )
+        try:
+            summaries = load(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
+        except WarehouseLocked as exc:
+            logger.error(
+                "nothing loaded for %s: %s. The pages are archived; "
+                "`jobtrends reparse --since %s` loads them once the file is free.",
+                night,
+                exc,
+                night,
+            )
+            raise
     summary = ingest.RunSummary(run_id, night, settings.mode, summaries)
+    _report(summary, settings, logger)
+    return _final_state(summary)
+
+
+def _fetch_and_parse(
+    planned: Sequence[ingest.PlannedBoard], settings: Settings, night: date, run_id: str
+) -> list[ingest.BoardOutcome]:
+    """Fetch on per-source thread pools; submit each board's parse the moment it arrives."""
+    tuning = settings.orchestration
+    client = ingest.make_client(settings, night, planned)
+    archive = RawArchive(settings.archive_dir)
+    fetch = fetch_board_task.with_options(
+        retries=tuning.fetch_retries,
+        retry_delay_seconds=tuning.retry_delay_seconds,
+        timeout_seconds=tuning.fetch_timeout_seconds,
+    )
+    parse = parse_board_task.with_options(
+        timeout_seconds=tuning.parse_timeout_seconds,
+        result_storage=settings.data_dir.resolve() / "parse-cache",
+    )
+    outcomes: dict[int, ingest.BoardOutcome] = {}
+    parses: dict[int, PrefectFuture] = {}
+    with ExitStack() as stack:
+        pools: dict[str, ThreadPoolTaskRunner] = {}
+        for item in planned:
+            if item.source.name not in pools:
+                cap = max(1, item.source.settings.max_concurrency)
+                pools[item.source.name] = stack.enter_context(ThreadPoolTaskRunner(cap))
+        fetches = {
+            pools[item.source.name].submit(
+                fetch,
+                {
+                    "item": item,
+                    "client": client,
+                    "archive": archive,
+                    "night": night,
+                    "run_id": run_id,
+                    "mode": settings.mode,
+                },
+            ): i
+            for i, item in enumerate(planned)
+        }
+        for done in as_completed(list(fetches)):
+            i = fetches[done]
+            item = planned[i]
+            outcome = _settled(done) or ingest.failed_outcome(
+                item, night, run_id, settings.mode, _why(done)
+            )
+            outcomes[i] = outcome
+            if outcome.error is None:
+                parses[i] = parse.submit(item.source, item.board, outcome.raw_pages)
+    for i, item in enumerate(planned):
+        future = parses.get(i)
+        if future is None:
+            parsed = ingest.ParsedBoard()
+        else:
+            parsed = _settled(future) or ingest.ParsedBoard(failure=f"parse: {_why(future)}")
+        ingest.finish(outcomes[i], item, parsed)
+    return [outcomes[i] for i in range(len(planned))]
+
+
+def _settled(future: PrefectFuture) -> Any:
+    """The task's result, or None when it ended Failed or Crashed (timeout, lost worker)."""
+    future.wait()
+    state = future.state
+    return state.result() if state.is_completed() else None
+
+
+def _why(future: PrefectFuture) -> str:
+    state = future.state
+    return f"{state.name}: {state.message}"
+
+
+def _report(summary: ingest.RunSummary, settings: Settings, logger: logging.Logger) -> None:
+    """Log, publish and (on failures) notify the run summary, per source and per board."""
     _publish(summary)
+    for row in summary.by_source():
+        logger.info(
+            "%s: %d boards, %d fetched, %d new, %d updated, %d closed, %d failed",
+            row["source"],
+            row["boards"],
+            row["fetched"],
+            row["new"],
+            row["updated"],
+            row["closed"],
+            row["failed"],
+        )
     for board in summary.failed:
         logger.error("%s/%s failed: %s", board.source, board.board, board.error)
-    logger.info(
-        "night %s (%s): %d boards, %d postings fetched, %d new, %d closed, %d failed",
-        night,
-        settings.mode,
-        len(summaries),
-        sum(b.fetched for b in summaries),
-        sum(b.new for b in summaries),
-        sum(b.closed for b in summaries),
-        len(summary.failed),
-    )
-    if summary.failed:
-        names = ", ".join(f"{b.source}/{b.board}" for b in summary.failed)
-        return Completed(
-            name="Partially failed",
-            message=f"{len(summary.failed)} of {len(summaries)} boards failed: {names}",
-            data=summary,
-        )
-    return summary
+    webhook = settings.orchestration.webhook_url
+    if summary.failed and webhook:
+        try:
+            ingest.notify(webhook, summary)
+        except requests.RequestException as exc:
+            logger.warning("failure webhook not delivered: %s", exc)
+
+
+def _final_state(summary: ingest.RunSummary) -> Any:
+    """All boards failed: a Failed run, so the usual alerting fires. Some failed: Completed
+    under its own name, since what did load is good and the next night will retry the rest."""
+    if not summary.failed:
+        return summary
+    names = ", ".join(f"{b.source}/{b.board}" for b in summary.failed)
+    message = f"{len(summary.failed)} of {len(summary.boards)} boards failed: {names}"
+    if len(summary.failed) == len(summary.boards):
+        return Failed(message=message, data=summary)
+    return Completed(name="Partially failed", message=message, data=summary)
 
 
 def _publish(summary: ingest.RunSummary) -> None:
+    description = f"Nightly ingest for {summary.night} ({summary.mode}), run {summary.run_id}"
     create_table_artifact(
         key="nightly-ingest-summary",
         table=[
@@ -140,7 +284,12 @@ def _publish(summary: ingest.RunSummary) -> None:
             }
             for b in summary.boards
         ],
-        description=f"Nightly ingest for {summary.night} ({summary.mode}), run {summary.run_id}",
+        description=description,
+    )
+    create_table_artifact(
+        key="nightly-ingest-sources",
+        table=[{**row, "failures": "; ".join(row["failures"])} for row in summary.by_source()],
+        description=description,
     )
 
 
@@ -149,8 +298,9 @@ def replay_sample(
     nights: Sequence[date] | None = None, config_path: str | None = None
 ) -> list[ingest.RunSummary]:
     """Run the nightly flow for each sample night in order, as if on those nights."""
+    run = configured(nightly, load_settings(config_path))
     results = []
     for night in nights or ingest.sample_nights():
-        state = nightly(night=night, mode="sample", config_path=config_path, return_state=True)
+        state = run(night=night, mode="sample", config_path=config_path, return_state=True)
         results.append(state.result())
     return results

@@ -40,8 +40,9 @@ def run_nightly(
     config_path: str | None = None,
 ):
     from flows.nightly import nightly
+    from flows.runners import configured
 
-    return nightly(
+    return configured(nightly, load_settings(config_path, mode=mode))(
         night=night,
         mode=mode,
         sources=sources,

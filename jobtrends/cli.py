@@ -59,7 +59,9 @@ def nightly(
         dry_run,
         config_path,
     )
-    summary = state.result()
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, BaseException):
+        raise summary
     for b in summary.boards:
         line = f"{b.source}/{b.board}: {b.status} fetched={b.fetched} new={b.new} closed={b.closed}"
         click.echo(line + (f" error={b.error}" if b.error else ""))
@@ -171,6 +173,63 @@ def export_command(config_path: str | None, fmt: str, out_dir: str | None) -> No
     finally:
         con.close()
     click.echo(f"{fmt}: {result.out_dir} ({result.postings} postings, {len(result.marts)} marts)")
+
+
+@main.command()
+@CONFIG
+def serve(config_path: str | None) -> None:
+    """Serve the nightly and weekly deployments on their schedules until interrupted.
+
+    Talks to the Prefect server in PREFECT_API_URL (start one with `prefect server start`).
+    """
+    from flows.deployments import serve as serve_deployments
+
+    settings = load_settings(config_path)
+    tuning = settings.orchestration
+    click.echo(
+        f"serving nightly ({tuning.nightly_cron}) and weekly ({tuning.weekly_cron}) "
+        f"in {settings.timezone}, task runner {tuning.runner}"
+    )
+    serve_deployments(settings, config_path)
+
+
+@main.command()
+@CONFIG
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First night.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last night (default: all).")
+def reparse(config_path: str | None, since, until) -> None:
+    """Parse archived nights again and load them; no network, no reports."""
+    from jobtrends.ingest import reparse as reparse_archive
+
+    runs = reparse_archive(
+        load_settings(config_path), since.date(), until.date() if until else None
+    )
+    for run in runs:
+        failed = [f"{b.source}/{b.board}: {b.error}" for b in run.failed]
+        click.echo(
+            f"{run.night}: {len(run.boards)} boards, "
+            f"{sum(b.fetched for b in run.boards)} postings, {len(failed)} failed"
+        )
+        for line in failed:
+            click.echo(f"  {line}")
+    if not runs:
+        click.echo("no archived nights in that range")
+    if any(run.failed for run in runs):
+        sys.exit(1)
+
+
+@main.command()
+@CONFIG
+@click.option(
+    "--from", "since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First night."
+)
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last night.")
+def backfill(config_path: str | None, since, until) -> None:
+    """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
+    from flows.backfill import backfill as backfill_flow
+
+    for path in backfill_flow(since.date(), until.date(), config_path):
+        click.echo(f"report: {path}")
 
 
 def _entry() -> None:

@@ -7,6 +7,8 @@ config file, then the default under `./data`. Environment variables:
 - `JOBTRENDS_MODE`: `sample` or `live`
 - `JOBTRENDS_DATA_DIR`: root for the warehouse, raw archive and reports (default `./data`)
 - `JOBTRENDS_DB`: the DuckDB file (default `<data dir>/warehouse.duckdb`)
+- `JOBTRENDS_TIMEZONE`: the IANA zone the schedules and "tonight" are read in
+- `JOBTRENDS_TASK_RUNNER`: `thread` or `dask`; `JOBTRENDS_DASK_ADDRESS`: an existing scheduler
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.http import HttpSettings
 from pipeline.models import Board
@@ -24,6 +27,7 @@ from pipeline.sources import REGISTRY
 from pipeline.sources.base import SourceSettings
 
 Mode = Literal["sample", "live"]
+RunnerKind = Literal["thread", "dask"]
 
 
 class ConfigError(ValueError):
@@ -39,6 +43,37 @@ class SourceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Orchestration:
+    """How the flows are scheduled, retried and scaled: `[schedule]`, `[orchestration]`,
+    `[runner]` and `[notify]` in the config file. Defaults suit one machine running nightly."""
+
+    nightly_cron: str = "0 2 * * *"
+    weekly_cron: str = "0 6 * * 1"
+    fetch_retries: int = 2
+    retry_delay_seconds: float = 300.0
+    fetch_timeout_seconds: float = 1800.0
+    parse_timeout_seconds: float = 600.0
+    load_retries: int = 3
+    lock_wait_seconds: float = 30.0
+    runner: RunnerKind = "thread"
+    dask_address: str | None = None
+    dask_workers: int = 2
+    webhook_url: str | None = None
+
+
+TUNING_KEYS = frozenset(
+    {
+        "fetch_retries",
+        "retry_delay_seconds",
+        "fetch_timeout_seconds",
+        "parse_timeout_seconds",
+        "load_retries",
+        "lock_wait_seconds",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     mode: Mode
     data_dir: Path
@@ -49,6 +84,7 @@ class Settings:
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     timezone: str = "UTC"
     config_path: str = "<bundled>"
+    orchestration: Orchestration = field(default_factory=Orchestration)
 
 
 def load_settings(
@@ -81,9 +117,56 @@ def load_settings(
         sources={
             name: _source(name, body, origin) for name, body in raw.get("sources", {}).items()
         },
-        timezone=raw.get("timezone", "UTC"),
+        timezone=_timezone(os.environ.get("JOBTRENDS_TIMEZONE") or raw.get("timezone"), origin),
         config_path=origin,
+        orchestration=_orchestration(raw, origin),
     )
+
+
+def _timezone(name: str | None, origin: str) -> str:
+    """Fail at load time, not at 02:00, when the zone name is misspelt."""
+    name = name or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{origin}: unknown timezone {name!r}") from exc
+    return name
+
+
+def _orchestration(raw: dict[str, Any], origin: str) -> Orchestration:
+    schedule = raw.get("schedule", {})
+    tuning = raw.get("orchestration", {})
+    runner = raw.get("runner", {})
+    kind = os.environ.get("JOBTRENDS_TASK_RUNNER") or runner.get("kind", "thread")
+    if kind not in ("thread", "dask"):
+        raise ConfigError(f"{origin}: [runner] kind must be 'thread' or 'dask', not {kind!r}")
+    unknown = set(tuning) - TUNING_KEYS
+    if unknown:
+        raise ConfigError(f"{origin}: unknown [orchestration] keys {sorted(unknown)}")
+    defaults = Orchestration()
+    try:
+        return Orchestration(
+            nightly_cron=str(schedule.get("nightly", defaults.nightly_cron)),
+            weekly_cron=str(schedule.get("weekly", defaults.weekly_cron)),
+            fetch_retries=int(tuning.get("fetch_retries", defaults.fetch_retries)),
+            retry_delay_seconds=float(
+                tuning.get("retry_delay_seconds", defaults.retry_delay_seconds)
+            ),
+            fetch_timeout_seconds=float(
+                tuning.get("fetch_timeout_seconds", defaults.fetch_timeout_seconds)
+            ),
+            parse_timeout_seconds=float(
+                tuning.get("parse_timeout_seconds", defaults.parse_timeout_seconds)
+            ),
+            load_retries=int(tuning.get("load_retries", defaults.load_retries)),
+            lock_wait_seconds=float(tuning.get("lock_wait_seconds", defaults.lock_wait_seconds)),
+            runner=kind,
+            dask_address=os.environ.get("JOBTRENDS_DASK_ADDRESS") or runner.get("address"),
+            dask_workers=int(runner.get("n_workers", defaults.dask_workers)),
+            webhook_url=raw.get("notify", {}).get("webhook_url") or None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: {exc}") from exc
 
 
 def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:

@@ -80,6 +80,8 @@ mode = "live"
 user_agent = "jobtrends-test"
 max_retries = 1
 backoff_base = 0.0
+[orchestration]
+fetch_retries = 0
 [sources.greenhouse]
 min_interval = 0
 boards = [{ token = "goodco", company = "Good Co" }, { token = "brokenco", company = "Broken Co" }]
