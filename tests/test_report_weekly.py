@@ -194,3 +194,13 @@ def test_chromium_renders_every_chart(con: duckdb.DuckDBPyConnection, tmp_path: 
         check=True,
     )
     assert shot.stat().st_size > 20_000
+
+
+def test_default_week_is_the_latest_complete_one(tmp_path: Path) -> None:
+    from warehouse.queries import find_week
+
+    con = fixed_warehouse(tmp_path / "w.duckdb")
+    assert find_week(con, None, today=date(2026, 11, 16)).week == "2026-W46"
+    assert find_week(con, None, today=date(2026, 11, 15)).week == "2026-W45"
+    assert find_week(con, None, today=date(2026, 11, 1)).week == "2026-W46"
+    con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -26,29 +26,17 @@ def weeks(con: duckdb.DuckDBPyConnection) -> list[Week]:
     return [Week(*row) for row in rows]
 
 
-def find_week(con: duckdb.DuckDBPyConnection, week: str | None) -> Week | None:
-    """The named ISO week, or the latest one with data when `week` is None."""
+def find_week(
+    con: duckdb.DuckDBPyConnection, week: str | None, today: date | None = None
+) -> Week | None:
+    """The named ISO week; when `week` is None, the latest complete week with data (one that
+    ended before `today`), or the latest week with data if none has ended yet."""
     known = weeks(con)
-    if week is None:
-        return known[-1] if known else None
-    return next((w for w in known if w.week == week), None)
-
-
-def postings_by(con: duckdb.DuckDBPyConnection, week: str, dimension: str) -> pd.DataFrame:
-    """Open/new/closed postings in `week` grouped by `role` or `source`."""
-    if dimension not in ("role", "source"):
-        raise ValueError(f"cannot group by {dimension!r}")
-    return con.execute(
-        f"""
-        SELECT {dimension}, sum(open_postings)::BIGINT AS open,
-               sum(new_postings)::BIGINT AS new, sum(closed_postings)::BIGINT AS closed
-        FROM mart_weekly_postings
-        WHERE week = ?
-        GROUP BY {dimension}
-        ORDER BY open DESC, {dimension}
-        """,
-        [week],
-    ).df()
+    if week is not None:
+        return next((w for w in known if w.week == week), None)
+    today = today or datetime.now(UTC).date()
+    complete = [w for w in known if w.end < today]
+    return (complete or known or [None])[-1]
 
 
 def run_health(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
