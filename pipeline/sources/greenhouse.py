@@ -19,6 +19,7 @@ from pipeline.sources.base import (
     MalformedPayload,
     PageFetcher,
     Source,
+    compact,
     decode_json,
     guard,
     register,
@@ -126,17 +127,15 @@ def _posting(
         or None,
         board=board.token,
         raw_payload_id=payload_id,
-        extras={
-            k: v
-            for k, v in {
+        extras=compact(
+            {
                 "internal_job_id": job.get("internal_job_id"),
                 "requisition_id": job.get("requisition_id"),
                 "metadata": metadata or None,
                 "language": job.get("language"),
                 "pay_input_ranges": ranges or None,
-            }.items()
-            if v is not None
-        },
+            }
+        ),
     )
 
 

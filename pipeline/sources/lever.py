@@ -20,6 +20,7 @@ from pipeline.sources.base import (
     MalformedPayload,
     PageFetcher,
     Source,
+    compact,
     decode_json,
     guard,
     register,
@@ -125,17 +126,15 @@ def _posting(item: dict[str, Any], board: Board, payload_id: str) -> Posting:
         department=categories.get("department") or categories.get("team"),
         board=board.token,
         raw_payload_id=payload_id,
-        extras={
-            k: v
-            for k, v in {
+        extras=compact(
+            {
                 "country": item.get("country"),
                 "team": categories.get("team"),
                 "level": categories.get("level"),
                 "workplace_type_raw": item.get("workplaceType"),
                 "salary_description": item.get("salaryDescriptionPlain"),
-            }.items()
-            if v
-        },
+            }
+        ),
     )
 
 
