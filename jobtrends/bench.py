@@ -95,15 +95,15 @@ def prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, S
     archive = RawArchive(root)
     t0 = time.perf_counter()
     pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
+    records = [
+        page_record(p, str(archive.body_path(p.sha256).relative_to(archive.root))) for p in pages
+    ]
     t1 = time.perf_counter()
     result = get_source(board.source).parse(pages, board.board())
     t2 = time.perf_counter()
     labels = label_postings(result.postings, board.industry, benchgen.NIGHT)
     t3 = time.perf_counter()
     stages.read, stages.parse, stages.classify = t1 - t0, t2 - t1, t3 - t2
-    records = [
-        page_record(p, str(archive.body_path(p.sha256).relative_to(archive.root))) for p in pages
-    ]
     load = BoardLoad(
         run_id=run_id,
         mode="bench",
