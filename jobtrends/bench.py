@@ -257,8 +257,9 @@ def replay(
     """Replay every archived fetch of the night into the warehouse at `db_path`.
 
     `workers=0` runs parse and classify in this process; otherwise in that many processes,
-    with loads still serial here. The archive's own fetch list drives the order, as a
-    reparse of a real night would.
+    with loads still serial here. `variant` picks ours, the naive first version or ours with
+    the proposed parse fixes. The archive's own fetch list drives the order, as a reparse of a
+    real night would.
     """
     by_id = {b.fetch_id: b for b in boards}
     fetches = [by_id[fid] for _, fid in RawArchive(root).fetches() if fid in by_id]

@@ -27,6 +27,7 @@ from pipeline.sample.world import FIRST_NIGHT, Company, Job, _job
 from pipeline.snapshot import SnapshotAdapter
 from pipeline.sources import get_source
 from warehouse.archive import RawArchive
+from warehouse.load import vars_of
 
 SEED = 8
 NIGHT = FIRST_NIGHT
@@ -186,7 +187,3 @@ def generate(root: Path, postings: int, seed: int = SEED) -> list[GeneratedBoard
 def read_boards(root: Path) -> list[GeneratedBoard]:
     with (root / BOARDS_FILE).open() as lines:
         return [GeneratedBoard(**json.loads(line)) for line in lines]
-
-
-def vars_of(board: GeneratedBoard) -> dict[str, Any]:
-    return {name: getattr(board, name) for name in GeneratedBoard.__slots__}
