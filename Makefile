@@ -36,6 +36,9 @@ format: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py
 
+bench: $(STAMP)
+	$(BIN)/jobtrends bench
+
 sample: $(STAMP)
 	$(BIN)/jobtrends sample generate
 

@@ -232,6 +232,49 @@ def backfill(config_path: str | None, since, until) -> None:
         click.echo(f"report: {path}")
 
 
+@main.command()
+@click.option(
+    "--postings",
+    "sizes",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="Postings in the benchmark night (repeatable; default 10,000 and 100,000).",
+)
+@click.option("--large", is_flag=True, help="Also run 1,000,000 postings (takes hours).")
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/bench"),
+    show_default=True,
+    help="Where generated archives and warehouses go (archives are reused).",
+)
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench/results"),
+    show_default=True,
+    help="Where the dated results JSON goes.",
+)
+def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path) -> None:
+    """Benchmark the archive replay: throughput, ceiling, naive baseline, memory, rerun, views."""
+    from jobtrends import bench as harness
+
+    chosen = sorted(
+        set(sizes or harness.DEFAULT_SIZES) | ({harness.LARGE_SIZE} if large else set())
+    )
+    results = harness.run(
+        chosen,
+        workdir,
+        naive_size=min(harness.NAIVE_SIZE, chosen[0]),
+        workers_size=min(harness.WORKERS_SIZE, chosen[0]),
+        echo=click.echo,
+    )
+    path = harness.write(results, results_dir)
+    click.echo(harness.table(results))
+    click.echo(f"results: {path}")
+
+
 def _entry() -> None:
     try:
         main(standalone_mode=True)

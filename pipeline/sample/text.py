@@ -25,6 +25,21 @@ MISSION = (
     "We are a small, fast team shipping models into production.",
     "We help industries adopt machine learning safely and at scale.",
 )
+TEAM_SENTENCES = (
+    "You will join a team that writes design documents before code and reviews them together.",
+    "We plan in six-week cycles, with a cool-down week to fix what bothered us along the way.",
+    "Every change ships behind a flag, and we watch the dashboards together after each release.",
+    "We keep meetings short and write things down, so decisions survive after the call ends.",
+    "Our on-call rotation is shared fairly and comes with a runbook for every alert we page on.",
+    "New colleagues pair with a buddy for their first month and ship something in week one.",
+    "We value clear writing, careful testing and the humility to ask for a second opinion.",
+    "You will talk to the people who use what we build, and their feedback shapes the roadmap.",
+    "We measure before we optimise and prefer boring, well-understood tools where they fit.",
+    "Our interview process has four steps and we tell every candidate where they stand.",
+    "We publish a yearly report on pay equity and on the diversity of our teams.",
+    "Quarterly planning is open to everyone, and anyone can propose a project for the next cycle.",
+)
+SECTION_TITLES = ("How we work", "Your first months", "Our team", "How we hire", "Our values")
 BENEFITS = (
     "Comprehensive health, dental and vision coverage.",
     "A learning budget and time for conferences.",
@@ -79,4 +94,7 @@ def description_html(job: Job, night: date, *, show_pay: bool) -> str:
     parts.append("<h3>Benefits</h3><ul>")
     parts.extend(f"<li>{b}</li>" for b in rng.sample(BENEFITS, k=3))
     parts.append("</ul>")
+    for _ in range(job.extra_paragraphs):
+        sentences = " ".join(rng.sample(TEAM_SENTENCES, k=rng.randint(4, 7)))
+        parts.append(f"<h3>{rng.choice(SECTION_TITLES)}</h3><p>{sentences}</p>")
     return "".join(parts)

@@ -61,6 +61,8 @@ class Job:
     edit_title: str | None = None
     edit_salary: tuple[float, float, str, str] | None = None
     also_on: list[str] = field(default_factory=list)
+    extra_paragraphs: int = 0
+    """Filler paragraphs about the team, so a benchmark can ask for real-length descriptions."""
 
     def open_on(self, night: date) -> bool:
         return self.opened <= night and (self.closed is None or night < self.closed)

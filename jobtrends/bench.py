@@ -1,0 +1,613 @@
+"""The replay benchmark: how fast an archived night becomes labelled rows in the warehouse.
+
+Every figure it reports is a ratio of two runs made side by side in one process on the same
+archive (ours against the bulk-load ceiling, against a naive first version, a rerun against
+the first load, two workers against one), because absolute seconds on a shared two-core
+machine say more about the neighbours than about the code. Each size runs in a fresh
+subprocess so its peak RSS is its own, and the archive is generated before the clock starts
+(`jobtrends.benchgen`), so what is timed is the real replay path only: archive → source
+`parse` → `label_postings` → `load_board`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import duckdb
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from jobtrends import benchgen
+from jobtrends.benchgen import GeneratedBoard
+from pipeline import html as pipeline_html
+from pipeline.labels import label_postings
+from pipeline.models import RawPage
+from pipeline.sources import get_source
+from warehouse import load as warehouse_load
+from warehouse.archive import RawArchive
+from warehouse.db import open_warehouse
+from warehouse.load import BoardLoad, PageRecord, load_board, page_record, postings_frame, vars_of
+
+DEFAULT_SIZES = (10_000, 100_000)
+LARGE_SIZE = 1_000_000
+NAIVE_SIZE = 2_000
+WORKERS_SIZE = 10_000
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "postings_per_s": 1500.0,
+    "ceiling_fraction": 0.25,
+    "naive_ratio": 10.0,
+    "peak_rss_mb_at_1m": 1536.0,
+    "rerun_speedup": 10.0,
+    "view_seconds_at_1m": 2.0,
+}
+
+
+@dataclass(slots=True)
+class Stages:
+    """Seconds spent in each stage of a replay, summed over boards."""
+
+    read: float = 0.0
+    parse: float = 0.0
+    classify: float = 0.0
+    load: float = 0.0
+
+    def add(self, other: Stages) -> None:
+        self.read += other.read
+        self.parse += other.parse
+        self.classify += other.classify
+        self.load += other.load
+
+    def shares(self) -> dict[str, float]:
+        total = self.read + self.parse + self.classify + self.load
+        return {k: (v / total if total else 0.0) for k, v in asdict(self).items()}
+
+
+@dataclass(slots=True)
+class Replay:
+    postings: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    stages: Stages = field(default_factory=Stages)
+    duckdb_mb: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.postings / self.seconds if self.seconds else 0.0
+
+
+def prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
+    """Read one archived board fetch, parse and label it: everything but the load.
+
+    A top-level function so worker processes can run it; the load itself always happens in
+    the parent, because DuckDB has one writer.
+    """
+    stages = Stages()
+    archive = RawArchive(root)
+    t0 = time.perf_counter()
+    pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
+    records = [
+        page_record(p, str(archive.body_path(p.sha256).relative_to(archive.root))) for p in pages
+    ]
+    t1 = time.perf_counter()
+    result = get_source(board.source).parse(pages, board.board())
+    t2 = time.perf_counter()
+    labels = label_postings(result.postings, board.industry, benchgen.NIGHT)
+    t3 = time.perf_counter()
+    stages.read, stages.parse, stages.classify = t1 - t0, t2 - t1, t3 - t2
+    load = BoardLoad(
+        run_id=run_id,
+        mode="bench",
+        source=board.source,
+        board=board.token,
+        as_of=benchgen.NIGHT,
+        fetch_id=board.fetch_id,
+        started_at=datetime.now(UTC),
+        pages=records,
+        postings=result.postings,
+        labels=labels,
+        errors=result.errors,
+        closes_missing=get_source(board.source).closes_missing,
+    )
+    return load, stages
+
+
+def naive_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
+    """`prepare` with BeautifulSoup's pure-Python `html.parser`, as a first version would use."""
+    with mock.patch("pipeline.html.BeautifulSoup", _html_parser_soup):
+        return prepare(root, board, run_id)
+
+
+def _html_parser_soup(markup: str, _features: str) -> BeautifulSoup:
+    return BeautifulSoup(markup, "html.parser")
+
+
+def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
+    """One INSERT per page, posting and label, in one transaction: the row-by-row baseline."""
+    frame = postings_frame(load.postings)
+    con.execute("BEGIN TRANSACTION")
+    page_columns = ", ".join((*PageRecord.__slots__, "as_of"))
+    con.executemany(
+        f"INSERT OR REPLACE INTO raw_payloads ({page_columns}) VALUES ({', '.join(['?'] * 12)})",
+        [[*vars_of(p).values(), load.as_of] for p in load.pages],
+    )
+    con.executemany(
+        f"INSERT OR REPLACE INTO postings VALUES ({', '.join(['?'] * 25)})",
+        [
+            [None if v != v else v for v in row] + [load.as_of, load.as_of, None]
+            for row in frame.astype(object).itertuples(index=False)
+        ],
+    )
+    con.executemany(
+        f"INSERT OR REPLACE INTO posting_labels VALUES ({', '.join(['?'] * 21)})",
+        [list(vars_of(r).values()) for r in load.labels],
+    )
+    con.execute("COMMIT")
+
+
+def lxml_html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
+    """A candidate for `pipeline.html.html_to_text` that walks lxml's tree directly.
+
+    Same rules (block elements on their own lines, scripts and styles dropped, comments
+    skipped, same tidying) without building BeautifulSoup's Python object tree and
+    inserting a node per block tag, which is where the current version spends its time.
+    `measure_proposed` checks it gives the same descriptions before it is proposed.
+    """
+    if not markup:
+        return ""
+    if unescape_first:
+        markup = html.unescape(markup)
+    if "<" not in markup and "&" not in markup:
+        return pipeline_html._tidy(markup)
+    root = etree.fromstring(markup, _LXML_PARSER)
+    if root is None:
+        return pipeline_html._tidy(markup)
+    parts: list[str] = []
+    _walk(root, parts)
+    return pipeline_html._tidy("".join(parts))
+
+
+_LXML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_BLOCK = frozenset(pipeline_html.BLOCK_TAGS)
+_DROP = frozenset(pipeline_html.DROP_TAGS)
+
+
+def _walk(element: etree._Element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _DROP:
+        return
+    block = tag in _BLOCK
+    if block:
+        parts.append("\n")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _walk(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
+
+
+def proposed_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
+    """`prepare` with the two parse fixes this benchmark proposes, patched in for one board.
+
+    Every adapter gets `lxml_html_to_text`, and a page's SHA-256 is computed once instead of
+    once per posting (Greenhouse and Lever pass `page.sha256` per record, re-hashing a
+    multi-megabyte listing each time). The digest cache holds the body itself so an id can
+    never be reused for another body, and it lives for one board only.
+    """
+    digests: dict[int, tuple[bytes, str]] = {}
+
+    def digest_once(page: RawPage) -> str:
+        held = digests.get(id(page.body))
+        if held is None or held[0] is not page.body:
+            held = (page.body, hashlib.sha256(page.body).hexdigest())
+            digests[id(page.body)] = held
+        return held[1]
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(RawPage, "sha256", property(digest_once)))
+        for module in ADAPTER_MODULES:
+            stack.enter_context(mock.patch(f"{module}.html_to_text", lxml_html_to_text))
+        return prepare(root, board, run_id)
+
+
+ADAPTER_MODULES = tuple(
+    f"pipeline.sources.{name}"
+    for name in (
+        "ashby",
+        "greenhouse",
+        "hn",
+        "hn_comments",
+        "jsonld",
+        "lever",
+        "remoteok",
+        "remotive",
+        "smartrecruiters",
+        "workable",
+    )
+)
+
+
+def replay(
+    root: Path,
+    db_path: Path,
+    boards: Sequence[GeneratedBoard],
+    *,
+    workers: int = 0,
+    variant: str = "ours",
+) -> Replay:
+    """Replay every archived fetch of the night into the warehouse at `db_path`.
+
+    `workers=0` runs parse and classify in this process; otherwise in that many processes,
+    with loads still serial here. `variant` picks ours, the naive first version or ours with
+    the proposed parse fixes. The archive's own fetch list drives the order, as a reparse of a
+    real night would.
+    """
+    by_id = {b.fetch_id: b for b in boards}
+    fetches = [by_id[fid] for _, fid in RawArchive(root).fetches() if fid in by_id]
+    run_id = f"bench-{time.time_ns()}"
+    con = open_warehouse(db_path)
+    out = Replay()
+    step = {"ours": prepare, "naive": naive_prepare, "proposed": proposed_prepare}[variant]
+    loader: Callable[[duckdb.DuckDBPyConnection, BoardLoad], Any] = (
+        naive_load if variant == "naive" else load_board
+    )
+    try:
+        start = time.perf_counter()
+        for load, stages in _prepared(step, str(root), fetches, run_id, workers):
+            t0 = time.perf_counter()
+            loader(con, load)
+            stages.load = time.perf_counter() - t0
+            out.stages.add(stages)
+            out.postings += len(load.postings)
+            out.pages += len(load.pages)
+        refresh = getattr(warehouse_load, "refresh_canonical", None)
+        if refresh is not None:
+            t0 = time.perf_counter()
+            refresh(con)
+            out.stages.load += time.perf_counter() - t0
+        out.seconds = time.perf_counter() - start
+        out.duckdb_mb = con.execute(
+            "SELECT coalesce(sum(memory_usage_bytes), 0) / 2 ^ 20 FROM duckdb_memory()"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return out
+
+
+def _prepared(
+    step: Callable[[str, GeneratedBoard, str], tuple[BoardLoad, Stages]],
+    root: str,
+    fetches: Sequence[GeneratedBoard],
+    run_id: str,
+    workers: int,
+) -> Iterator[tuple[BoardLoad, Stages]]:
+    if workers == 0:
+        for board in fetches:
+            yield step(root, board, run_id)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(
+            step, [root] * len(fetches), fetches, [run_id] * len(fetches), chunksize=2
+        )
+
+
+def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedBoard]) -> Replay:
+    """The same rows with no parsing or classification: read, JSON-decode, one bulk insert.
+
+    Each board's pages are read and decoded as the pipeline reads them; its finished posting
+    rows (taken, untimed, from the warehouse the pipeline filled) then go into an empty
+    `postings` table in one INSERT from a DataFrame, one board per transaction like a load.
+    """
+    archive = RawArchive(root)
+    source_con = duckdb.connect(str(loaded), read_only=True)
+    con = open_warehouse(db_path)
+    out = Replay()
+    try:
+        for board in boards:
+            rows = source_con.execute(
+                "SELECT * FROM postings WHERE source = ? AND board = ?", [board.source, board.token]
+            ).df()
+            t0 = time.perf_counter()
+            pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
+            for page in pages:
+                if "json" in page.content_type:
+                    json.loads(page.body)
+                else:
+                    page.body.decode("utf-8")
+            t1 = time.perf_counter()
+            con.register("incoming", rows)
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO postings SELECT * FROM incoming")
+            con.execute("COMMIT")
+            con.unregister("incoming")
+            t2 = time.perf_counter()
+            out.stages.read += t1 - t0
+            out.stages.load += t2 - t1
+            out.seconds += t2 - t0
+            out.postings += len(rows)
+            out.pages += len(pages)
+    finally:
+        con.close()
+        source_con.close()
+    return out
+
+
+def view_seconds(db_path: Path) -> dict[str, float]:
+    """Seconds to fully evaluate each report-facing (`stg_*`, `mart_*`) view."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND "
+                "(starts_with(view_name, 'stg_') OR starts_with(view_name, 'mart_')) ORDER BY 1"
+            ).fetchall()
+        ]
+        out = {}
+        for name in names:
+            t0 = time.perf_counter()
+            con.execute(f'SELECT count(*) FROM (SELECT * FROM "{name}")').fetchone()
+            out[name] = time.perf_counter() - t0
+        return out
+    finally:
+        con.close()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set, in MB (Linux reports `ru_maxrss` in KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_size(workdir: Path, postings: int) -> dict[str, Any]:
+    """Everything measured at one size; meant to run alone in a fresh process (see `run`).
+
+    First load, rerun of the same night into the same warehouse, then peak RSS (read before
+    the ceiling so it is the pipeline's own), the ceiling and the views.
+    """
+    root = workdir / f"archive-{postings}"
+    boards = benchgen.read_boards(root)
+    db = _fresh(workdir / f"warehouse-{postings}.duckdb")
+    first = replay(root, db, boards)
+    rerun = replay(root, db, boards)
+    rss = peak_rss_mb()
+    top = ceiling(root, db, _fresh(workdir / f"ceiling-{postings}.duckdb"), boards)
+    views = view_seconds(db)
+    return {
+        "postings": first.postings,
+        "pages": first.pages,
+        "boards": len(boards),
+        "description_kb_mean": _description_kb(db),
+        "first": _replay_json(first),
+        "rerun": _replay_json(rerun),
+        "ceiling": _replay_json(top),
+        "ceiling_fraction": first.rate / top.rate if top.rate else 0.0,
+        "rerun_speedup": first.seconds / rerun.seconds if rerun.seconds else 0.0,
+        "peak_rss_mb": rss,
+        "views_s": views,
+    }
+
+
+def measure_naive(workdir: Path, postings: int) -> dict[str, Any]:
+    """Ours and the naive first version, one after the other on the same small archive."""
+    root = workdir / f"archive-{postings}"
+    boards = benchgen.read_boards(root)
+    naive = replay(root, _fresh(workdir / "naive.duckdb"), boards, variant="naive")
+    ours = replay(root, _fresh(workdir / "ours.duckdb"), boards)
+    return {
+        "postings": ours.postings,
+        "ours": _replay_json(ours),
+        "naive": _replay_json(naive),
+        "ratio": ours.rate / naive.rate if naive.rate else 0.0,
+    }
+
+
+def measure_workers(workdir: Path, postings: int) -> dict[str, Any]:
+    """One worker process against two for read+parse+classify, loads serial in the parent."""
+    root = workdir / f"archive-{postings}"
+    boards = benchgen.read_boards(root)
+    one = replay(root, _fresh(workdir / "workers-1.duckdb"), boards, workers=1)
+    two = replay(root, _fresh(workdir / "workers-2.duckdb"), boards, workers=2)
+    return {
+        "postings": one.postings,
+        "one": _replay_json(one),
+        "two": _replay_json(two),
+        "speedup": two.rate / one.rate if one.rate else 0.0,
+    }
+
+
+def measure_proposed(workdir: Path, postings: int) -> dict[str, Any]:
+    """Ours against ours with the proposed parse fixes, and whether the rows came out equal."""
+    root = workdir / f"archive-{postings}"
+    boards = benchgen.read_boards(root)
+    ours_db, proposed_db = _fresh(workdir / "ours.duckdb"), _fresh(workdir / "proposed.duckdb")
+    ours = replay(root, ours_db, boards)
+    proposed = replay(root, proposed_db, boards, variant="proposed")
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{ours_db}' AS ours (READ_ONLY)")
+        con.execute(f"ATTACH '{proposed_db}' AS proposed (READ_ONLY)")
+        differing = con.execute(
+            """
+            SELECT count(*) FROM ours.postings o
+            FULL JOIN proposed.postings p USING (source, source_id)
+            WHERE o.content_hash IS DISTINCT FROM p.content_hash
+               OR o.raw_payload_id IS DISTINCT FROM p.raw_payload_id
+            """
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return {
+        "postings": ours.postings,
+        "ours": _replay_json(ours),
+        "proposed": _replay_json(proposed),
+        "speedup": proposed.rate / ours.rate if ours.rate else 0.0,
+        "differing_postings": differing,
+    }
+
+
+def _fresh(path: Path) -> Path:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    return path
+
+
+def _description_kb(db: Path) -> float:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT avg(strlen(description)) / 1024 FROM postings WHERE source <> 'hn'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _replay_json(r: Replay) -> dict[str, Any]:
+    return {
+        "postings": r.postings,
+        "pages": r.pages,
+        "seconds": r.seconds,
+        "postings_per_s": r.rate,
+        "stage_seconds": asdict(r.stages),
+        "stage_shares": r.stages.shares(),
+        "duckdb_mb": r.duckdb_mb,
+    }
+
+
+def _in_child(kind: str, workdir: Path, postings: int) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter, so its peak RSS starts from nothing."""
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrends.bench", kind, str(workdir), str(postings)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench {kind} {postings} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+MEASURES: dict[str, Callable[[Path, int], dict[str, Any]]] = {
+    "size": measure_size,
+    "naive": measure_naive,
+    "workers": measure_workers,
+    "proposed": measure_proposed,
+}
+
+
+def run(
+    sizes: Sequence[int],
+    workdir: Path,
+    *,
+    naive_size: int = NAIVE_SIZE,
+    workers_size: int = WORKERS_SIZE,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Generate what is missing, measure every size, and return the results document."""
+    started = time.perf_counter()
+    generate_s = {}
+    for n in sorted({*sizes, naive_size, workers_size}):
+        t0 = time.perf_counter()
+        benchgen.generate(workdir / f"archive-{n}", n)
+        generate_s[str(n)] = time.perf_counter() - t0
+        echo(f"archive of {n:,} postings ready ({generate_s[str(n)]:.0f} s)")
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": machine(),
+        "targets": TARGETS,
+        "generate_s": generate_s,
+        "sizes": {},
+    }
+    for n in sizes:
+        results["sizes"][str(n)] = _in_child("size", workdir, n)
+        echo(f"measured {n:,}")
+    results["naive"] = _in_child("naive", workdir, naive_size)
+    results["workers"] = _in_child("workers", workdir, workers_size)
+    results["proposed"] = _in_child("proposed", workdir, workers_size)
+    results["wall_s"] = time.perf_counter() - started
+    return results
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "")
+    with open("/proc/meminfo") as info:
+        ram_kb = int(next(line.split()[1] for line in info if line.startswith("MemTotal")))
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(ram_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as the Markdown table printed by `jobtrends bench` and kept in the docs."""
+    head = (
+        "| postings | end-to-end /s | read | parse | classify | load | ceiling /s "
+        "| of ceiling | peak RSS MB (DuckDB's share) | rerun speed-up | slowest view s |"
+    )
+    lines = [head, "|" + "---|" * 11]
+    for n, r in results["sizes"].items():
+        shares = r["first"]["stage_shares"]
+        views = r["views_s"]
+        slowest = max(views.items(), key=lambda kv: kv[1]) if views else ("-", 0.0)
+        lines.append(
+            f"| {int(n):,} | {r['first']['postings_per_s']:,.0f} "
+            f"| {shares['read']:.0%} | {shares['parse']:.0%} | {shares['classify']:.0%} "
+            f"| {shares['load']:.0%} | {r['ceiling']['postings_per_s']:,.0f} "
+            f"| {r['ceiling_fraction']:.0%} "
+            f"| {r['peak_rss_mb']:,.0f} (DuckDB {r['rerun']['duckdb_mb']:,.0f}) "
+            f"| {r['rerun_speedup']:.1f}× | {slowest[1]:.3f} ({slowest[0]}) |"
+        )
+    naive, workers, proposed = results["naive"], results["workers"], results["proposed"]
+    lines += [
+        "",
+        f"naive baseline ({naive['postings']:,} postings; html.parser + row-by-row INSERT): "
+        f"ours {naive['ours']['postings_per_s']:,.0f}/s vs naive "
+        f"{naive['naive']['postings_per_s']:,.0f}/s = {naive['ratio']:.1f}×",
+        f"workers ({workers['postings']:,} postings; parse+classify in processes, loads serial): "
+        f"1 → {workers['one']['postings_per_s']:,.0f}/s, 2 → "
+        f"{workers['two']['postings_per_s']:,.0f}/s = {workers['speedup']:.2f}×",
+        f"proposed parse fixes ({proposed['postings']:,} postings; lxml-direct html_to_text, "
+        f"page digest once): {proposed['ours']['postings_per_s']:,.0f}/s → "
+        f"{proposed['proposed']['postings_per_s']:,.0f}/s = {proposed['speedup']:.2f}×, "
+        f"{proposed['differing_postings']} postings differ",
+    ]
+    return "\n".join(lines)
+
+
+def write(results: dict[str, Any], out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{results['date']}.json"
+    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+if __name__ == "__main__":
+    kind, workdir_arg, size_arg = sys.argv[1:4]
+    print(json.dumps(MEASURES[kind](Path(workdir_arg), int(size_arg))))
