@@ -46,10 +46,12 @@ class RawPage:
     fetched_at: datetime
     fetch_id: str
     seq: int = 0
+    sha256: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
+    def __post_init__(self) -> None:
+        """Hash the body once: parsers read `sha256` per record, and a board listing can be
+        megabytes long with a thousand records."""
+        object.__setattr__(self, "sha256", hashlib.sha256(self.body).hexdigest())
 
 
 @dataclass(slots=True)
