@@ -59,6 +59,7 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
         return ""
     if unescape_first:
         markup = html.unescape(markup)
+    markup = markup.replace("\x00", "")
     if "<" not in markup and "&" not in markup:
         return _tidy(markup)
     try:
@@ -96,8 +97,8 @@ def _walk(element: etree._Element, parts: list[str]) -> None:
 
 
 def _soup_text(markup: str) -> str:
-    """BeautifulSoup for what lxml refuses outright (NUL bytes, an encoding declaration)."""
-    soup = BeautifulSoup(markup.replace("\x00", ""), "lxml")
+    """BeautifulSoup for what lxml refuses outright, such as an encoding declaration."""
+    soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(BLOCK_TAGS):
