@@ -9,12 +9,15 @@ adapters, archive and loader over a real socket, which is what `responses` canno
 timeouts, resets, redirects, gzip and byte caps all happen in urllib3, not in a mock.
 
 Faults are set per path prefix and count their hits, so a test can say how many requests a
-fault drew and when each arrived (server-side monotonic times).
+fault drew and when each arrived (server-side monotonic times); `sent` keeps the SHA-256 of
+every complete body sent per path, to compare with what the raw archive kept.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
 import json
 import socket
 import struct
@@ -66,7 +69,7 @@ class Fault:
 
     `times` is how many hits misbehave before the path answers normally again (None: every
     hit). `status`, `retry_after`, `delay`, `body`, `content_type` and `location` parameterise
-    the kinds that need them.
+    the kinds that need them; `{path}` in `location` becomes the request's own path.
     """
 
     kind: str
@@ -95,6 +98,7 @@ class FaultServer:
         self.recorded = sample_night(night)
         self.faults: dict[str, Fault] = {}
         self.hits: list[Hit] = []
+        self.sent: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.httpd.daemon_threads = True
@@ -119,6 +123,8 @@ class FaultServer:
         return f"{self.origin}/jsonld/{parts.hostname}{parts.path}"
 
     def fault(self, prefix: str, fault: Fault) -> None:
+        if fault.kind == "gzip_bomb":
+            _gzip_bomb(fault.bomb_bytes)
         with self._lock:
             self.faults[prefix] = fault
 
@@ -126,6 +132,7 @@ class FaultServer:
         with self._lock:
             self.faults.clear()
             self.hits.clear()
+            self.sent.clear()
 
     def hits_under(self, prefix: str) -> list[Hit]:
         with self._lock:
@@ -176,6 +183,10 @@ class FaultServer:
                     return fault
             return None
 
+    def _sent(self, path: str, body: bytes) -> None:
+        with self._lock:
+            self.sent.setdefault(path, []).append(hashlib.sha256(body).hexdigest())
+
     def _record(self, path: str, faulted: bool) -> None:
         with self._lock:
             self.hits.append(Hit(time.monotonic(), path, faulted))
@@ -206,6 +217,7 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
+            server._sent(self.path, body)
 
     return Handler
 
@@ -235,7 +247,7 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
     elif kind == "wrong_content_type":
         handler._send(200, "text/html; charset=utf-8", body)
     elif kind == "gzip_bomb":
-        bomb = gzip.compress(b"\0" * fault.bomb_bytes, compresslevel=9)
+        bomb = _gzip_bomb(fault.bomb_bytes)
         handler._send(200, "application/json", bomb, {"Content-Encoding": "gzip"})
     elif kind == "oversize":
         handler.send_response(200)
@@ -251,9 +263,17 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
         if kind == "not_found":
             handler._send(404, "application/json", b'{"ok":false,"error":"Document not found"}')
         else:
-            handler._send(302, "text/plain", b"moved", {"Location": fault.location})
+            handler._send(
+                302, "text/plain", b"moved", {"Location": fault.location.format(path=handler.path)}
+            )
     else:
         raise ValueError(f"unknown fault kind {kind!r}")
+
+
+@functools.cache
+def _gzip_bomb(size: int) -> bytes:
+    """Compressed once per size: compressing 64 MB per hit would itself outlast a timeout."""
+    return gzip.compress(b"\0" * size, compresslevel=9)
 
 
 def empty_listing(source: str, company: str) -> bytes:
