@@ -13,6 +13,8 @@ import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
+from pipeline.surrogates import scrub_surrogates
+
 BLOCK_TAGS = (
     "p",
     "div",
@@ -55,6 +57,7 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
         return ""
     if unescape_first:
         markup = html.unescape(markup)
+    markup = scrub_surrogates(markup)
     if "<" not in markup and "&" not in markup:
         return _tidy(markup)
     soup = BeautifulSoup(markup, "lxml")
