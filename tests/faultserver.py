@@ -240,7 +240,7 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
     elif kind in ("retry_after", "error_then_ok", "unavailable"):
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         handler._send(fault.status, "application/json", b'{"error":"try later"}', headers)
-    elif kind in ("malformed_json", "html_error_page", "empty"):
+    elif kind in ("body", "malformed_json", "html_error_page", "empty"):
         handler._send(200, fault.content_type, fault.body)
     elif kind == "truncated_json":
         handler._send(200, content_type, body[: len(body) // 2])
