@@ -107,6 +107,15 @@ class _HostGate:
             self._next_at = at + self.policy.min_interval
             return at - now
 
+    def sent(self) -> None:
+        """A request is leaving now: the next may not leave before `min_interval` from now.
+
+        `reserve` spaces the planned send times; a late wake-up (a busy machine oversleeps)
+        would otherwise shorten the gap after it, so the interval counts from the real send.
+        """
+        with self._lock:
+            self._next_at = max(self._next_at, self._clock() + self.policy.min_interval)
+
     def push_back(self, seconds: float) -> None:
         """A server asked us to slow down: nobody sends to this host before then."""
         with self._lock:
@@ -190,6 +199,7 @@ class HttpClient:
         if wait > 0:
             self._sleep(wait)
         with gate.slots:
+            gate.sent()
             try:
                 resp = self.session.get(
                     url,
