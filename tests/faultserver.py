@@ -242,6 +242,18 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
         handler._send(fault.status, "application/json", b'{"error":"try later"}', headers)
     elif kind in ("body", "malformed_json", "html_error_page", "empty"):
         handler._send(200, fault.content_type, fault.body)
+    elif kind == "trickle":
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        try:
+            for i in range(len(body)):
+                handler.wfile.write(body[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(fault.delay)
+        except OSError:
+            return
     elif kind == "truncated_json":
         handler._send(200, content_type, body[: len(body) // 2])
     elif kind == "wrong_content_type":

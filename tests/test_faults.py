@@ -11,6 +11,7 @@ bytes arrived are in the raw archive. Whole-flow runs are in test_faults_flow.py
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -276,3 +277,25 @@ def test_an_unchanged_rerun_after_a_failed_fetch_indexes_the_body_it_loaded(
     assert run_board(world, "greenhouse").status == "failed"
     assert run_board(world, "greenhouse").status == "success"
     assert_archived(world, "greenhouse", server.sent[server.hits_under(path)[-1].path][-1])
+
+
+def test_a_trickling_body_is_cut_at_the_total_timeout(
+    server: FaultServer, world: World, tmp_path: Path
+) -> None:
+    """Regression: one byte every 50 ms never trips a 0.3 s read timeout, so the fetch (and
+    with it the night) had no end; `total_timeout` now bounds a whole response."""
+    server.reset()
+    path = first_path(server, "lever")
+    server.fault(path, Fault("trickle", delay=0.05))
+    config = tmp_path / "sources.toml"
+    config.write_text(live_config(server, ["lever"], http={"max_retries": 0, "total_timeout": 0.5}))
+    settings = load_settings(config, data_dir=world.root / "data")
+    planned = ingest.plan(settings)
+    client = ingest.make_client(settings, NIGHT, planned)
+    started = time.monotonic()
+    outcome = ingest.fetch_board(planned[0], client, world.archive, NIGHT, "trickle", "live")
+    summary = ingest.load_outcome(world.con, outcome)
+    TALLY["faults x adapters tried"] += 1
+    assert summary.status == "failed" and "still arriving after 0.5s" in (summary.error or "")
+    assert time.monotonic() - started < 5
+    assert len(server.hits_under(path)) == 1
