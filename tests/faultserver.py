@@ -100,8 +100,7 @@ class FaultServer:
         self.hits: list[Hit] = []
         self.sent: dict[str, list[str]] = {}
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -192,6 +191,13 @@ class FaultServer:
             self.hits.append(Hit(time.monotonic(), path, faulted))
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hang up on purpose here (timeouts, size caps): a broken pipe is expected."""
+
+
 def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0"
@@ -271,13 +277,11 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
                 handler.wfile.write(chunk)
         except OSError:
             return
-    elif kind.startswith("redirect") or kind == "not_found":
-        if kind == "not_found":
-            handler._send(404, "application/json", b'{"ok":false,"error":"Document not found"}')
-        else:
-            handler._send(
-                302, "text/plain", b"moved", {"Location": fault.location.format(path=handler.path)}
-            )
+    elif kind == "not_found":
+        handler._send(404, "application/json", b'{"ok":false,"error":"Document not found"}')
+    elif kind.startswith("redirect"):
+        location = fault.location.format(path=handler.path)
+        handler._send(302, "text/plain", b"moved", {"Location": location})
     else:
         raise ValueError(f"unknown fault kind {kind!r}")
 
