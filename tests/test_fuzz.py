@@ -34,7 +34,10 @@ from pipeline.sources import get_source
 from pipeline.sources.base import SKIPPED_CONTENT_TYPE, SourceError
 from tests.tally import TALLY
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning"),
+]
 
 EXAMPLES = int(os.environ.get("JOBTRENDS_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(
