@@ -93,7 +93,7 @@ def case(server: FaultServer, source: str, kind: str) -> tuple[Fault, Expect]:
         "unavailable": (Fault("unavailable", status=503), Expect("failed", retried, "503")),
         "malformed_json": (
             Fault("malformed_json", body=b'{"jobs": [{"id": 1,, }'),
-            Expect("success", 1) if is_xml else Expect("failed", 1, "not JSON"),
+            Expect("failed", 1, "not a sitemap" if is_xml else "not JSON"),
         ),
         "truncated_json": (
             Fault("truncated_json"),
@@ -106,7 +106,7 @@ def case(server: FaultServer, source: str, kind: str) -> tuple[Fault, Expect]:
                 body=b"<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>",
                 content_type="text/html",
             ),
-            Expect("success", 1) if is_xml else Expect("failed", 1, "not JSON"),
+            Expect("failed", 1, "not a sitemap" if is_xml else "not JSON"),
         ),
         "gzip_bomb": (Fault("gzip_bomb"), Expect("failed", 1, "ResponseTooLarge")),
         "oversize": (Fault("oversize"), Expect("failed", 1, "ResponseTooLarge")),

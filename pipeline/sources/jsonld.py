@@ -38,6 +38,7 @@ from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Sa
 from pipeline.robots import RobotsChecker
 from pipeline.sources.base import (
     SKIPPED_CONTENT_TYPE,
+    MalformedPayload,
     PageFetcher,
     Source,
     compact,
@@ -94,6 +95,11 @@ class JsonLd(Source):
                 continue
             page = pages.get(sitemap)
             yield page
+            if not _is_sitemap(page):
+                raise MalformedPayload(
+                    f"{sitemap}: not a sitemap (no <urlset> or <sitemapindex>); an error page "
+                    "read as a sitemap with no jobs would close every posting on the site"
+                )
             children, locs = sitemap_entries(page.body)
             sitemaps.extend(u for u in children if _same_host(u, sitemap))
             urls.extend(u for u in locs if _same_host(u, sitemap))
