@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 export PREFECT_HOME ?= $(CURDIR)/data/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint format eval bench lock sample clean
+.PHONY: run test reliability lint format eval bench lock sample clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -24,6 +24,11 @@ run: $(STAMP)
 test: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/python -m pytest
+
+# The fault, crash and fuzz suites with heavy counts (the default `test` runs them lightly).
+reliability: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
+	JOBTRENDS_CRASH_ROUNDS=20 JOBTRENDS_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -m "faults or crash or fuzz"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

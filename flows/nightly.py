@@ -37,6 +37,7 @@ from pipeline.models import Board, RawPage
 from pipeline.sources.base import Source
 from warehouse.archive import RawArchive
 from warehouse.db import WarehouseLocked
+from warehouse.runlock import run_lock
 
 PARSE_CACHE_DAYS = 30
 
@@ -117,47 +118,54 @@ def nightly(
     companies: list[str] | None = None,
     dry_run: bool = False,
     config_path: str | None = None,
+    lock_wait: float = 0.0,
 ):
     """Ingest one night. `night` defaults to today in the configured timezone (sample mode:
-    the sample's last night); `dry_run` fetches and parses but loads nothing."""
+    the sample's last night); `dry_run` fetches and parses but loads nothing.
+
+    The whole run holds the warehouse's run lock (fetching too: the archive's manifests are
+    rewritten in place), so a second ingest started meanwhile waits `lock_wait` seconds and
+    then fails with `RunLocked` naming the holder.
+    """
     logger = get_run_logger()
     settings = load_settings(config_path, mode=mode)
     tuning = settings.orchestration
-    night = night or ingest.default_night(settings)
-    ctx = FlowRunContext.get()
-    run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
-    planned = ingest.plan(settings, sources, companies)
-    outcomes = _fetch_and_parse(planned, settings, night, run_id)
-    if dry_run:
-        summaries = [
-            ingest.BoardSummary(
-                o.source,
-                o.board,
-                "failed" if o.error else "dry-run",
-                len(o.pages),
-                len(o.load.postings) if o.load else 0,
-                error=o.error,
+    with run_lock(settings.db_path, wait_seconds=lock_wait):
+        night = night or ingest.default_night(settings)
+        ctx = FlowRunContext.get()
+        run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
+        planned = ingest.plan(settings, sources, companies)
+        outcomes = _fetch_and_parse(planned, settings, night, run_id)
+        if dry_run:
+            summaries = [
+                ingest.BoardSummary(
+                    o.source,
+                    o.board,
+                    "failed" if o.error else "dry-run",
+                    len(o.pages),
+                    len(o.load.postings) if o.load else 0,
+                    error=o.error,
+                )
+                for o in outcomes
+            ]
+        else:
+            load = load_boards_task.with_options(
+                retries=tuning.load_retries, retry_delay_seconds=tuning.retry_delay_seconds
             )
-            for o in outcomes
-        ]
-    else:
-        load = load_boards_task.with_options(
-            retries=tuning.load_retries, retry_delay_seconds=tuning.retry_delay_seconds
-        )
-        try:
-            summaries = load(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
-        except WarehouseLocked as exc:
-            logger.error(
-                "nothing loaded for %s: %s. The pages are archived; "
-                "`jobtrends reparse --since %s` loads them once the file is free.",
-                night,
-                exc,
-                night,
-            )
-            raise
-    summary = ingest.RunSummary(run_id, night, settings.mode, summaries)
-    _report(summary, settings, logger)
-    return _final_state(summary)
+            try:
+                summaries = load(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
+            except WarehouseLocked as exc:
+                logger.error(
+                    "nothing loaded for %s: %s. The pages are archived; "
+                    "`jobtrends reparse --since %s` loads them once the file is free.",
+                    night,
+                    exc,
+                    night,
+                )
+                raise
+        summary = ingest.RunSummary(run_id, night, settings.mode, summaries)
+        _report(summary, settings, logger)
+        return _final_state(summary)
 
 
 def _fetch_and_parse(

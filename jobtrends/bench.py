@@ -11,9 +11,6 @@ subprocess so its peak RSS is its own, and the archive is generated before the c
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import html
 import json
 import os
 import platform
@@ -31,13 +28,10 @@ from unittest import mock
 
 import duckdb
 from bs4 import BeautifulSoup
-from lxml import etree
 
 from jobtrends import benchgen
 from jobtrends.benchgen import GeneratedBoard
-from pipeline import html as pipeline_html
 from pipeline.labels import label_postings
-from pipeline.models import RawPage
 from pipeline.sources import get_source
 from warehouse import load as warehouse_load
 from warehouse.archive import RawArchive
@@ -161,91 +155,6 @@ def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
     con.execute("COMMIT")
 
 
-def lxml_html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
-    """A candidate for `pipeline.html.html_to_text` that walks lxml's tree directly.
-
-    Same rules (block elements on their own lines, scripts and styles dropped, comments
-    skipped, same tidying) without building BeautifulSoup's Python object tree and
-    inserting a node per block tag, which is where the current version spends its time.
-    `measure_proposed` checks it gives the same descriptions before it is proposed.
-    """
-    if not markup:
-        return ""
-    if unescape_first:
-        markup = html.unescape(markup)
-    if "<" not in markup and "&" not in markup:
-        return pipeline_html._tidy(markup)
-    root = etree.fromstring(markup, _LXML_PARSER)
-    if root is None:
-        return pipeline_html._tidy(markup)
-    parts: list[str] = []
-    _walk(root, parts)
-    return pipeline_html._tidy("".join(parts))
-
-
-_LXML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
-_BLOCK = frozenset(pipeline_html.BLOCK_TAGS)
-_DROP = frozenset(pipeline_html.DROP_TAGS)
-
-
-def _walk(element: etree._Element, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _DROP:
-        return
-    block = tag in _BLOCK
-    if block:
-        parts.append("\n")
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        _walk(child, parts)
-        if child.tail:
-            parts.append(child.tail)
-    if block:
-        parts.append("\n")
-
-
-def proposed_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
-    """`prepare` with the two parse fixes this benchmark proposes, patched in for one board.
-
-    Every adapter gets `lxml_html_to_text`, and a page's SHA-256 is computed once instead of
-    once per posting (Greenhouse and Lever pass `page.sha256` per record, re-hashing a
-    multi-megabyte listing each time). The digest cache holds the body itself so an id can
-    never be reused for another body, and it lives for one board only.
-    """
-    digests: dict[int, tuple[bytes, str]] = {}
-
-    def digest_once(page: RawPage) -> str:
-        held = digests.get(id(page.body))
-        if held is None or held[0] is not page.body:
-            held = (page.body, hashlib.sha256(page.body).hexdigest())
-            digests[id(page.body)] = held
-        return held[1]
-
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch.object(RawPage, "sha256", property(digest_once)))
-        for module in ADAPTER_MODULES:
-            stack.enter_context(mock.patch(f"{module}.html_to_text", lxml_html_to_text))
-        return prepare(root, board, run_id)
-
-
-ADAPTER_MODULES = tuple(
-    f"pipeline.sources.{name}"
-    for name in (
-        "ashby",
-        "greenhouse",
-        "hn",
-        "hn_comments",
-        "jsonld",
-        "lever",
-        "remoteok",
-        "remotive",
-        "smartrecruiters",
-        "workable",
-    )
-)
-
-
 def replay(
     root: Path,
     db_path: Path,
@@ -257,16 +166,15 @@ def replay(
     """Replay every archived fetch of the night into the warehouse at `db_path`.
 
     `workers=0` runs parse and classify in this process; otherwise in that many processes,
-    with loads still serial here. `variant` picks ours, the naive first version or ours with
-    the proposed parse fixes. The archive's own fetch list drives the order, as a reparse of a
-    real night would.
+    with loads still serial here. `variant` picks ours or the naive first version. The
+    archive's own fetch list drives the order, as a reparse of a real night would.
     """
     by_id = {b.fetch_id: b for b in boards}
     fetches = [by_id[fid] for _, fid in RawArchive(root).fetches() if fid in by_id]
     run_id = f"bench-{time.time_ns()}"
     con = open_warehouse(db_path)
     out = Replay()
-    step = {"ours": prepare, "naive": naive_prepare, "proposed": proposed_prepare}[variant]
+    step = {"ours": prepare, "naive": naive_prepare}[variant]
     loader: Callable[[duckdb.DuckDBPyConnection, BoardLoad], Any] = (
         naive_load if variant == "naive" else load_board
     )
@@ -434,36 +342,6 @@ def measure_workers(workdir: Path, postings: int) -> dict[str, Any]:
     }
 
 
-def measure_proposed(workdir: Path, postings: int) -> dict[str, Any]:
-    """Ours against ours with the proposed parse fixes, and whether the rows came out equal."""
-    root = workdir / f"archive-{postings}"
-    boards = benchgen.read_boards(root)
-    ours_db, proposed_db = _fresh(workdir / "ours.duckdb"), _fresh(workdir / "proposed.duckdb")
-    ours = replay(root, ours_db, boards)
-    proposed = replay(root, proposed_db, boards, variant="proposed")
-    con = duckdb.connect()
-    try:
-        con.execute(f"ATTACH '{ours_db}' AS ours (READ_ONLY)")
-        con.execute(f"ATTACH '{proposed_db}' AS proposed (READ_ONLY)")
-        differing = con.execute(
-            """
-            SELECT count(*) FROM ours.postings o
-            FULL JOIN proposed.postings p USING (source, source_id)
-            WHERE o.content_hash IS DISTINCT FROM p.content_hash
-               OR o.raw_payload_id IS DISTINCT FROM p.raw_payload_id
-            """
-        ).fetchone()[0]
-    finally:
-        con.close()
-    return {
-        "postings": ours.postings,
-        "ours": _replay_json(ours),
-        "proposed": _replay_json(proposed),
-        "speedup": proposed.rate / ours.rate if ours.rate else 0.0,
-        "differing_postings": differing,
-    }
-
-
 def _fresh(path: Path) -> Path:
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
@@ -513,7 +391,6 @@ MEASURES: dict[str, Callable[[Path, int], dict[str, Any]]] = {
     "size": measure_size,
     "naive": measure_naive,
     "workers": measure_workers,
-    "proposed": measure_proposed,
 }
 
 
@@ -545,7 +422,6 @@ def run(
         echo(f"measured {n:,}")
     results["naive"] = _in_child("naive", workdir, naive_size)
     results["workers"] = _in_child("workers", workdir, workers_size)
-    results["proposed"] = _in_child("proposed", workdir, workers_size)
     results["wall_s"] = time.perf_counter() - started
     return results
 
@@ -584,7 +460,7 @@ def table(results: dict[str, Any]) -> str:
             f"| {r['peak_rss_mb']:,.0f} (DuckDB {r['rerun']['duckdb_mb']:,.0f}) "
             f"| {r['rerun_speedup']:.1f}× | {slowest[1]:.3f} ({slowest[0]}) |"
         )
-    naive, workers, proposed = results["naive"], results["workers"], results["proposed"]
+    naive, workers = results["naive"], results["workers"]
     lines += [
         "",
         f"naive baseline ({naive['postings']:,} postings; html.parser + row-by-row INSERT): "
@@ -593,10 +469,6 @@ def table(results: dict[str, Any]) -> str:
         f"workers ({workers['postings']:,} postings; parse+classify in processes, loads serial): "
         f"1 → {workers['one']['postings_per_s']:,.0f}/s, 2 → "
         f"{workers['two']['postings_per_s']:,.0f}/s = {workers['speedup']:.2f}×",
-        f"proposed parse fixes ({proposed['postings']:,} postings; lxml-direct html_to_text, "
-        f"page digest once): {proposed['ours']['postings_per_s']:,.0f}/s → "
-        f"{proposed['proposed']['postings_per_s']:,.0f}/s = {proposed['speedup']:.2f}×, "
-        f"{proposed['differing_postings']} postings differ",
     ]
     return "\n".join(lines)
 

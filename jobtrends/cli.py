@@ -11,6 +11,7 @@ import click
 from jobtrends import api
 from jobtrends.config import ConfigError, load_settings
 from warehouse.db import WarehouseLocked
+from warehouse.runlock import RunLocked
 
 CONFIG = click.option(
     "--config",
@@ -278,6 +279,9 @@ def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path)
 def _entry() -> None:
     try:
         main(standalone_mode=True)
-    except (ConfigError, WarehouseLocked) as exc:
+    except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except (RunLocked, WarehouseLocked) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(75)

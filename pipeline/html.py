@@ -14,6 +14,8 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from lxml import etree
 
+from pipeline.surrogates import scrub_surrogates
+
 BLOCK_TAGS = (
     "p",
     "div",
@@ -59,7 +61,7 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
         return ""
     if unescape_first:
         markup = html.unescape(markup)
-    markup = markup.replace("\x00", "")
+    markup = scrub_surrogates(markup).replace("\x00", "")
     if "<" not in markup and "&" not in markup:
         return _tidy(markup)
     try:

@@ -9,7 +9,10 @@ adapter on the same session, so a replay exercises exactly this code.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -69,6 +72,9 @@ class HttpSettings:
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     max_response_bytes: int = 50 * 1024 * 1024
+    total_timeout: float = 300.0
+    """Seconds one response may take in all: `read_timeout` is per read, so a server that
+    trickles a byte at a time would otherwise hold a fetch (and the night) open forever."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,15 @@ class _HostGate:
             at = max(now, self._next_at)
             self._next_at = at + self.policy.min_interval
             return at - now
+
+    def sent(self) -> None:
+        """A request is leaving now: the next may not leave before `min_interval` from now.
+
+        `reserve` spaces the planned send times; a late wake-up (a busy machine oversleeps)
+        would otherwise shorten the gap after it, so the interval counts from the real send.
+        """
+        with self._lock:
+            self._next_at = max(self._next_at, self._clock() + self.policy.min_interval)
 
     def push_back(self, seconds: float) -> None:
         """A server asked us to slow down: nobody sends to this host before then."""
@@ -190,6 +205,8 @@ class HttpClient:
         if wait > 0:
             self._sleep(wait)
         with gate.slots:
+            gate.sent()
+            started = self._clock()
             try:
                 resp = self.session.get(
                     url,
@@ -219,7 +236,7 @@ class HttpClient:
                     if resp.status_code == 404:
                         raise NotFound(final_url, reason, 404)
                     raise FatalHttpError(final_url, reason, resp.status_code)
-                body = self._read_capped(resp, final_url)
+                body = self._read_capped(resp, final_url, started)
                 return Response(
                     url=final_url,
                     status=resp.status_code,
@@ -229,8 +246,9 @@ class HttpClient:
                     received_at=self._now(),
                 )
 
-    def _read_capped(self, resp: requests.Response, url: str) -> bytes:
+    def _read_capped(self, resp: requests.Response, url: str, started: float) -> bytes:
         cap = self.settings.max_response_bytes
+        deadline = started + self.settings.total_timeout
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
             raise ResponseTooLarge(
@@ -238,16 +256,27 @@ class HttpClient:
             )
         chunks: list[bytes] = []
         size = 0
+        watchdog = threading.Timer(max(0.0, deadline - self._clock()), _cut, args=(resp,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             for chunk in resp.iter_content(chunk_size=64 * 1024):
                 size += len(chunk)
                 if size > cap:
                     raise ResponseTooLarge(url, f"body over cap {cap} bytes", resp.status_code)
                 chunks.append(chunk)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise RetriableHttpError(url, f"body interrupted: {exc}", resp.status_code) from exc
-        except requests.RequestException as exc:
+        except (requests.RequestException, OSError) as exc:
+            if self._clock() >= deadline:
+                raise RetriableHttpError(
+                    url,
+                    f"body still arriving after {self.settings.total_timeout:g}s",
+                    resp.status_code,
+                ) from exc
+            if isinstance(exc, requests.ConnectionError | requests.Timeout):
+                raise RetriableHttpError(url, f"body interrupted: {exc}", resp.status_code) from exc
             raise RetriableHttpError(url, f"body unreadable: {exc}", resp.status_code) from exc
+        finally:
+            watchdog.cancel()
         return b"".join(chunks)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -255,6 +284,22 @@ class HttpClient:
             return min(retry_after, self.settings.backoff_max)
         ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
         return self._rng.uniform(ceiling / 2, ceiling)
+
+
+def _cut(resp: requests.Response) -> None:
+    """Shut the response's socket so a read blocked on a trickling server returns now.
+
+    `read_timeout` bounds each wait for a byte, and a blocked read cannot check a clock, so
+    the total deadline is enforced from outside: a shutdown wakes the reader with an error.
+    The socket is reached through a duplicate of its descriptor (shutdown acts on the
+    connection, closing the duplicate does not); a body without a socket has nothing to cut.
+    """
+    fileno = getattr(resp.raw, "fileno", None)
+    with (
+        contextlib.suppress(OSError, ValueError, TypeError),
+        socket.socket(fileno=os.dup(fileno())) as sock,
+    ):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -33,7 +33,6 @@ def test_bench_command_writes_every_field(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "| 300 |" in result.output and "naive baseline" in result.output
-    assert "proposed parse fixes" in result.output
 
     [written] = list(results_dir.glob("*.json"))
     doc = json.loads(written.read_text())
@@ -49,7 +48,6 @@ def test_bench_command_writes_every_field(tmp_path: Path) -> None:
     assert {"stg_postings", "mart_weekly_postings"} <= set(size["views_s"])
     assert doc["naive"]["ratio"] > 0 and doc["workers"]["speedup"] > 0
     assert doc["naive"]["naive"]["postings"] == doc["naive"]["ours"]["postings"]
-    assert doc["proposed"]["speedup"] > 0 and doc["proposed"]["differing_postings"] == 0
 
 
 def test_generated_archive_holds_every_source_and_is_reused(tmp_path: Path) -> None:

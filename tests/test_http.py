@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 
 import pytest
 import requests
@@ -108,13 +109,49 @@ def test_refuses_non_http_schemes() -> None:
         http.get("file:///etc/passwd")
 
 
+class FakeClock:
+    """Monotonic time that moves only when told to or when the client sleeps."""
+
+    def __init__(self, oversleep: tuple[float, ...] = (0.0,)) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+        self._oversleep = oversleep
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds + self._oversleep[len(self.slept) % len(self._oversleep)]
+
+
 @responses.activate
 def test_spaces_requests_to_one_host() -> None:
     responses.get(URL, json=[])
-    clock = iter([0.0, 0.1]).__next__
-    slept: list[float] = []
-    http = HttpClient(HttpSettings(user_agent="t"), sleep=slept.append, clock=clock)
+    clock = FakeClock()
+    http = HttpClient(HttpSettings(user_agent="t"), sleep=clock.sleep, clock=clock)
     http.set_host_policy("boards.example.test", HostPolicy(min_interval=2.0, max_concurrency=1))
     http.get(URL)
+    clock.now = 0.1
     http.get(URL)
-    assert slept == [pytest.approx(1.9)]
+    assert clock.slept == [pytest.approx(1.9)]
+
+
+def test_a_late_wake_up_does_not_shorten_the_next_gap() -> None:
+    """Regression: the interval counted from the planned send time, so oversleeping one
+    request let the next leave early (seen on a busy machine as 62 ms gaps for 100 ms)."""
+    clock = FakeClock(oversleep=(0.0, 0.08))
+    sent: list[float] = []
+    with responses.RequestsMock() as mock:
+
+        def record(_: object) -> tuple[int, dict[str, str], bytes]:
+            sent.append(clock())
+            return 200, {}, b"[]"
+
+        mock.add_callback(responses.GET, URL, callback=record)
+        http = HttpClient(HttpSettings(user_agent="t"), sleep=clock.sleep, clock=clock)
+        http.set_host_policy("boards.example.test", HostPolicy(min_interval=0.2))
+        for _ in range(6):
+            http.get(URL)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert min(gaps) >= 0.2 - 1e-9, gaps

@@ -276,6 +276,9 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
             merged = _merge(con, batch, as_of, reload)
             for i, outcome in zip(pending, merged, strict=True):
                 results[i] = outcome
+        unchanged = [load for i, load in enumerate(loads) if i not in frozenset(pending)]
+        if unchanged:
+            _index_pages(con, unchanged, as_of)
         _record_runs(con, loads, digests, results)
         con.execute("COMMIT")
     except BaseException:
@@ -625,6 +628,22 @@ def _record_runs(
         )
     finally:
         con.unregister("incoming_runs")
+
+
+def _index_pages(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], as_of: date) -> None:
+    """Re-point `raw_payloads` at an unchanged load's pages.
+
+    A failed fetch of the same night may have indexed a different body under the same
+    (fetch_id, seq) (a truncated page, say); the rerun that loads nothing new must still say
+    which bytes its postings came from.
+    """
+    con.register(
+        "incoming_pages", _columns([p for load in loads for p in load.pages], PageRecord.__slots__)
+    )
+    try:
+        _upsert_pages(con, as_of)
+    finally:
+        con.unregister("incoming_pages")
 
 
 def _upsert_pages(con: duckdb.DuckDBPyConnection, as_of: date) -> None:

@@ -13,6 +13,7 @@ disposition say how the warehouse merges what the source produced.
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from pipeline.http import HttpClient, HttpError, Response
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
+from pipeline.surrogates import scrub_surrogates
 
 SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
 
@@ -118,10 +120,16 @@ def to_page(source: str, board: Board, fetch_id: str, seq: int, resp: Response) 
 def decode_json(page: RawPage) -> Any:
     """Decode a page's JSON body, turning every way it can be broken into one named error."""
     try:
-        return json.loads(page.body)
+        data = json.loads(page.body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         snippet = page.body[:80].decode("utf-8", "replace")
         raise MalformedPayload(f"{page.url}: not JSON ({exc}); starts {snippet!r}") from exc
+    except RecursionError as exc:
+        raise MalformedPayload(f"{page.url}: JSON nested too deeply to decode") from exc
+    return scrub_surrogates(data) if SURROGATE_ESCAPE.search(page.body) else data
+
+
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class PageFetcher:

@@ -38,12 +38,14 @@ from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Sa
 from pipeline.robots import RobotsChecker
 from pipeline.sources.base import (
     SKIPPED_CONTENT_TYPE,
+    MalformedPayload,
     PageFetcher,
     Source,
     compact,
     guard,
     register,
 )
+from pipeline.surrogates import scrub_surrogates
 from pipeline.timeparse import parse_iso
 
 DEFAULT_MAX_PAGES = 200
@@ -93,6 +95,11 @@ class JsonLd(Source):
                 continue
             page = pages.get(sitemap)
             yield page
+            if not _is_sitemap(page):
+                raise MalformedPayload(
+                    f"{sitemap}: not a sitemap (no <urlset> or <sitemapindex>); an error page "
+                    "read as a sitemap with no jobs would close every posting on the site"
+                )
             children, locs = sitemap_entries(page.body)
             sitemaps.extend(u for u in children if _same_host(u, sitemap))
             urls.extend(u for u in locs if _same_host(u, sitemap))
@@ -169,23 +176,31 @@ def job_postings(body: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     for n, script in enumerate(soup.find_all("script", type="application/ld+json")):
         text = script.string or script.get_text()
         try:
-            data = json.loads(text)
+            data = scrub_surrogates(json.loads(text))
         except json.JSONDecodeError as exc:
             broken.append(f"JSON-LD block {n} is not JSON: {exc}")
+            continue
+        except RecursionError:
+            broken.append(f"JSON-LD block {n} is nested too deeply to decode")
             continue
         found.extend(node for node in _walk(data) if _is_job_posting(node))
     return found, broken
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
-    elif isinstance(node, dict):
-        yield node
-        for value in node.values():
-            if isinstance(value, dict | list):
-                yield from _walk(value)
+    """Every object in a JSON value, in document order.
+
+    Iterative: a hostile page nests JSON as deep as the decoder allows, and a recursive walk
+    would then run out of stack on top of it.
+    """
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            stack.extend(v for v in reversed(list(item.values())) if isinstance(v, dict | list))
 
 
 def _is_job_posting(node: dict[str, Any]) -> bool:
