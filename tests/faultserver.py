@@ -332,7 +332,10 @@ def live_config(
     http: dict[str, Any] | None = None,
     boards: dict[str, dict[str, Any]] | None = None,
 ) -> str:
-    """A live-mode TOML config pointing `sources` at the server, with fast test timeouts."""
+    """A live-mode TOML config pointing `sources` at the server, with fast test timeouts.
+
+    Flow-level task retries are off (their default delay is minutes): the faults exercise
+    the HTTP client's own retries, which the server counts."""
     settings = {
         "user_agent": "jobtrends-faults",
         "connect_timeout": 1.0,
@@ -345,6 +348,7 @@ def live_config(
     chosen = boards or sample_boards()
     lines = ['mode = "live"', "[http]"]
     lines += [f"{k} = {_toml(v)}" for k, v in settings.items()]
+    lines += ["[orchestration]", "fetch_retries = 0", "retry_delay_seconds = 0", "load_retries = 0"]
     for source in sources:
         board = dict(chosen[source])
         options = dict(board.get("options") or {})
