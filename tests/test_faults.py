@@ -24,6 +24,7 @@ import pytest
 
 from jobtrends import ingest
 from jobtrends.config import load_settings
+from pipeline.sources import REGISTRY
 from tests.faultserver import FAULT_KINDS, Fault, FaultServer, empty_listing, live_config
 from tests.faultserver import sample_boards as _sample_boards
 from tests.tally import TALLY
@@ -33,17 +34,7 @@ from warehouse.db import open_warehouse
 pytestmark = pytest.mark.faults
 
 NIGHT = date(2026, 11, 15)
-SOURCES = (
-    "greenhouse",
-    "lever",
-    "ashby",
-    "workable",
-    "smartrecruiters",
-    "remoteok",
-    "remotive",
-    "hn",
-    "jsonld",
-)
+SOURCES = sorted(REGISTRY)
 MAX_RETRIES = 2
 BOARDS = _sample_boards()
 BOARD_TABLES = ("postings", "posting_labels", "posting_observations", "posting_versions")

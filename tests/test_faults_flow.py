@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from flows.nightly import nightly
+from pipeline.sources import REGISTRY
 from tests.faultserver import Fault, FaultServer, empty_listing, live_config, sample_boards
 from tests.integrity import problems
 from tests.tally import TALLY
@@ -22,17 +23,7 @@ from tests.tally import TALLY
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("prefect_harness")]
 
 SERVED = date(2026, 11, 15)
-SOURCES = [
-    "greenhouse",
-    "lever",
-    "ashby",
-    "workable",
-    "smartrecruiters",
-    "remoteok",
-    "remotive",
-    "hn",
-    "jsonld",
-]
+SOURCES = sorted(REGISTRY)
 FAULTS = {
     "/greenhouse/": (Fault("unavailable", status=503), "503"),
     "/lever/": (Fault("redirect_file", location="file:///etc/passwd"), "FatalHttpError"),

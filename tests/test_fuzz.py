@@ -30,7 +30,7 @@ from pipeline.classify.location import parse_location
 from pipeline.classify.salary import extract_salary, parse_salary_text
 from pipeline.html import html_to_text
 from pipeline.models import Board, ParseResult, RawPage
-from pipeline.sources import get_source
+from pipeline.sources import REGISTRY, get_source
 from pipeline.sources.base import SKIPPED_CONTENT_TYPE, SourceError
 from tests.tally import TALLY
 
@@ -45,17 +45,7 @@ FUZZ = settings(
     deadline=5000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-SOURCES = (
-    "greenhouse",
-    "lever",
-    "ashby",
-    "workable",
-    "smartrecruiters",
-    "remoteok",
-    "remotive",
-    "hn",
-    "jsonld",
-)
+SOURCES = sorted(REGISTRY)
 DEEP = "__jobtrends_deep__"
 LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
