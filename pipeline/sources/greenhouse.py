@@ -14,14 +14,14 @@ from typing import Any
 
 from pipeline.html import html_to_text
 from pipeline.http import HttpClient
-from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
+from pipeline.models import Board, ParseResult, Posting, RawPage, Salary
 from pipeline.sources.base import (
     MalformedPayload,
     PageFetcher,
     Source,
+    collect,
     compact,
     decode_json,
-    guard,
     register,
 )
 from pipeline.timeparse import parse_iso
@@ -68,15 +68,17 @@ class Greenhouse(Source):
                 pay[detail["id"]] = [
                     r for r in detail.get("pay_input_ranges") or [] if isinstance(r, dict)
                 ]
-        for job in _jobs(listing):
-            posting, reason = guard(_posting, job, board, listing.sha256, pay)
-            if posting is None:
-                ref = str(job.get("id", "")) if isinstance(job, dict) else ""
-                result.errors.append(
-                    ParseError(self.name, board.token, listing.sha256, reason or "", ref)
-                )
-            else:
-                result.postings.append(posting)
+        collect(
+            result,
+            self.name,
+            board,
+            listing.sha256,
+            _jobs(listing),
+            _posting,
+            board,
+            listing.sha256,
+            pay,
+        )
         return result
 
 

@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 
 from pipeline.html import html_to_text
 from pipeline.http import HttpClient
-from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
+from pipeline.models import Board, ParseResult, Posting, RawPage, Salary
 from pipeline.sources.base import (
     MalformedPayload,
     PageFetcher,
     Source,
+    collect,
     compact,
     decode_json,
-    guard,
     register,
 )
 from pipeline.timeparse import from_epoch
@@ -70,16 +70,17 @@ class Lever(Source):
         result = ParseResult()
         seen: set[str] = set()
         for page in pages:
-            for item in _postings(page):
-                posting, reason = guard(_posting, item, board, page.sha256)
-                if posting is None:
-                    ref = str(item.get("id", "")) if isinstance(item, dict) else ""
-                    result.errors.append(
-                        ParseError(self.name, board.token, page.sha256, reason or "", ref)
-                    )
-                elif posting.source_id not in seen:
-                    seen.add(posting.source_id)
-                    result.postings.append(posting)
+            collect(
+                result,
+                self.name,
+                board,
+                page.sha256,
+                _postings(page),
+                _posting,
+                board,
+                page.sha256,
+                seen=seen,
+            )
         return result
 
 
