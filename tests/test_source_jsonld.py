@@ -163,6 +163,18 @@ def test_malformed_records_are_quarantined() -> None:
 
 
 @responses.activate
+def test_page_in_a_declared_legacy_charset_keeps_its_accents() -> None:
+    robots()
+    url = f"{SITE}/jobs/cafe"
+    posting = {"@type": "JobPosting", "title": "Ingénieur ML", "identifier": "R-9"}
+    body = page(posting).replace("<head>", '<head><meta charset="windows-1252">')
+    body = body.replace("\\u00e9", "é")
+    responses.get(url, body=body.encode("cp1252"), content_type="text/html")
+    [p] = run("jsonld", "acme", "Acme", urls=[url]).postings
+    assert p.title == "Ingénieur ML"
+
+
+@responses.activate
 def test_gone_page_is_recorded_not_fatal() -> None:
     robots()
     responses.get(f"{SITE}/jobs/9", status=404)

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
+from lxml import etree
 
 from pipeline.html import html_to_text
 from pipeline.http import HttpClient, NotFound
@@ -50,6 +51,8 @@ from pipeline.timeparse import parse_iso
 
 DEFAULT_MAX_PAGES = 200
 MAX_SITEMAPS = 20
+_HTML_PARSER = etree.HTMLParser()
+_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
 UNITS = {
     "HOUR": "hour",
     "DAY": "day",
@@ -170,11 +173,9 @@ def sitemap_entries(body: bytes) -> tuple[list[str], list[str]]:
 
 def job_postings(body: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     """Every JobPosting object in a page's JSON-LD blocks, and a reason per broken block."""
-    soup = BeautifulSoup(body, "lxml")
     found: list[dict[str, Any]] = []
     broken: list[str] = []
-    for n, script in enumerate(soup.find_all("script", type="application/ld+json")):
-        text = script.string or script.get_text()
+    for n, text in enumerate(_ld_blocks(body)):
         try:
             data = scrub_surrogates(json.loads(text))
         except json.JSONDecodeError as exc:
@@ -185,6 +186,27 @@ def job_postings(body: bytes) -> tuple[list[dict[str, Any]], list[str]]:
             continue
         found.extend(node for node in _walk(data) if _is_job_posting(node))
     return found, broken
+
+
+def _ld_blocks(body: bytes) -> list[str]:
+    """The text of every `<script type="application/ld+json">` in a page, in order.
+
+    lxml's HTML parser over the page decoded as UTF-8 finds them about ten times faster than
+    BeautifulSoup builds its tree over the same parser. A page that is not UTF-8, or that lxml
+    refuses (a NUL byte, an encoding declaration), goes through BeautifulSoup, whose encoding
+    detection reads the page's declared charset.
+    """
+    try:
+        root = etree.fromstring(body.decode("utf-8"), _HTML_PARSER)
+    except (UnicodeDecodeError, ValueError, etree.ParserError):
+        root = None
+    if root is None:
+        soup = BeautifulSoup(body, "lxml")
+        return [
+            script.string or script.get_text()
+            for script in soup.find_all("script", type="application/ld+json")
+        ]
+    return [script.text or "" for script in _LD_SCRIPTS(root)]
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
