@@ -11,15 +11,17 @@ subprocess so its peak RSS is its own, and the archive is generated before the c
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,16 +29,20 @@ from typing import Any
 from unittest import mock
 
 import duckdb
+import pandas as pd
 from bs4 import BeautifulSoup
 
 from jobtrends import benchgen
+from jobtrends import replay as engine
 from jobtrends.benchgen import GeneratedBoard
+from jobtrends.ingest import LOAD_BATCH_POSTINGS, PlannedBoard
+from pipeline.html import BLOCK_TAGS, DROP_TAGS
 from pipeline.labels import label_postings
+from pipeline.models import Board
 from pipeline.sources import get_source
-from warehouse import load as warehouse_load
 from warehouse.archive import RawArchive
 from warehouse.db import open_warehouse
-from warehouse.load import BoardLoad, PageRecord, load_board, page_record, postings_frame, vars_of
+from warehouse.load import BoardLoad, PageRecord, page_record, postings_frame, vars_of
 
 DEFAULT_SIZES = (10_000, 100_000)
 LARGE_SIZE = 1_000_000
@@ -51,26 +57,7 @@ TARGETS = {
     "rerun_speedup": 10.0,
     "view_seconds_at_1m": 2.0,
 }
-
-
-@dataclass(slots=True)
-class Stages:
-    """Seconds spent in each stage of a replay, summed over boards."""
-
-    read: float = 0.0
-    parse: float = 0.0
-    classify: float = 0.0
-    load: float = 0.0
-
-    def add(self, other: Stages) -> None:
-        self.read += other.read
-        self.parse += other.parse
-        self.classify += other.classify
-        self.load += other.load
-
-    def shares(self) -> dict[str, float]:
-        total = self.read + self.parse + self.classify + self.load
-        return {k: (v / total if total else 0.0) for k, v in asdict(self).items()}
+Stages = engine.Stages
 
 
 @dataclass(slots=True)
@@ -80,18 +67,70 @@ class Replay:
     seconds: float = 0.0
     stages: Stages = field(default_factory=Stages)
     duckdb_mb: float = 0.0
+    workers: int = 0
+    unchanged: int = 0
 
     @property
     def rate(self) -> float:
         return self.postings / self.seconds if self.seconds else 0.0
 
 
-def prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
-    """Read one archived board fetch, parse and label it: everything but the load.
+def planned(boards: Sequence[GeneratedBoard]) -> dict[tuple[str, str], PlannedBoard]:
+    """The generated boards as configured boards, industry in their options like sources.toml."""
+    out = {}
+    for b in boards:
+        options = dict(b.options)
+        if b.industry:
+            options["industry"] = b.industry
+        board = Board(b.source, b.token, b.company, options)
+        out[(b.source, b.token)] = PlannedBoard(get_source(b.source), board)
+    return out
 
-    A top-level function so worker processes can run it; the load itself always happens in
-    the parent, because DuckDB has one writer.
-    """
+
+def replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard], *, workers: int) -> Replay:
+    """Replay every archived fetch of the night into the warehouse at `db_path` the way
+    `jobtrends reparse` does (`jobtrends.replay`), with `workers` parsing processes."""
+    con = open_warehouse(db_path)
+    try:
+        done = engine.replay(
+            con,
+            root,
+            planned(boards),
+            run_prefix=f"bench-{time.time_ns()}",
+            mode="bench",
+            workers=workers,
+        )
+        duckdb_mb = _duckdb_mb(con)
+    finally:
+        con.close()
+    return Replay(
+        done.postings, done.pages, done.seconds, done.stages, duckdb_mb, workers, done.unchanged
+    )
+
+
+def naive_html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
+    """HTML to text as a first version writes it: BeautifulSoup's pure-Python `html.parser`,
+    the same block and drop rules as `pipeline.html`."""
+    if not markup:
+        return ""
+    soup = BeautifulSoup(html.unescape(markup) if unescape_first else markup, "html.parser")
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _naive_ld_blocks(body: bytes) -> list[str]:
+    soup = BeautifulSoup(body, "html.parser")
+    return [s.get_text() for s in soup.find_all("script", type="application/ld+json")]
+
+
+def naive_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
+    """Read, parse and label one fetch as a first version would: every source's HTML through
+    `naive_html_to_text`, in this process, one board after another."""
     stages = Stages()
     archive = RawArchive(root)
     t0 = time.perf_counter()
@@ -100,7 +139,12 @@ def prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, S
         page_record(p, str(archive.body_path(p.sha256).relative_to(archive.root))) for p in pages
     ]
     t1 = time.perf_counter()
-    result = get_source(board.source).parse(pages, board.board())
+    with ExitStack() as stack:
+        for name, module in list(sys.modules.items()):
+            if name.startswith("pipeline.sources.") and hasattr(module, "html_to_text"):
+                stack.enter_context(mock.patch.object(module, "html_to_text", naive_html_to_text))
+        stack.enter_context(mock.patch("pipeline.sources.jsonld._ld_blocks", _naive_ld_blocks))
+        result = get_source(board.source).parse(pages, board.board())
     t2 = time.perf_counter()
     labels = label_postings(result.postings, board.industry, benchgen.NIGHT)
     t3 = time.perf_counter()
@@ -120,16 +164,6 @@ def prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, S
         closes_missing=get_source(board.source).closes_missing,
     )
     return load, stages
-
-
-def naive_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardLoad, Stages]:
-    """`prepare` with BeautifulSoup's pure-Python `html.parser`, as a first version would use."""
-    with mock.patch("pipeline.html.BeautifulSoup", _html_parser_soup):
-        return prepare(root, board, run_id)
-
-
-def _html_parser_soup(markup: str, _features: str) -> BeautifulSoup:
-    return BeautifulSoup(markup, "html.parser")
 
 
 def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
@@ -155,92 +189,81 @@ def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
     con.execute("COMMIT")
 
 
-def replay(
-    root: Path,
-    db_path: Path,
-    boards: Sequence[GeneratedBoard],
-    *,
-    workers: int = 0,
-    variant: str = "ours",
-) -> Replay:
-    """Replay every archived fetch of the night into the warehouse at `db_path`.
-
-    `workers=0` runs parse and classify in this process; otherwise in that many processes,
-    with loads still serial here. `variant` picks ours or the naive first version. The
-    archive's own fetch list drives the order, as a reparse of a real night would.
-    """
+def naive_replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard]) -> Replay:
+    """The naive first version over the whole night, board by board, in this process."""
     by_id = {b.fetch_id: b for b in boards}
     fetches = [by_id[fid] for _, fid in RawArchive(root).fetches() if fid in by_id]
-    run_id = f"bench-{time.time_ns()}"
+    run_id = f"naive-{time.time_ns()}"
     con = open_warehouse(db_path)
     out = Replay()
-    step = {"ours": prepare, "naive": naive_prepare}[variant]
-    loader: Callable[[duckdb.DuckDBPyConnection, BoardLoad], Any] = (
-        naive_load if variant == "naive" else load_board
-    )
     try:
         start = time.perf_counter()
-        for load, stages in _prepared(step, str(root), fetches, run_id, workers):
+        for board in fetches:
+            load, stages = naive_prepare(str(root), board, run_id)
             t0 = time.perf_counter()
-            loader(con, load)
+            naive_load(con, load)
             stages.load = time.perf_counter() - t0
             out.stages.add(stages)
             out.postings += len(load.postings)
             out.pages += len(load.pages)
-        refresh = getattr(warehouse_load, "refresh_canonical", None)
-        if refresh is not None:
-            t0 = time.perf_counter()
-            refresh(con)
-            out.stages.load += time.perf_counter() - t0
         out.seconds = time.perf_counter() - start
-        out.duckdb_mb = con.execute(
-            "SELECT coalesce(sum(memory_usage_bytes), 0) / 2 ^ 20 FROM duckdb_memory()"
-        ).fetchone()[0]
+        out.duckdb_mb = _duckdb_mb(con)
     finally:
         con.close()
     return out
 
 
-def _prepared(
-    step: Callable[[str, GeneratedBoard, str], tuple[BoardLoad, Stages]],
-    root: str,
-    fetches: Sequence[GeneratedBoard],
-    run_id: str,
-    workers: int,
-) -> Iterator[tuple[BoardLoad, Stages]]:
-    if workers == 0:
-        for board in fetches:
-            yield step(root, board, run_id)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(
-            step, [root] * len(fetches), fetches, [run_id] * len(fetches), chunksize=2
-        )
+def _duckdb_mb(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0) / 2 ^ 20 FROM duckdb_memory()"
+    ).fetchone()
+    return float(row[0]) if row else 0.0
+
+
+def _batches(boards: Sequence[GeneratedBoard], size: int) -> Iterator[list[GeneratedBoard]]:
+    batch: list[GeneratedBoard] = []
+    held = 0
+    for board in boards:
+        batch.append(board)
+        held += board.postings
+        if held >= size:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedBoard]) -> Replay:
     """The same rows with no parsing or classification: read, JSON-decode, one bulk insert.
 
-    Each board's pages are read and decoded as the pipeline reads them; its finished posting
-    rows (taken, untimed, from the warehouse the pipeline filled) then go into an empty
-    `postings` table in one INSERT from a DataFrame, one board per transaction like a load.
+    Boards go in the same batches as a load (`LOAD_BATCH_POSTINGS` postings): each board's
+    pages are read and decoded as the pipeline reads them, then the batch's finished posting
+    rows (taken, untimed, from the warehouse the pipeline filled) go into an empty `postings`
+    table in one INSERT from a DataFrame, one transaction per batch like a load.
     """
     archive = RawArchive(root)
     source_con = duckdb.connect(str(loaded), read_only=True)
     con = open_warehouse(db_path)
     out = Replay()
     try:
-        for board in boards:
+        for batch in _batches(boards, LOAD_BATCH_POSTINGS):
+            keys = pd.DataFrame(
+                {"source": [b.source for b in batch], "board": [b.token for b in batch]}
+            )
+            source_con.register("batch_boards", keys)
             rows = source_con.execute(
-                "SELECT * FROM postings WHERE source = ? AND board = ?", [board.source, board.token]
+                "SELECT p.* FROM postings AS p JOIN batch_boards USING (source, board)"
             ).df()
+            source_con.unregister("batch_boards")
             t0 = time.perf_counter()
-            pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
-            for page in pages:
-                if "json" in page.content_type:
-                    json.loads(page.body)
-                else:
-                    page.body.decode("utf-8")
+            for board in batch:
+                pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
+                for page in pages:
+                    if "json" in page.content_type:
+                        json.loads(page.body)
+                    else:
+                        page.body.decode("utf-8")
+                out.pages += len(pages)
             t1 = time.perf_counter()
             con.register("incoming", rows)
             con.execute("BEGIN TRANSACTION")
@@ -252,7 +275,6 @@ def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedB
             out.stages.load += t2 - t1
             out.seconds += t2 - t0
             out.postings += len(rows)
-            out.pages += len(pages)
     finally:
         con.close()
         source_con.close()
@@ -280,9 +302,12 @@ def view_seconds(db_path: Path) -> dict[str, float]:
         con.close()
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set, in MB (Linux reports `ru_maxrss` in KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(workers: int) -> dict[str, float]:
+    """Peak resident set in MB: this process, its largest worker, and an upper bound on the
+    sum (`ru_maxrss` is in KB on Linux; for children it is the largest one's)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0.0
+    return {"parent": own, "worker": worker, "total": own + workers * worker}
 
 
 def measure_size(workdir: Path, postings: int) -> dict[str, Any]:
@@ -294,22 +319,25 @@ def measure_size(workdir: Path, postings: int) -> dict[str, Any]:
     root = workdir / f"archive-{postings}"
     boards = benchgen.read_boards(root)
     db = _fresh(workdir / f"warehouse-{postings}.duckdb")
-    first = replay(root, db, boards)
-    rerun = replay(root, db, boards)
-    rss = peak_rss_mb()
+    workers = engine.default_workers()
+    first = replay(root, db, boards, workers=workers)
+    rerun = replay(root, db, boards, workers=workers)
+    rss = peak_rss_mb(workers)
     top = ceiling(root, db, _fresh(workdir / f"ceiling-{postings}.duckdb"), boards)
     views = view_seconds(db)
     return {
         "postings": first.postings,
         "pages": first.pages,
         "boards": len(boards),
+        "workers": workers,
         "description_kb_mean": _description_kb(db),
         "first": _replay_json(first),
         "rerun": _replay_json(rerun),
         "ceiling": _replay_json(top),
         "ceiling_fraction": first.rate / top.rate if top.rate else 0.0,
         "rerun_speedup": first.seconds / rerun.seconds if rerun.seconds else 0.0,
-        "peak_rss_mb": rss,
+        "peak_rss_mb": rss["total"],
+        "peak_rss_detail_mb": rss,
         "views_s": views,
     }
 
@@ -318,8 +346,8 @@ def measure_naive(workdir: Path, postings: int) -> dict[str, Any]:
     """Ours and the naive first version, one after the other on the same small archive."""
     root = workdir / f"archive-{postings}"
     boards = benchgen.read_boards(root)
-    naive = replay(root, _fresh(workdir / "naive.duckdb"), boards, variant="naive")
-    ours = replay(root, _fresh(workdir / "ours.duckdb"), boards)
+    naive = naive_replay(root, _fresh(workdir / "naive.duckdb"), boards)
+    ours = replay(root, _fresh(workdir / "ours.duckdb"), boards, workers=engine.default_workers())
     return {
         "postings": ours.postings,
         "ours": _replay_json(ours),
@@ -329,16 +357,17 @@ def measure_naive(workdir: Path, postings: int) -> dict[str, Any]:
 
 
 def measure_workers(workdir: Path, postings: int) -> dict[str, Any]:
-    """One worker process against two for read+parse+classify, loads serial in the parent."""
+    """Parsing in this process, then in one and two worker processes; loads always here."""
     root = workdir / f"archive-{postings}"
     boards = benchgen.read_boards(root)
-    one = replay(root, _fresh(workdir / "workers-1.duckdb"), boards, workers=1)
-    two = replay(root, _fresh(workdir / "workers-2.duckdb"), boards, workers=2)
+    runs = {
+        str(n): replay(root, _fresh(workdir / f"workers-{n}.duckdb"), boards, workers=n)
+        for n in (0, 1, 2)
+    }
     return {
-        "postings": one.postings,
-        "one": _replay_json(one),
-        "two": _replay_json(two),
-        "speedup": two.rate / one.rate if one.rate else 0.0,
+        "postings": runs["0"].postings,
+        "runs": {n: _replay_json(r) for n, r in runs.items()},
+        "speedup": runs["2"].rate / runs["1"].rate if runs["1"].rate else 0.0,
     }
 
 
@@ -364,6 +393,8 @@ def _replay_json(r: Replay) -> dict[str, Any]:
         "pages": r.pages,
         "seconds": r.seconds,
         "postings_per_s": r.rate,
+        "workers": r.workers,
+        "unchanged_fetches": r.unchanged,
         "stage_seconds": asdict(r.stages),
         "stage_shares": r.stages.shares(),
         "duckdb_mb": r.duckdb_mb,
@@ -461,14 +492,15 @@ def table(results: dict[str, Any]) -> str:
             f"| {r['rerun_speedup']:.1f}× | {slowest[1]:.3f} ({slowest[0]}) |"
         )
     naive, workers = results["naive"], results["workers"]
+    rates = {n: r["postings_per_s"] for n, r in workers["runs"].items()}
     lines += [
         "",
-        f"naive baseline ({naive['postings']:,} postings; html.parser + row-by-row INSERT): "
-        f"ours {naive['ours']['postings_per_s']:,.0f}/s vs naive "
+        f"naive baseline ({naive['postings']:,} postings; html.parser + row-by-row INSERT, "
+        f"one process): ours {naive['ours']['postings_per_s']:,.0f}/s vs naive "
         f"{naive['naive']['postings_per_s']:,.0f}/s = {naive['ratio']:.1f}×",
-        f"workers ({workers['postings']:,} postings; parse+classify in processes, loads serial): "
-        f"1 → {workers['one']['postings_per_s']:,.0f}/s, 2 → "
-        f"{workers['two']['postings_per_s']:,.0f}/s = {workers['speedup']:.2f}×",
+        f"workers ({workers['postings']:,} postings; parse+classify in worker processes, loads "
+        f"in the parent): in-process {rates['0']:,.0f}/s, 1 → {rates['1']:,.0f}/s, "
+        f"2 → {rates['2']:,.0f}/s = {workers['speedup']:.2f}×",
     ]
     return "\n".join(lines)
 

@@ -198,12 +198,24 @@ def serve(config_path: str | None) -> None:
 @CONFIG
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First night.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last night (default: all).")
-def reparse(config_path: str | None, since, until) -> None:
-    """Parse archived nights again and load them; no network, no reports."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Parsing processes (default: one per core; 0 parses in this process).",
+)
+def reparse(config_path: str | None, since, until, workers: int | None) -> None:
+    """Parse archived nights again and load them; no network, no reports.
+
+    Fetches whose pages, board and code match their last load of the night are skipped.
+    """
     from jobtrends.ingest import reparse as reparse_archive
+    from jobtrends.replay import default_workers
 
     runs = reparse_archive(
-        load_settings(config_path), since.date(), until.date() if until else None
+        load_settings(config_path),
+        since.date(),
+        until.date() if until else None,
+        workers=default_workers() if workers is None else workers,
     )
     for run in runs:
         failed = [f"{b.source}/{b.board}: {b.error}" for b in run.failed]

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,8 @@ from warehouse.load import (
 )
 
 SAMPLE_FETCH_HOUR = time(2, 0)
+LOAD_BATCH_POSTINGS = 5_000
+"""Most postings one load transaction takes before the next begins (see `load_outcomes`)."""
 FETCH_FAILED = "fetch: "
 """Prefix of a failure that stopped a board mid-fetch: its archived pages are incomplete."""
 
@@ -81,6 +84,8 @@ class ParsedBoard:
     labels: list[LabelRow] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     failure: str | None = None
+    parse_seconds: float = 0.0
+    classify_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -290,7 +295,9 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
     if not pages:
         return ParsedBoard(failure="no pages to parse")
     try:
+        started = perf_counter()
         result = source.parse(pages, board)
+        parsed = perf_counter()
         labels = label_postings(
             result.postings, board.options.get("industry"), pages[0].fetched_at.date()
         )
@@ -298,10 +305,18 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
         return ParsedBoard(failure=f"parse: {type(exc).__name__}: {exc}")
     except Exception as exc:  # a parser bug must not take the night down; the reason is kept
         return ParsedBoard(failure=f"parse: unexpected {type(exc).__name__}: {exc}")
-    return ParsedBoard(result.postings, labels, result.errors)
+    return ParsedBoard(
+        result.postings,
+        labels,
+        result.errors,
+        parse_seconds=parsed - started,
+        classify_seconds=perf_counter() - parsed,
+    )
 
 
-def parse_cache_key(source: Source, board: Board, pages: Sequence[RawPage]) -> str:
+def parse_cache_key(
+    source: Source, board: Board, pages: Sequence[RawPage] | Sequence[PageRecord]
+) -> str:
     """Same pages, same board config, same parser and classifier code: same result.
 
     Page bodies enter by their SHA-256 (with URL, status and type, which parsers may read),
@@ -321,6 +336,19 @@ def parse_cache_key(source: Source, board: Board, pages: Sequence[RawPage]) -> s
             f"{page.seq}|{page.url}|{page.status}|{page.content_type}|{page.sha256}\n".encode()
         )
     return h.hexdigest()
+
+
+def load_key(
+    source: Source,
+    board: Board,
+    pages: Sequence[RawPage] | Sequence[PageRecord],
+    *,
+    complete: bool = True,
+) -> str:
+    """`parse_cache_key` plus whether the fetch was complete, which decides closing: equal
+    keys for one board and night mean equal loads, so the second can be skipped unparsed."""
+    key = parse_cache_key(source, board, pages)
+    return key if complete else f"{key}:partial"
 
 
 @cache
@@ -363,6 +391,7 @@ def finish(
         errors=parsed.errors,
         closes_missing=item.source.closes_missing and complete,
         suspect_fraction=item.source.settings.options.get("suspect_fraction"),
+        parse_key=load_key(item.source, item.board, outcome.pages, complete=complete),
     )
     return outcome
 
@@ -401,45 +430,40 @@ def notify(webhook_url: str, summary: RunSummary, timeout: float = 10.0) -> None
 
 
 def reparse(
-    settings: Settings, since: date | None = None, until: date | None = None
+    settings: Settings,
+    since: date | None = None,
+    until: date | None = None,
+    *,
+    workers: int = 0,
 ) -> list[RunSummary]:
     """Parse and load every archived board fetch between two nights again, oldest first.
 
     No network: pages come from the raw archive, boards from the config (or the sample) and
     an unknown board by its token. A fetch whose last run stopped mid-fetch loads what it has
-    but closes nothing. One `RunSummary` per night, each under its own run id.
+    but closes nothing. A fetch whose pages, board and code match its board's last load of
+    that night is not parsed again. `workers` parsing processes (0: this one). One
+    `RunSummary` per night, each under its own run id.
     """
-    archive = RawArchive(settings.archive_dir)
+    from jobtrends.replay import replay
+
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
-    batch = uuid.uuid4().hex[:8]
-    nights: dict[date, RunSummary] = {}
     con = open_warehouse(settings.db_path)
     try:
-        cut_short = _cut_short_fetches(con)
-        for night, fid in archive.fetches(since, until):
-            pages = archive.fetch_pages(night, fid)
-            if not pages:
-                continue
-            key = (pages[0].source, pages[0].board)
-            item = known.get(key) or PlannedBoard(get_source(key[0]), Board(*key, key[1]))
-            run = nights.setdefault(
-                night, RunSummary(f"reparse-{batch}-{night.isoformat()}", night, settings.mode)
-            )
-            outcome = BoardOutcome(run.run_id, run.mode, *key, night, datetime.now(UTC))
-            outcome.pages = [
-                page_record(p, str(archive.body_path(p.sha256).relative_to(archive.root)))
-                for p in pages
-            ]
-            parsed = parse_board(item.source, item.board, pages)
-            finish(outcome, item, parsed, complete=(*key, night) not in cut_short)
-            run.boards.append(load_outcome(con, outcome))
-        refresh_canonical(con)
+        return replay(
+            con,
+            settings.archive_dir,
+            known,
+            run_prefix=f"reparse-{uuid.uuid4().hex[:8]}",
+            mode=settings.mode,
+            since=since,
+            until=until,
+            workers=workers,
+        ).runs
     finally:
         con.close()
-    return list(nights.values())
 
 
-def _cut_short_fetches(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, date]]:
+def cut_short_fetches(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, date]]:
     """Board nights whose latest fetching run failed mid-fetch, so their pages are partial.
 
     Reparse runs are left out: they never fetch, so they cannot say whether a fetch finished.
@@ -482,22 +506,29 @@ def load_outcome(con: duckdb.DuckDBPyConnection, outcome: BoardOutcome) -> Board
 
 
 def load_outcomes(
-    con: duckdb.DuckDBPyConnection, outcomes: Sequence[BoardOutcome]
+    con: duckdb.DuckDBPyConnection,
+    outcomes: Sequence[BoardOutcome],
+    batch_postings: int = LOAD_BATCH_POSTINGS,
 ) -> list[BoardSummary]:
-    """Load a run's fetches one transaction per source, and record the failed ones.
+    """Load a run's fetches in batches of one source's boards, and record the failed ones.
 
-    A source's boards go in as one batch, so the fixed cost of each statement is paid per
-    source, not per board. If a batch fails to load, its boards are retried one at a time, so
-    one board's bad data cannot keep its siblings out.
+    A batch goes in as one transaction, so each statement's fixed cost (a join against the
+    whole postings table) is paid per batch, not per board; it closes once it holds
+    `batch_postings` postings, so a source of a thousand boards does not become one
+    transaction holding all of them in memory. If a batch fails to load, its boards are
+    retried one at a time, so one board's bad data cannot keep its siblings out.
     """
     summaries: dict[int, BoardSummary] = {}
-    by_source: dict[str, list[int]] = {}
+    by_source: dict[str, list[list[int]]] = {}
     for i, outcome in enumerate(outcomes):
         if outcome.load is None:
             summaries[i] = load_outcome(con, outcome)
-        else:
-            by_source.setdefault(outcome.source, []).append(i)
-    for indexes in by_source.values():
+            continue
+        batches = by_source.setdefault(outcome.source, [[]])
+        if sum(len(outcomes[j].load.postings) for j in batches[-1]) >= batch_postings:
+            batches.append([])
+        batches[-1].append(i)
+    for indexes in (batch for batches in by_source.values() for batch in batches):
         batch = [outcomes[i] for i in indexes]
         try:
             counts = load_boards(con, [o.load for o in batch if o.load is not None])

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline.models import RawPage
 
@@ -65,9 +66,14 @@ class RawArchive:
     def read_body(self, sha256: str) -> bytes:
         return gzip.decompress(self.body_path(sha256).read_bytes())
 
+    def manifest(self, as_of: date, fetch_id: str) -> list[dict[str, Any]]:
+        """One fetch's page entries in order (seq, source, board, url, status, content type,
+        sha256, bytes, fetched_at), read without touching the bodies."""
+        entries: list[dict[str, Any]] = json.loads(self.manifest_path(as_of, fetch_id).read_text())
+        return entries
+
     def fetch_pages(self, as_of: date, fetch_id: str) -> list[RawPage]:
         """The pages of one archived board fetch, in order, ready for a source's `parse`."""
-        entries = json.loads(self.manifest_path(as_of, fetch_id).read_text())
         return [
             RawPage(
                 source=e["source"],
@@ -80,7 +86,7 @@ class RawArchive:
                 fetch_id=fetch_id,
                 seq=e["seq"],
             )
-            for e in entries
+            for e in self.manifest(as_of, fetch_id)
         ]
 
     def fetches(

@@ -85,6 +85,8 @@ class BoardLoad:
     closes_missing: bool = True
     suspect_fraction: float | None = None
     """Overrides SUSPECT_FRACTION for this board (a source's `suspect_fraction` option)."""
+    parse_key: str | None = None
+    """What was parsed (pages, board config, code); see `parse_keys` and `record_unchanged`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,7 @@ RUN_COLUMNS = (
     "error",
     "warning",
     "load_digest",
+    "parse_key",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 
@@ -285,6 +288,73 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
         con.execute("ROLLBACK")
         raise
     return [counts for counts, _ in results]
+
+
+def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
+    """The parse key of each board's latest successful load of a night, where it has one."""
+    return {
+        (source, board): key
+        for source, board, key in con.execute(
+            """
+            SELECT source, board, parse_key FROM runs
+            WHERE as_of = ? AND status = 'success'
+            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+            """,
+            [as_of],
+        ).fetchall()
+        if key is not None
+    }
+
+
+def record_unchanged(
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]
+) -> list[LoadCounts]:
+    """Record fetches whose `parse_key` matches their board's latest successful load of the
+    night, without their postings: a load of the same parse would change nothing.
+
+    Each gets a run row carrying that load's fetched and parse-error counts, its warning and
+    its load digest (so a later full load still compares against the right digest), and its
+    pages are re-indexed, all in one transaction. A fetch whose key no longer matches raises
+    `ValueError` and records nothing: the caller must parse it.
+    """
+    if not loads:
+        return []
+    as_of = loads[0].as_of
+    if any(load.as_of != as_of or load.parse_key is None for load in loads):
+        raise ValueError("record_unchanged takes keyed fetches of one night")
+    previous = {
+        (source, board): (key, LoadCounts(fetched, 0, 0, 0, errors), warning, digest)
+        for source, board, key, fetched, errors, warning, digest in con.execute(
+            """
+            SELECT source, board, parse_key, fetched, parse_errors, warning, load_digest
+            FROM runs WHERE as_of = ? AND status = 'success'
+            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+            """,
+            [as_of],
+        ).fetchall()
+    }
+    matched = [previous.get((load.source, load.board)) for load in loads]
+    stale = [
+        f"{load.source}/{load.board}"
+        for load, before in zip(loads, matched, strict=True)
+        if before is None or before[0] != load.parse_key
+    ]
+    if stale:
+        raise ValueError(f"parse key changed since the last load: {', '.join(stale)}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _index_pages(con, loads, as_of)
+        _record_runs(
+            con,
+            loads,
+            [before[3] for before in matched],
+            [(before[1], before[2]) for before in matched],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return [before[1] for before in matched]
 
 
 def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
@@ -615,6 +685,7 @@ def _record_runs(
                 None,
                 warning,
                 digest,
+                load.parse_key,
             )
             for load, digest, (counts, warning) in zip(loads, digests, results, strict=True)
         ],
@@ -743,6 +814,7 @@ def record_run(
             error,
             warning,
             load_digest,
+            None,
         ],
     )
 
