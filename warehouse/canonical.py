@@ -34,6 +34,10 @@ MINHASH_BANDS = 8
 MINHASH_ROWS = 3
 DESCRIPTION_CHARS = 4000
 MAX_PROPAGATION_ROUNDS = 50
+PARTITION_POSTINGS = 20_000
+"""About how many postings are grouped at once. Every link joins postings of one normalised
+company, so companies can be grouped apart; doing it a slice of companies at a time keeps
+the temp tables (tens of millions of word rows at 100,000 postings) at a slice's size."""
 TEMP_TABLES = (
     "canon_docs",
     "canon_words",
@@ -100,7 +104,15 @@ def refresh_canonical(con: duckdb.DuckDBPyConnection, *, force: bool = False) ->
         return _stats(con, refreshed=False)
     con.execute(MACROS)
     try:
-        _group(con)
+        (postings,) = con.execute("SELECT count(*) FROM postings").fetchone()
+        parts = max(1, -(-postings // PARTITION_POSTINGS))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE canon_result (source VARCHAR, source_id VARCHAR, "
+            "canonical_job_id VARCHAR, fingerprint VARCHAR, match VARCHAR)"
+        )
+        for part in range(parts):
+            _group(con, part, parts)
+            _collect(con)
         con.execute("BEGIN TRANSACTION")
         try:
             _swap_in(con)
@@ -130,8 +142,9 @@ def _signature(con: duckdb.DuckDBPyConnection) -> str:
     return f"{count}:{digest}:{rules}"
 
 
-def _group(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the temp tables of the grouping, ending with `canon_labels`.
+def _group(con: duckdb.DuckDBPyConnection, part: int, parts: int) -> None:
+    """Build the temp tables of the grouping for one slice of companies (their normalised
+    name's hash modulo `parts`), ending with `canon_labels`.
 
     Candidate pairs are filtered on seniority (a string, cheap to compare) and location
     before the title-word overlap, whose list functions cost tens of microseconds a pair: a
@@ -151,8 +164,10 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
                    canon_title(title) AS title_key,
                    canon_location(locations[1]) AS loc_key
             FROM postings
+            WHERE hash(canon_company(company)) % ? = ?
         )
-        """
+        """,
+        [parts, part],
     )
     con.execute(
         f"""
@@ -283,11 +298,11 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
             break
 
 
-def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
-    """Write only the rows whose grouping changed: deleting a whole indexed table is slow."""
+def _collect(con: duckdb.DuckDBPyConnection) -> None:
+    """Append one slice's grouping to `canon_result`."""
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE canon_result AS
+        INSERT INTO canon_result
         SELECT d.source, d.source_id, substr(l.label, 11) AS canonical_job_id, d.fingerprint,
                CASE
                    WHEN substr(l.label, 11) <> d.fingerprint THEN 'similar'
@@ -298,6 +313,10 @@ def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
         JOIN canon_labels AS l USING (fingerprint)
         """
     )
+
+
+def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
+    """Write only the rows whose grouping changed: deleting a whole indexed table is slow."""
     con.execute(
         """
         DELETE FROM posting_canonical AS c
