@@ -438,7 +438,7 @@ def run(
     generate_s = {}
     for n in sorted({*sizes, naive_size, workers_size}):
         t0 = time.perf_counter()
-        benchgen.generate(workdir / f"archive-{n}", n)
+        benchgen.generate(workdir / f"archive-{n}", n, workers=engine.default_workers())
         generate_s[str(n)] = time.perf_counter() - t0
         echo(f"archive of {n:,} postings ready ({generate_s[str(n)]:.0f} s)")
     results: dict[str, Any] = {

@@ -12,12 +12,14 @@ fetched and archived at a time, so memory stays flat however many postings are a
 from __future__ import annotations
 
 import json
+import multiprocessing
 import random
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from jobtrends.ingest import SAMPLE_FETCH_HOUR, fetch_id
 from pipeline.http import HttpClient, HttpSettings
@@ -60,6 +62,9 @@ NAME_PARTS = (
     ("Amber", "Basalt", "Cedar", "Delta", "Ember", "Fjord", "Garnet", "Harbor", "Indigo"),
     ("Systems", "Labs", "Works", "Analytics", "Dynamics", "Networks", "Health", "Robotics"),
 )
+SOURCE_KEYS = {source: n * MAX_BOARD * 100_000 for n, source in enumerate(SHARES)}
+"""Job keys per source start far apart, so boards numbered alike in two sources never share
+keys, whichever process makes them."""
 BOARDS_FILE = "bench-boards.jsonl"
 STAMP_FILE = "bench-generated.json"
 
@@ -134,11 +139,13 @@ def render_board(company: Company, jobs: list[Job]) -> dict[str, dict[str, Any]]
     return {key: _recorded(body) for key, body in bodies.items()}
 
 
-def generate(root: Path, postings: int, seed: int = SEED) -> list[GeneratedBoard]:
+def generate(root: Path, postings: int, seed: int = SEED, workers: int = 0) -> list[GeneratedBoard]:
     """Write a night of about `postings` postings into a raw archive at `root`, board by board.
 
-    A finished archive for the same size and seed is reused: generating is not what the
-    benchmark measures, and the 1M archive takes a long time to write.
+    Each board draws from its own seeded generator, so boards can be written by `workers`
+    processes (0: this one) and the archive is the same either way. A finished archive for
+    the same size and seed is reused: generating is not what the benchmark measures, and the
+    1M archive takes a long time to write.
     """
     stamp = root / STAMP_FILE
     wanted = {"postings": postings, "seed": seed, "night": NIGHT.isoformat()}
@@ -147,41 +154,55 @@ def generate(root: Path, postings: int, seed: int = SEED) -> list[GeneratedBoard
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"{root} holds another archive; remove it or pick another dir")
     root.mkdir(parents=True, exist_ok=True)
-    archive = RawArchive(root)
-    rng = random.Random(seed + 1)
+    plan = [(company, size, seed) for company, size in plan_boards(postings, seed)]
+    args = ([str(root)] * len(plan), *zip(*plan, strict=True))
+    boards: list[GeneratedBoard] = []
+    with (root / BOARDS_FILE).open("w") as out:
+        if workers:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                written: Iterator[GeneratedBoard] = pool.map(archive_board, *args, chunksize=4)
+                boards = _record_boards(written, out)
+        else:
+            boards = _record_boards(map(archive_board, *args), out)
+    stamp.write_text(json.dumps(wanted))
+    return boards
+
+
+def _record_boards(written: Iterator[GeneratedBoard], out: TextIO) -> list[GeneratedBoard]:
+    boards = []
+    for generated in written:
+        out.write(json.dumps(vars_of(generated)) + "\n")
+        boards.append(generated)
+    return boards
+
+
+def archive_board(root: str, company: Company, size: int, seed: int) -> GeneratedBoard:
+    """Render one board's jobs, fetch them through the source over the snapshot transport and
+    archive the pages. Top-level, so a worker process can run it."""
+    rng = random.Random(f"{seed}:{company.token}")
     client = HttpClient(
         HttpSettings(user_agent="jobtrends-bench"),
         now=lambda: datetime.combine(NIGHT, SAMPLE_FETCH_HOUR, tzinfo=UTC),
     )
-    boards: list[GeneratedBoard] = []
-    key = 0
-    with (root / BOARDS_FILE).open("w") as out:
-        for company, size in plan_boards(postings, seed):
-            jobs = make_jobs(rng, company, size, key)
-            key += size
-            adapter = SnapshotAdapter(render_board(company, jobs))
-            client.session.mount("https://", adapter)
-            options = dict(company.options)
-            aggregator_options = next(
-                (a.options for a in AGGREGATORS if a.source == company.source), {}
-            )
-            options.update(aggregator_options)
-            generated = GeneratedBoard(
-                fetch_id(company.source, company.token, NIGHT),
-                company.source,
-                company.token,
-                company.name,
-                company.industry if company.source in RENDERERS else None,
-                options,
-                size,
-            )
-            source = get_source(company.source)
-            for page in source.fetch(client, generated.board(), generated.fetch_id):
-                archive.put(page, NIGHT)
-            out.write(json.dumps(vars_of(generated)) + "\n")
-            boards.append(generated)
-    stamp.write_text(json.dumps(wanted))
-    return boards
+    key = int(company.token[-5:]) * MAX_BOARD + SOURCE_KEYS[company.source]
+    jobs = make_jobs(rng, company, size, key)
+    client.session.mount("https://", SnapshotAdapter(render_board(company, jobs)))
+    options = dict(company.options)
+    options.update(next((a.options for a in AGGREGATORS if a.source == company.source), {}))
+    generated = GeneratedBoard(
+        fetch_id(company.source, company.token, NIGHT),
+        company.source,
+        company.token,
+        company.name,
+        company.industry if company.source in RENDERERS else None,
+        options,
+        size,
+    )
+    archive = RawArchive(root)
+    for page in get_source(company.source).fetch(client, generated.board(), generated.fetch_id):
+        archive.put(page, NIGHT)
+    return generated
 
 
 def read_boards(root: Path) -> list[GeneratedBoard]:

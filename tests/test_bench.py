@@ -54,3 +54,12 @@ def test_generated_archive_holds_every_source_and_is_reused(tmp_path: Path) -> N
     boards = generate(tmp_path, 300)
     assert {b.source for b in boards} == set(SHARES)
     assert read_boards(tmp_path) == generate(tmp_path, 300)
+
+
+def test_worker_processes_write_the_same_archive(tmp_path: Path) -> None:
+    one = generate(tmp_path / "one", 300)
+    two = generate(tmp_path / "two", 300, workers=2)
+    assert one == two
+    assert sorted(p.name for p in (tmp_path / "one").rglob("*.gz")) == sorted(
+        p.name for p in (tmp_path / "two").rglob("*.gz")
+    )
