@@ -45,22 +45,34 @@ def tokenise(text: str) -> Tokens:
 
 
 class PhraseSet:
-    """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all."""
+    """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all.
+
+    Phrases are indexed by first word, so a lookup intersects that index with the text's word
+    set and visits only the phrases whose first word is present, instead of all of them.
+    """
 
     def __init__(self, phrases: Mapping[str, str] | Iterable[str]) -> None:
         items = phrases.items() if isinstance(phrases, Mapping) else ((p, p) for p in phrases)
-        self._entries: list[tuple[str, str, str]] = []
+        self._entries: list[tuple[str, bool, str, str]] = []
+        self._by_first: dict[str, list[int]] = {}
         for phrase, label in items:
             words = _TOKEN.findall(phrase.lower())
             if words:
-                self._entries.append((words[0], " " + " ".join(words) + " ", label))
+                self._by_first.setdefault(words[0], []).append(len(self._entries))
+                padded = " " + " ".join(words) + " "
+                self._entries.append((padded, len(words) == 1, padded.strip(), label))
+        self._firsts = frozenset(self._by_first)
 
     def found(self, tokens: Tokens) -> list[tuple[str, str]]:
         """(phrase, label) pairs present in `tokens`, in the order the phrases were given."""
+        present = self._firsts & tokens.words
+        if not present:
+            return []
         hits = []
-        for first, padded, label in self._entries:
-            if first in tokens.words and (padded.count(" ") == 2 or padded in tokens.padded):
-                hits.append((padded.strip(), label))
+        for index in sorted(i for first in present for i in self._by_first[first]):
+            padded, single, phrase, label = self._entries[index]
+            if single or padded in tokens.padded:
+                hits.append((phrase, label))
         return hits
 
 
