@@ -8,8 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
-from pipeline.classify._data import DATA_FILES, data_versions
+from pipeline.classify._data import (
+    DATA_FILES,
+    Alternation,
+    any_of,
+    data_versions,
+    required_literals,
+)
 from pipeline.classify.role import ROLE_IDS
+from pipeline.classify.text import PhraseSet, tokenise
 from pipeline.models import Posting, Salary
 
 
@@ -87,3 +94,63 @@ def test_classify_never_crashes_and_labels_are_valid(
     assert labels.work_arrangement in {"remote", "hybrid", "onsite", "unknown"}
     assert labels.degree in {"phd", "masters", "bachelors", "none"}
     json.dumps(labels.to_dict())
+
+
+def test_phrase_set_finds_whole_word_phrases_in_the_order_given() -> None:
+    phrases = PhraseSet({"machine learning": "ml", "ml": "ml", "rust": "rust", "c++": "cpp"})
+    found = phrases.found(tokenise("C++ and Rust for ML; machine learnings is not a phrase."))
+    assert found == [("ml", "ml"), ("rust", "rust"), ("c++", "cpp")]
+    assert phrases.found(tokenise("trusty machines learning")) == []
+
+
+def test_required_literals_keep_only_what_every_match_contains() -> None:
+    assert required_literals(r"remote (work )?(stipend|allowance)") == (
+        True,
+        (frozenset({"remote "}), frozenset({"stipend", "allowance"})),
+    )
+    assert required_literals(r"\bm\.?s\.?\s*/") == (
+        True,
+        (frozenset({"m"}), frozenset({"s"}), frozenset({"/"})),
+    )
+    assert required_literals(r"\bUS\b|(?i:\bunited states\b)", 0) == (False, ())
+    assert required_literals(r"(\w+ )?x{0,3}") == (True, ())
+
+
+_ALTERNATION = Alternation(
+    [r"(\w+ ){0,2}weeks? (of )?remote work a year", r"remote[- ]friendly", r"\bph\.? ?d\b", "NA"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "remote",
+                " work",
+                "weeks",
+                " of ",
+                "a year",
+                "-friendly",
+                "PhD",
+                "ph.d",
+                "two",
+                " ",
+                "na",
+                "NA",
+                "ſ",
+                "K",
+                "İ",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_alternation_answers_exactly_as_the_full_regex(text: str) -> None:
+    assert _ALTERNATION.sub("_", text) == any_of(_ALTERNATION.patterns).sub("_", text)
+
+
+def test_alternation_skips_patterns_whose_literals_are_absent() -> None:
+    assert _ALTERNATION.possible("three weeks of remote work a year") == _ALTERNATION.patterns[:1]
+    assert _ALTERNATION.possible("no such words") == ()
+    assert _ALTERNATION.possible("non-ASCII ſ keeps every pattern") == _ALTERNATION.patterns

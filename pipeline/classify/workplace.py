@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.classify._data import any_of, load
+from pipeline.classify._data import Alternation, any_of, load
 from pipeline.classify.text import windows
 
 _DATA = load("workplace")
@@ -25,7 +25,7 @@ _LOCATION = tuple(
 )
 _DESC = _DATA["description"]
 _ANCHORS = tuple(_DESC["anchors"])
-_PERKS = any_of(_DESC["perks"])
+_PERKS = Alternation(_DESC["perks"])
 _DESCRIPTION = tuple(
     (arrangement, any_of(_DESC[key], re.IGNORECASE | re.MULTILINE))
     for arrangement, key in (
