@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,3 +155,17 @@ def test_alternation_skips_patterns_whose_literals_are_absent() -> None:
     assert _ALTERNATION.possible("three weeks of remote work a year") == _ALTERNATION.patterns[:1]
     assert _ALTERNATION.possible("no such words") == ()
     assert _ALTERNATION.possible("non-ASCII ſ keeps every pattern") == _ALTERNATION.patterns
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text()
+    | st.lists(
+        st.sampled_from(["C++", "#1", "++x", "a+b", " ", "İ", "K", "ſ", "é", "\ud800", "Ab9"])
+    ).map("".join)
+)
+def test_tokenise_gives_the_words_of_the_token_pattern(text: str) -> None:
+    words = re.findall(r"[a-z0-9][a-z0-9+#]*", text.lower())
+    tokens = tokenise(text)
+    assert tokens.padded == " " + " ".join(words) + " "
+    assert tokens.words == frozenset(words)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _TITLE_JUNK = re.compile(r"[^a-z0-9+#]+")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789+#")
+_NOT_WORD_BYTES = bytes(byte if byte in _WORD_BYTES else 32 for byte in range(256))
 
 
 def normalise_title(title: str) -> str:
@@ -40,7 +42,17 @@ class Tokens:
 
 
 def tokenise(text: str) -> Tokens:
-    words = _TOKEN.findall(text.lower())
+    """The words `_TOKEN` finds in the lower-cased text, without running it.
+
+    `_TOKEN` matches ASCII only, so every other character separates words: the UTF-8 bytes are
+    translated (every byte outside [a-z0-9+#], including all bytes of a non-ASCII character,
+    to a space) and split, about twice as fast as `findall`. A word cannot start
+    with "+" or "#", so those are stripped from the front of each run.
+    """
+    runs = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("ascii")
+    words = runs.split()
+    if "+" in runs or "#" in runs:
+        words = [word for word in (run.lstrip("+#") for run in words) if word]
     return Tokens(" " + " ".join(words) + " ", frozenset(words))
 
 
