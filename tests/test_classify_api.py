@@ -17,7 +17,7 @@ from pipeline.classify._data import (
     required_literals,
 )
 from pipeline.classify.role import ROLE_IDS
-from pipeline.classify.text import PhraseSet, tokenise
+from pipeline.classify.text import PhraseSet, anchor_regex, tokenise, windows
 from pipeline.models import Posting, Salary
 
 
@@ -169,3 +169,29 @@ def test_tokenise_gives_the_words_of_the_token_pattern(text: str) -> None:
     tokens = tokenise(text)
     assert tokens.padded == " " + " ".join(words) + " "
     assert tokens.words == frozenset(words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab. sc/y", max_size=300),
+    anchors=st.lists(st.text(alphabet="ab. sc/y", min_size=1, max_size=4), min_size=1, max_size=6),
+    before=st.integers(0, 5),
+    after=st.integers(0, 5),
+)
+def test_windows_are_the_same_with_an_anchor_regex(
+    text: str, anchors: list[str], before: int, after: int
+) -> None:
+    assert windows(text, anchor_regex(anchors), before, after) == windows(
+        text, anchors, before, after
+    )
+
+
+def test_anchor_regex_prefers_the_longest_anchor_at_a_position() -> None:
+    regex = anchor_regex(["b.s", "b.sc", "bs in", "year", "yr"])
+    assert [m.group() for m in regex.finditer("b.sc, b.s, bs in, yr, years")] == [
+        "b.sc",
+        "b.s",
+        "bs in",
+        "yr",
+        "year",
+    ]

@@ -11,11 +11,11 @@ from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
 from pipeline.classify.role import normalise_company
-from pipeline.classify.text import PhraseSet, Tokens, tokenise, windows
+from pipeline.classify.text import PhraseSet, Tokens, anchor_regex, tokenise, windows
 
 _ATTR = load("attributes")
 _DEGREE = _ATTR["degree"]
-_DEGREE_ANCHORS = tuple(_DEGREE["anchors"])
+_DEGREE_ANCHORS = anchor_regex(_DEGREE["anchors"])
 _DEGREE_WORDS = frozenset(_DEGREE["words"])
 _LEVELS = ("none", "bachelors", "masters", "phd")
 _DEGREE_RES = tuple((level, any_of(_DEGREE[level])) for level in ("phd", "masters", "bachelors"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.classify._data import any_of, load
-from pipeline.classify.text import windows
+from pipeline.classify.text import anchor_regex, windows
 
 _DATA = load("seniority")
 _IGNORE = any_of(_DATA["ignore"]["patterns"])
@@ -34,6 +34,7 @@ _YEARS = re.compile(
 _ENTRY_BELOW = int(_DATA["years"]["entry_below"])
 _SENIOR_FROM = int(_DATA["years"]["senior_from"])
 _MAX_SENSIBLE_YEARS = int(_DATA["years"]["max_years"])
+_YEAR_ANCHORS = anchor_regex(("year", "yr"))
 
 
 def years_band(years: int) -> str:
@@ -47,7 +48,7 @@ def required_years(description: str) -> tuple[int, str] | None:
 
     Figures above `max_years` are skipped: they are company age ("25 years in business").
     """
-    snippet = windows(description.lower(), ("year", "yr"), before=30, after=40)
+    snippet = windows(description.lower(), _YEAR_ANCHORS, before=30, after=40)
     for match in _YEARS.finditer(snippet):
         low = match.group(1)
         years = _WORDS[low] if low in _WORDS else int(low)

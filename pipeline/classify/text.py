@@ -88,23 +88,64 @@ class PhraseSet:
         return hits
 
 
+def anchor_regex(anchors: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching, at any position, the longest of `anchors` that starts there.
+
+    It is the anchors' trie ("b(?:\\.s(?:c)?|achelor)"), so a scan tries one branch per first
+    letter instead of every anchor, and a longer anchor is preferred because each optional tail
+    is greedy. Passed to `windows`, it finds every anchor in one pass; that beats one str.find
+    per anchor when a long list starts with few distinct letters (the 28 degree anchors start
+    with 5: about 40 us instead of 100 us on 4.5 KB), but not for short lists of common letters.
+    """
+    trie: dict[str, dict] = {}
+    for anchor in anchors:
+        node = trie
+        for char in anchor:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 def windows(
-    text: str, anchors: Iterable[str], before: int = 80, after: int = 120, source: str | None = None
+    text: str,
+    anchors: Iterable[str] | re.Pattern[str],
+    before: int = 80,
+    after: int = 120,
+    source: str | None = None,
 ) -> str:
     """Snippets around every occurrence of any anchor in `text`, merged and joined by newlines.
 
     Regexes then run on a few hundred characters instead of the whole description. With
     `source` (the original of a lower-cased `text`), the snippets are cut from it, so
-    case-sensitive patterns ("US" but not "us") still work.
+    case-sensitive patterns ("US" but not "us") still work. `anchors` may be an `anchor_regex`:
+    it reports only the longest anchor at each position, but a shorter one starting there has
+    the same window start and an earlier end, so the merged snippets are the same.
     """
     cut = source if source is not None and len(source) == len(text) else text
     spans: list[tuple[int, int]] = []
     n = len(text)
-    for anchor in anchors:
-        start = text.find(anchor)
-        while start != -1:
-            spans.append((max(0, start - before), min(n, start + len(anchor) + after)))
-            start = text.find(anchor, start + 1)
+    if isinstance(anchors, re.Pattern):
+        match = anchors.search(text)
+        while match is not None:
+            start, end = match.span()
+            spans.append((max(0, start - before), min(n, end + after)))
+            match = anchors.search(text, start + 1)
+    else:
+        for anchor in anchors:
+            start = text.find(anchor)
+            while start != -1:
+                spans.append((max(0, start - before), min(n, start + len(anchor) + after)))
+                start = text.find(anchor, start + 1)
     if not spans:
         return ""
     spans.sort()
