@@ -47,11 +47,12 @@ def tokenise(text: str) -> Tokens:
     `_TOKEN` matches ASCII only, so every other character separates words: the UTF-8 bytes are
     translated (every byte outside [a-z0-9+#], including all bytes of a non-ASCII character,
     to a space) and split, about twice as fast as `findall`. A word cannot start
-    with "+" or "#", so those are stripped from the front of each run.
+    with "+" or "#", so those are stripped from the front of a run, which only happens when one
+    starts the text or follows a space ("c++" and "3+" need nothing).
     """
     runs = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("ascii")
     words = runs.split()
-    if "+" in runs or "#" in runs:
+    if runs.startswith(("+", "#")) or " +" in runs or " #" in runs:
         words = [word for word in (run.lstrip("+#") for run in words) if word]
     return Tokens(" " + " ".join(words) + " ", frozenset(words))
 
