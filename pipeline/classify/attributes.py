@@ -56,15 +56,33 @@ def classify_degree(description: str, tokens: Tokens | None = None) -> tuple[str
     required = 0
     preferred = 0
     for sentence in _SENTENCE.split(snippet):
-        levels = [_LEVELS.index(level) for level, regex in _DEGREE_RES if regex.search(sentence)]
-        if not levels or _NO_DEGREE.search(sentence):
+        said = _sentence_degree(sentence)
+        if said is None:
             continue
-        if _PREFERRED.search(sentence):
-            preferred = max(preferred, max(levels))
+        level, is_preferred = said
+        if is_preferred:
+            preferred = max(preferred, level)
         else:
-            required = max(required, min(levels))
+            required = max(required, level)
     advanced = _LEVELS.index("masters")
     return _LEVELS[required], preferred >= advanced and required < advanced
+
+
+@lru_cache(maxsize=8192)
+def _sentence_degree(sentence: str) -> tuple[int, bool] | None:
+    """(level, only preferred) one sentence states, or None: the highest level it names when
+    it states a wish, else the lowest; None when it names none or says none is needed.
+
+    Cached because the three degree regexes are most of `classify_degree`'s cost and the same
+    requirement sentences ("A bachelor's degree in computer science or a related field")
+    recur across a board's postings; the answer depends on the sentence alone.
+    """
+    levels = [_LEVELS.index(level) for level, regex in _DEGREE_RES if regex.search(sentence)]
+    if not levels or _NO_DEGREE.search(sentence):
+        return None
+    if _PREFERRED.search(sentence):
+        return max(levels), True
+    return min(levels), False
 
 
 def classify_skills(tokens: Tokens) -> list[str]:
