@@ -61,19 +61,20 @@ class PhraseSet:
     """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all.
 
     Phrases are indexed by first word, so a lookup intersects that index with the text's word
-    set and visits only the phrases whose first word is present, instead of all of them.
+    set and visits only the phrases whose first word is present, instead of all of them. A
+    longer phrase is searched for in the text only if all its other words occur too.
     """
 
     def __init__(self, phrases: Mapping[str, str] | Iterable[str]) -> None:
         items = phrases.items() if isinstance(phrases, Mapping) else ((p, p) for p in phrases)
-        self._entries: list[tuple[str, bool, str, str]] = []
+        self._entries: list[tuple[str, frozenset[str], str, str]] = []
         self._by_first: dict[str, list[int]] = {}
         for phrase, label in items:
             words = _TOKEN.findall(phrase.lower())
             if words:
                 self._by_first.setdefault(words[0], []).append(len(self._entries))
                 padded = " " + " ".join(words) + " "
-                self._entries.append((padded, len(words) == 1, padded.strip(), label))
+                self._entries.append((padded, frozenset(words[1:]), padded.strip(), label))
         self._firsts = frozenset(self._by_first)
 
     def found(self, tokens: Tokens) -> list[tuple[str, str]]:
@@ -83,8 +84,8 @@ class PhraseSet:
             return []
         hits = []
         for index in sorted(i for first in present for i in self._by_first[first]):
-            padded, single, phrase, label = self._entries[index]
-            if single or padded in tokens.padded:
+            padded, rest, phrase, label = self._entries[index]
+            if not rest or (rest <= tokens.words and padded in tokens.padded):
                 hits.append((phrase, label))
         return hits
 
