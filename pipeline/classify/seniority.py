@@ -8,6 +8,7 @@ line lead to a department head, and the guide's bands are about experience, not 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
 from pipeline.classify.text import anchor_regex, windows
@@ -59,6 +60,21 @@ def required_years(description: str) -> tuple[int, str] | None:
 
 def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
     """(band, evidence) for a normalised title: intern/entry/mid/senior/executive/unknown."""
+    from_title = _title_band(title)
+    if from_title is not None:
+        return from_title
+    found = required_years(description)
+    if found:
+        years, said = found
+        return years_band(years), f"description: '{said}'"
+    return "unknown", "no title word, level or years stated"
+
+
+@lru_cache(maxsize=16384)
+def _title_band(title: str) -> tuple[str, str] | None:
+    """(band, evidence) from a normalised title's words or level, or None.
+
+    Cached: it reads the title alone, and titles repeat across postings and boards."""
     title = _IGNORE.sub(" ", title)
     for band, regex in _TITLE:
         match = regex.search(title)
@@ -67,8 +83,4 @@ def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
     level = _LEVEL.search(title)
     if level:
         return _LEVELS[level.group(1)], f"title level: '{level.group(0)}'"
-    found = required_years(description)
-    if found:
-        years, said = found
-        return years_band(years), f"description: '{said}'"
-    return "unknown", "no title word, level or years stated"
+    return None
