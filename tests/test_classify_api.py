@@ -15,6 +15,7 @@ from pipeline.classify._data import (
     any_of,
     data_versions,
     required_literals,
+    within_a_line,
 )
 from pipeline.classify.role import ROLE_IDS
 from pipeline.classify.text import PhraseSet, anchor_regex, tokenise, windows
@@ -142,6 +143,7 @@ _ALTERNATION = Alternation(
                 "ſ",
                 "K",
                 "İ",
+                "\n",
             ]
         ),
         max_size=25,
@@ -149,6 +151,12 @@ _ALTERNATION = Alternation(
 )
 def test_alternation_answers_exactly_as_the_full_regex(text: str) -> None:
     assert _ALTERNATION.sub("_", text) == any_of(_ALTERNATION.patterns).sub("_", text)
+
+
+def test_within_a_line_accepts_only_patterns_that_cannot_see_past_a_newline() -> None:
+    assert within_a_line(r"(\w+ ){0,2}weeks? of remote[- ]work\b")
+    for pattern in (r"a\sb", r"a.b", r"[^a]b", r"(?=x)abc", r"^abc", r"x*"):
+        assert not within_a_line(pattern), pattern
 
 
 def test_alternation_skips_patterns_whose_literals_are_absent() -> None:

@@ -111,6 +111,10 @@ class Alternation:
     pattern would never have been that first. `sub` therefore answers exactly as
     `any_of(patterns).sub` does, while a substring test costs far less than a regex pass over a
     long text with a pattern such as `(\\w+ ){0,2}weeks? ...` that backtracks at every word.
+
+    When every pattern stays within one line (see `within_a_line`), no match crosses a newline
+    and each line reads the same on its own, so a text some pattern may match is substituted
+    line by line, each line with only the patterns its own literals allow.
     """
 
     def __init__(self, patterns: Sequence[str], flags: int = re.IGNORECASE) -> None:
@@ -118,6 +122,7 @@ class Alternation:
         self.flags = flags
         self.regex = any_of(self.patterns, flags)
         self._needs = tuple(required_literals(p, flags) for p in self.patterns)
+        self._by_line = all(within_a_line(p, flags) for p in self.patterns)
 
     def possible(self, text: str) -> tuple[str, ...]:
         """The patterns that may match `text` (all of them unless the text is ASCII)."""
@@ -135,6 +140,15 @@ class Alternation:
         patterns = self.possible(text)
         if not patterns:
             return text
+        if self._by_line and "\n" in text:
+            return "\n".join(
+                self._sub(repl, line, self.possible(line)) for line in text.split("\n")
+            )
+        return self._sub(repl, text, patterns)
+
+    def _sub(self, repl: str, text: str, patterns: tuple[str, ...]) -> str:
+        if not patterns:
+            return text
         if len(patterns) == len(self.patterns):
             return self.regex.sub(repl, text)
         return _alternation(patterns, self.flags).sub(repl, text)
@@ -147,3 +161,51 @@ def _holds(clauses: tuple[Clause, ...], text: str) -> bool:
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
     return any_of(patterns, flags)
+
+
+_LINE_CATEGORIES = frozenset(
+    {_parser.CATEGORY_WORD, _parser.CATEGORY_DIGIT, _parser.CATEGORY_NOT_SPACE}
+)
+
+
+def within_a_line(pattern: str, flags: int = re.IGNORECASE) -> bool:
+    """Is every match of `pattern` non-empty and free of newlines, and does it read nothing
+    outside itself but word boundaries? Then a text can be matched line by line: a newline is
+    not a word character, so a boundary at a line's edge reads the same on its own.
+
+    Conservative: lookarounds, anchors, `.`, negated classes and backreferences answer no.
+    """
+    _, clauses = required_literals(pattern, flags)
+    return bool(clauses) and _within_a_line(_parser.parse(pattern, flags))
+
+
+def _within_a_line(items: Iterable[tuple[Any, Any]]) -> bool:
+    for op, arg in items:
+        if op is _parser.LITERAL:
+            ok = arg != ord("\n")
+        elif op is _parser.IN:
+            ok = all(_in_a_line(item_op, item_arg) for item_op, item_arg in arg)
+        elif op is _parser.AT:
+            ok = arg in (_parser.AT_BOUNDARY, _parser.AT_NON_BOUNDARY)
+        elif op is _parser.SUBPATTERN:
+            ok = _within_a_line(arg[3])
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+            ok = _within_a_line(arg[2])
+        elif op is _parser.BRANCH:
+            ok = all(_within_a_line(branch) for branch in arg[1])
+        elif op is _parser.ATOMIC_GROUP:
+            ok = _within_a_line(arg)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _in_a_line(op: Any, arg: Any) -> bool:
+    """Can this member of a character class never match a newline?"""
+    if op is _parser.LITERAL:
+        return bool(arg != ord("\n"))
+    if op is _parser.RANGE:
+        return not arg[0] <= ord("\n") <= arg[1]
+    return op is _parser.CATEGORY and arg in _LINE_CATEGORIES
