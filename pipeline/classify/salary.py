@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import cast
 
 from pipeline.classify._data import any_of, load
@@ -271,7 +272,10 @@ def parse_salary_text(text: str) -> Salary | None:
     return None if problem is not None and problem.startswith("implausible") else salary
 
 
+@lru_cache(maxsize=256)
 def _rates(on_date: date | None) -> dict[str, float]:
+    """The currency table in force on `on_date`; cached, as every salary of a night asks for
+    the same date. Callers only read it."""
     tables = sorted(load("currencies")["tables"], key=lambda t: t["date"])
     chosen = tables[0]
     for table in tables:
