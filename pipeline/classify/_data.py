@@ -114,25 +114,28 @@ class Alternation:
 
     When every pattern stays within one line (see `within_a_line`), no match crosses a newline
     and each line reads the same on its own, so a text some pattern may match is substituted
-    line by line, each line with only the patterns its own literals allow.
+    line by line, each line with only those of the text's patterns its own literals allow (an
+    empty line has nothing to match).
     """
 
     def __init__(self, patterns: Sequence[str], flags: int = re.IGNORECASE) -> None:
         self.patterns = tuple(patterns)
         self.flags = flags
         self.regex = any_of(self.patterns, flags)
-        self._needs = tuple(required_literals(p, flags) for p in self.patterns)
+        self._needs = {p: required_literals(p, flags) for p in self.patterns}
         self._by_line = all(within_a_line(p, flags) for p in self.patterns)
 
-    def possible(self, text: str) -> tuple[str, ...]:
-        """The patterns that may match `text` (all of them unless the text is ASCII)."""
+    def possible(self, text: str, among: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The patterns (of `among`, default all) that may match `text`; all of them unless
+        the text is ASCII."""
+        among = self.patterns if among is None else among
         if not text.isascii():
-            return self.patterns
+            return among
         lower = text.lower()
         return tuple(
             pattern
-            for pattern, (folded, clauses) in zip(self.patterns, self._needs, strict=True)
-            if _holds(clauses, lower if folded else text)
+            for pattern in among
+            if _holds(self._needs[pattern][1], lower if self._needs[pattern][0] else text)
         )
 
     def sub(self, repl: str, text: str) -> str:
@@ -142,7 +145,8 @@ class Alternation:
             return text
         if self._by_line and "\n" in text:
             return "\n".join(
-                self._sub(repl, line, self.possible(line)) for line in text.split("\n")
+                self._sub(repl, line, self.possible(line, patterns)) if line else line
+                for line in text.split("\n")
             )
         return self._sub(repl, text, patterns)
 
