@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.classify import ClassifyInput, classify
+from pipeline.classify.attributes import _SENTENCE
 
 
 def labels(description: str = "", title: str = "Engineer", **kw: str | None):  # type: ignore[no-untyped-def]
@@ -92,3 +97,14 @@ def test_employment_type(
 ) -> None:
     result = labels(description, title=title, employment_type=structured)
     assert result.employment_type == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "b", ".", " ", "\n", ";", "•", "·", "-", "\t", "x.y", "e.g.", "Z"])
+    ).map("".join)
+)
+def test_sentences_break_where_the_plain_break_pattern_does(text: str) -> None:
+    plain = re.compile(r"(?<![a-z]\.[a-z])(?<!\b[a-z])\.\s+|[;\n•·]+|\s-\s")
+    assert _SENTENCE.split(text) == plain.split(text)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.classify import ClassifyInput, annualise_usd, classify, parse_salary_text
-from pipeline.classify.salary import extract_salary
+from pipeline.classify.salary import _DIGIT, _RUN, _has_digit, _runs, extract_salary
 from pipeline.models import Salary
 
 
@@ -171,3 +171,15 @@ def test_annualise_round_trips_for_each_period(annual: int, period: str) -> None
         period,
     )
     assert annualise_usd(salary) == (amount * FACTORS[period], amount * FACTORS[period])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text()
+    | st.lists(st.sampled_from(["12", "3", ",000", ".5", " ", "\u00a0", "٣", "$", "k", "a"])).map(
+        "".join
+    )
+)
+def test_digit_runs_are_those_of_the_run_pattern(text: str) -> None:
+    assert [m.span() for m in _runs(text)] == [m.span() for m in _RUN.finditer(text)]
+    assert _has_digit(text) == (_DIGIT.search(text) is not None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
 from pipeline.classify.text import PhraseSet, Tokens, normalise_title
@@ -65,24 +66,40 @@ for _rule in _RULES:
         raise ValueError(f"roles.toml rule {_rule.name!r} names an unknown role or case")
 
 
+@lru_cache(maxsize=16384)
 def normalise_company(company: str) -> str:
-    """Company key for the configured maps: lower case, no legal suffix, single spaces."""
+    """Company key for the configured maps: lower case, no legal suffix, single spaces.
+
+    Cached: a board's postings all carry the same company name."""
     return " ".join(_COMPANY_SUFFIX.sub(" ", normalise_title(company)).split())
+
+
+@lru_cache(maxsize=16384)
+def _title_rule(title: str) -> tuple[bool, _Rule | None, str]:
+    """(LLMOps title, first title rule that matches, what it matched) for a raw title.
+
+    Cached: the rules read the title alone, and titles repeat across postings and boards."""
+    norm = normalise_title(title)
+    llmops = bool(_LLMOPS.search(norm))
+    for rule in _RULES:
+        match = rule.regex.search(norm)
+        if match is not None:
+            return llmops, rule, match.group(0)
+    return llmops, None, ""
 
 
 def classify_role(title: str, description: Tokens, company: str = "") -> RoleResult:
     """Role for one posting; `description` is the tokenised description (see `text.tokenise`)."""
-    norm = normalise_title(title)
+    llmops, rule, matched = _title_rule(title)
     llm_hits = [p for p, _ in _LLM_TERMS.found(description)]
     ai_hits = [p for p, _ in _AI_TERMS.found(description)]
     ai_lab = normalise_company(company) in _AI_LABS
-    llmops = bool(_LLMOPS.search(norm))
 
-    for rule in _RULES:
-        match = rule.regex.search(norm)
-        if match is None:
-            continue
-        said = f"title rule {rule.name}: '{match.group(0)}'"
+    if rule is None:
+        role, confidence, evidence, from_title = "other", 0.6, "no title rule matched", False
+        title_signal = False
+    else:
+        said = f"title rule {rule.name}: '{matched}'"
         if rule.role is not None:
             role, confidence, evidence = rule.role, rule.confidence, said
             from_title = True
@@ -100,10 +117,6 @@ def classify_role(title: str, description: Tokens, company: str = "") -> RoleRes
             evidence = f"{said}; {why}"
             from_title = rule.title_signal
         title_signal = rule.title_signal
-        break
-    else:
-        role, confidence, evidence, from_title = "other", 0.6, "no title rule matched", False
-        title_signal = False
 
     is_ai = role in AI_ROLES
     if from_title and (is_ai or title_signal):

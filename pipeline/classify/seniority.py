@@ -8,9 +8,10 @@ line lead to a department head, and the guide's bands are about experience, not 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
-from pipeline.classify.text import windows
+from pipeline.classify.text import anchor_regex, windows
 
 _DATA = load("seniority")
 _IGNORE = any_of(_DATA["ignore"]["patterns"])
@@ -34,6 +35,7 @@ _YEARS = re.compile(
 _ENTRY_BELOW = int(_DATA["years"]["entry_below"])
 _SENIOR_FROM = int(_DATA["years"]["senior_from"])
 _MAX_SENSIBLE_YEARS = int(_DATA["years"]["max_years"])
+_YEAR_ANCHORS = anchor_regex(("year", "yr"))
 
 
 def years_band(years: int) -> str:
@@ -47,7 +49,7 @@ def required_years(description: str) -> tuple[int, str] | None:
 
     Figures above `max_years` are skipped: they are company age ("25 years in business").
     """
-    snippet = windows(description.lower(), ("year", "yr"), before=30, after=40)
+    snippet = windows(description.lower(), _YEAR_ANCHORS, before=30, after=40)
     for match in _YEARS.finditer(snippet):
         low = match.group(1)
         years = _WORDS[low] if low in _WORDS else int(low)
@@ -58,6 +60,21 @@ def required_years(description: str) -> tuple[int, str] | None:
 
 def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
     """(band, evidence) for a normalised title: intern/entry/mid/senior/executive/unknown."""
+    from_title = _title_band(title)
+    if from_title is not None:
+        return from_title
+    found = required_years(description)
+    if found:
+        years, said = found
+        return years_band(years), f"description: '{said}'"
+    return "unknown", "no title word, level or years stated"
+
+
+@lru_cache(maxsize=16384)
+def _title_band(title: str) -> tuple[str, str] | None:
+    """(band, evidence) from a normalised title's words or level, or None.
+
+    Cached: it reads the title alone, and titles repeat across postings and boards."""
     title = _IGNORE.sub(" ", title)
     for band, regex in _TITLE:
         match = regex.search(title)
@@ -66,8 +83,4 @@ def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
     level = _LEVEL.search(title)
     if level:
         return _LEVELS[level.group(1)], f"title level: '{level.group(0)}'"
-    found = required_years(description)
-    if found:
-        years, said = found
-        return years_band(years), f"description: '{said}'"
-    return "unknown", "no title word, level or years stated"
+    return None

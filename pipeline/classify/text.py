@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _TITLE_JUNK = re.compile(r"[^a-z0-9+#]+")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789+#")
+_NOT_WORD_BYTES = bytes(byte if byte in _WORD_BYTES else 32 for byte in range(256))
 
 
 def normalise_title(title: str) -> str:
@@ -40,47 +42,112 @@ class Tokens:
 
 
 def tokenise(text: str) -> Tokens:
-    words = _TOKEN.findall(text.lower())
+    """The words `_TOKEN` finds in the lower-cased text, without running it.
+
+    `_TOKEN` matches ASCII only, so every other character separates words: the UTF-8 bytes are
+    translated (every byte outside [a-z0-9+#], including all bytes of a non-ASCII character,
+    to a space) and split, about twice as fast as `findall`. A word cannot start
+    with "+" or "#", so those are stripped from the front of a run, which only happens when one
+    starts the text or follows a space ("c++" and "3+" need nothing).
+    """
+    runs = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_WORD_BYTES).decode("ascii")
+    words = runs.split()
+    if runs.startswith(("+", "#")) or " +" in runs or " #" in runs:
+        words = [word for word in (run.lstrip("+#") for run in words) if word]
     return Tokens(" " + " ".join(words) + " ", frozenset(words))
 
 
 class PhraseSet:
-    """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all."""
+    """Whole-word phrase lookup: each phrase is checked only if its first word occurs at all.
+
+    Phrases are indexed by first word, so a lookup intersects that index with the text's word
+    set and visits only the phrases whose first word is present, instead of all of them. A
+    longer phrase is searched for in the text only if all its other words occur too.
+    """
 
     def __init__(self, phrases: Mapping[str, str] | Iterable[str]) -> None:
         items = phrases.items() if isinstance(phrases, Mapping) else ((p, p) for p in phrases)
-        self._entries: list[tuple[str, str, str]] = []
+        self._entries: list[tuple[str, frozenset[str], str, str]] = []
+        self._by_first: dict[str, list[int]] = {}
         for phrase, label in items:
             words = _TOKEN.findall(phrase.lower())
             if words:
-                self._entries.append((words[0], " " + " ".join(words) + " ", label))
+                self._by_first.setdefault(words[0], []).append(len(self._entries))
+                padded = " " + " ".join(words) + " "
+                self._entries.append((padded, frozenset(words[1:]), padded.strip(), label))
+        self._firsts = frozenset(self._by_first)
 
     def found(self, tokens: Tokens) -> list[tuple[str, str]]:
         """(phrase, label) pairs present in `tokens`, in the order the phrases were given."""
+        present = self._firsts & tokens.words
+        if not present:
+            return []
         hits = []
-        for first, padded, label in self._entries:
-            if first in tokens.words and (padded.count(" ") == 2 or padded in tokens.padded):
-                hits.append((padded.strip(), label))
+        for index in sorted(i for first in present for i in self._by_first[first]):
+            padded, rest, phrase, label = self._entries[index]
+            if not rest or (rest <= tokens.words and padded in tokens.padded):
+                hits.append((phrase, label))
         return hits
 
 
+def anchor_regex(anchors: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching, at any position, the longest of `anchors` that starts there.
+
+    It is the anchors' trie ("b(?:\\.s(?:c)?|achelor)"), so a scan tries one branch per first
+    letter instead of every anchor, and a longer anchor is preferred because each optional tail
+    is greedy. Passed to `windows`, it finds every anchor in one pass; that beats one str.find
+    per anchor when a long list starts with few distinct letters (the 28 degree anchors start
+    with 5: about 40 us instead of 100 us on 4.5 KB), but not for short lists of common letters.
+    """
+    trie: dict[str, dict] = {}
+    for anchor in anchors:
+        node = trie
+        for char in anchor:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 def windows(
-    text: str, anchors: Iterable[str], before: int = 80, after: int = 120, source: str | None = None
+    text: str,
+    anchors: Iterable[str] | re.Pattern[str],
+    before: int = 80,
+    after: int = 120,
+    source: str | None = None,
 ) -> str:
     """Snippets around every occurrence of any anchor in `text`, merged and joined by newlines.
 
     Regexes then run on a few hundred characters instead of the whole description. With
     `source` (the original of a lower-cased `text`), the snippets are cut from it, so
-    case-sensitive patterns ("US" but not "us") still work.
+    case-sensitive patterns ("US" but not "us") still work. `anchors` may be an `anchor_regex`:
+    it reports only the longest anchor at each position, but a shorter one starting there has
+    the same window start and an earlier end, so the merged snippets are the same.
     """
     cut = source if source is not None and len(source) == len(text) else text
     spans: list[tuple[int, int]] = []
     n = len(text)
-    for anchor in anchors:
-        start = text.find(anchor)
-        while start != -1:
-            spans.append((max(0, start - before), min(n, start + len(anchor) + after)))
-            start = text.find(anchor, start + 1)
+    if isinstance(anchors, re.Pattern):
+        match = anchors.search(text)
+        while match is not None:
+            start, end = match.span()
+            spans.append((max(0, start - before), min(n, end + after)))
+            match = anchors.search(text, start + 1)
+    else:
+        for anchor in anchors:
+            start = text.find(anchor)
+            while start != -1:
+                spans.append((max(0, start - before), min(n, start + len(anchor) + after)))
+                start = text.find(anchor, start + 1)
     if not spans:
         return ""
     spans.sort()

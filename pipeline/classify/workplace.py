@@ -9,8 +9,9 @@ remote wording about the company ("remote-friendly team").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from pipeline.classify._data import any_of, load
+from pipeline.classify._data import Alternation, any_of, load
 from pipeline.classify.text import windows
 
 _DATA = load("workplace")
@@ -25,7 +26,7 @@ _LOCATION = tuple(
 )
 _DESC = _DATA["description"]
 _ANCHORS = tuple(_DESC["anchors"])
-_PERKS = any_of(_DESC["perks"])
+_PERKS = Alternation(_DESC["perks"])
 _DESCRIPTION = tuple(
     (arrangement, any_of(_DESC[key], re.IGNORECASE | re.MULTILINE))
     for arrangement, key in (
@@ -68,10 +69,18 @@ def _from_description(description: str) -> tuple[str | None, str]:
 def remote_scope(texts: list[str]) -> str | None:
     """Regions named in `texts` ("UK, EU"); "Worldwide" only when nothing narrower is named,
     since "Remote (anywhere in the US)" is a US-only role."""
-    names = [name for name, regex in _SCOPES if any(regex.search(t) for t in texts)]
+    named = {name for text in texts for name in _scopes_in(text)}
+    names = [name for name, _ in _SCOPES if name in named]
     if len(names) > 1 and "Worldwide" in names:
         names.remove("Worldwide")
     return ", ".join(names) or None
+
+
+@lru_cache(maxsize=4096)
+def _scopes_in(text: str) -> frozenset[str]:
+    """Names of the regions one text names. Cached since location strings repeat by the
+    thousand across postings; the bound keeps one-off description windows from piling up."""
+    return frozenset(name for name, regex in _SCOPES if regex.search(text))
 
 
 def classify_workplace(
