@@ -82,6 +82,8 @@ class ArchivedFetch:
     item: PlannedBoard
     complete: bool
     key: str
+    pages: list[PageRecord]
+    """The manifest's pages, read once by this process to compute `key`."""
 
 
 @dataclass(slots=True)
@@ -187,16 +189,17 @@ def _fetches(
         item = boards.get((source, token)) or PlannedBoard(
             get_source(source), Board(source, token, token)
         )
-        records = [_record(archive, night, fid, e) for e in entries]
+        records = [_record(archive, fid, e) for e in entries]
         complete = (source, token, night) not in cut_short
         key = load_key(item.source, item.board, records, complete=complete)
         if night not in loaded:
             loaded.clear()
             loaded[night] = parse_keys(con, night)
-        yield ArchivedFetch(night, fid, item, complete, key), loaded[night].get((source, token))
+        fetch = ArchivedFetch(night, fid, item, complete, key, records)
+        yield fetch, loaded[night].get((source, token))
 
 
-def _record(archive: RawArchive, night: date, fid: str, entry: dict[str, Any]) -> PageRecord:
+def _record(archive: RawArchive, fid: str, entry: dict[str, Any]) -> PageRecord:
     return PageRecord(
         fid,
         entry["seq"],
@@ -218,7 +221,7 @@ def prepare(root: str, fetch: ArchivedFetch, run_id: str, mode: str) -> Prepared
     t0 = perf_counter()
     archive = RawArchive(root)
     pages = archive.fetch_pages(fetch.night, fetch.fetch_id)
-    outcome = _outcome(archive, fetch, run_id, mode)
+    outcome = _outcome(fetch, run_id, mode)
     stages = Stages(read=perf_counter() - t0)
     parsed = parse_board(fetch.item.source, fetch.item.board, pages)
     stages.parse, stages.classify = parsed.parse_seconds, parsed.classify_seconds
@@ -228,8 +231,7 @@ def prepare(root: str, fetch: ArchivedFetch, run_id: str, mode: str) -> Prepared
 
 def _carried(root: str, fetch: ArchivedFetch, run_id: str, mode: str) -> Prepared:
     """An unchanged fetch: its pages and key, no postings; `record_unchanged` loads it."""
-    t0 = perf_counter()
-    outcome = _outcome(RawArchive(root), fetch, run_id, mode)
+    outcome = _outcome(fetch, run_id, mode)
     outcome.load = BoardLoad(
         run_id=run_id,
         mode=mode,
@@ -243,16 +245,13 @@ def _carried(root: str, fetch: ArchivedFetch, run_id: str, mode: str) -> Prepare
         labels=[],
         parse_key=fetch.key,
     )
-    return Prepared(outcome, True, Stages(read=perf_counter() - t0))
+    return Prepared(outcome, True, Stages())
 
 
-def _outcome(archive: RawArchive, fetch: ArchivedFetch, run_id: str, mode: str) -> BoardOutcome:
+def _outcome(fetch: ArchivedFetch, run_id: str, mode: str) -> BoardOutcome:
     board = fetch.item.board
     outcome = BoardOutcome(run_id, mode, board.source, board.token, fetch.night, datetime.now(UTC))
-    outcome.pages = [
-        _record(archive, fetch.night, fetch.fetch_id, e)
-        for e in archive.manifest(fetch.night, fetch.fetch_id)
-    ]
+    outcome.pages = list(fetch.pages)
     return outcome
 
 

@@ -250,17 +250,7 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
         raise ValueError("load_boards takes fetches of one night; load other nights separately")
     as_of = loads[0].as_of
     digests = [load_digest(load) for load in loads]
-    previous = {
-        (source, board): (digest, warning)
-        for source, board, digest, warning in con.execute(
-            """
-            SELECT source, board, load_digest, warning FROM runs
-            WHERE as_of = ? AND status = 'success'
-            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
-            """,
-            [as_of],
-        ).fetchall()
-    }
+    previous = {key: (run.load_digest, run.warning) for key, run in _last_loads(con, as_of).items()}
     results: list[tuple[LoadCounts, str | None]] = []
     pending: list[int] = []
     for i, (load, digest) in enumerate(zip(loads, digests, strict=True)):
@@ -290,19 +280,35 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
     return [counts for counts, _ in results]
 
 
-def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
-    """The parse key of each board's latest successful load of a night, where it has one."""
+@dataclass(frozen=True, slots=True)
+class LastLoad:
+    parse_key: str | None
+    counts: LoadCounts
+    warning: str | None
+    load_digest: str | None
+
+
+def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], LastLoad]:
+    """Each board's latest successful load of a night: what a rerun of it compares against."""
     return {
-        (source, board): key
-        for source, board, key in con.execute(
+        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning, digest)
+        for source, board, key, fetched, errors, warning, digest in con.execute(
             """
-            SELECT source, board, parse_key FROM runs
-            WHERE as_of = ? AND status = 'success'
+            SELECT source, board, parse_key, fetched, parse_errors, warning, load_digest
+            FROM runs WHERE as_of = ? AND status = 'success'
             QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
             """,
             [as_of],
         ).fetchall()
-        if key is not None
+    }
+
+
+def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
+    """The parse key of each board's latest successful load of a night, where it has one."""
+    return {
+        key: run.parse_key
+        for key, run in _last_loads(con, as_of).items()
+        if run.parse_key is not None
     }
 
 
@@ -322,22 +328,12 @@ def record_unchanged(
     as_of = loads[0].as_of
     if any(load.as_of != as_of or load.parse_key is None for load in loads):
         raise ValueError("record_unchanged takes keyed fetches of one night")
-    previous = {
-        (source, board): (key, LoadCounts(fetched, 0, 0, 0, errors), warning, digest)
-        for source, board, key, fetched, errors, warning, digest in con.execute(
-            """
-            SELECT source, board, parse_key, fetched, parse_errors, warning, load_digest
-            FROM runs WHERE as_of = ? AND status = 'success'
-            QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
-            """,
-            [as_of],
-        ).fetchall()
-    }
+    previous = _last_loads(con, as_of)
     matched = [previous.get((load.source, load.board)) for load in loads]
     stale = [
         f"{load.source}/{load.board}"
         for load, before in zip(loads, matched, strict=True)
-        if before is None or before[0] != load.parse_key
+        if before is None or before.parse_key != load.parse_key
     ]
     if stale:
         raise ValueError(f"parse key changed since the last load: {', '.join(stale)}")
@@ -347,14 +343,14 @@ def record_unchanged(
         _record_runs(
             con,
             loads,
-            [before[3] for before in matched],
-            [(before[1], before[2]) for before in matched],
+            [before.load_digest for before in matched],
+            [(before.counts, before.warning) for before in matched],
         )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return [before[1] for before in matched]
+    return [before.counts for before in matched]
 
 
 def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
