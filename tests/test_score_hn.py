@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "score_hn.py"
+SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "score_hn.py"
 
 
 def load_scorer() -> ModuleType:
