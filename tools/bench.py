@@ -42,8 +42,15 @@ from pipeline.sources import get_source
 from tools import benchgen
 from tools.benchgen import GeneratedBoard
 from warehouse.archive import RawArchive
-from warehouse.db import open_warehouse
+from warehouse.db import Connection, open_warehouse
 from warehouse.load import BoardLoad, PageRecord, page_record, postings_frame, vars_of
+from warehouse.measure import (
+    description_kb,
+    insert_postings,
+    memory_mb,
+    postings_of,
+    view_seconds,
+)
 
 DEFAULT_SIZES = (10_000, 100_000)
 LARGE_SIZE = 1_000_000
@@ -101,7 +108,7 @@ def replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard], *, worke
             mode="bench",
             workers=workers,
         )
-        duckdb_mb = _duckdb_mb(con)
+        duckdb_mb = memory_mb(con)
     finally:
         con.close()
     return Replay(
@@ -167,7 +174,7 @@ def naive_prepare(root: str, board: GeneratedBoard, run_id: str) -> tuple[BoardL
     return load, stages
 
 
-def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
+def naive_load(con: Connection, load: BoardLoad) -> None:
     """One INSERT per page, posting and label, in one transaction: the row-by-row baseline."""
     frame = postings_frame(load.postings)
     con.execute("BEGIN TRANSACTION")
@@ -208,17 +215,10 @@ def naive_replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard]) ->
             out.postings += len(load.postings)
             out.pages += len(load.pages)
         out.seconds = time.perf_counter() - start
-        out.duckdb_mb = _duckdb_mb(con)
+        out.duckdb_mb = memory_mb(con)
     finally:
         con.close()
     return out
-
-
-def _duckdb_mb(con: duckdb.DuckDBPyConnection) -> float:
-    row = con.execute(
-        "SELECT coalesce(sum(memory_usage_bytes), 0) / 2 ^ 20 FROM duckdb_memory()"
-    ).fetchone()
-    return float(row[0]) if row else 0.0
 
 
 def _batches(boards: Sequence[GeneratedBoard], size: int) -> Iterator[list[GeneratedBoard]]:
@@ -243,7 +243,6 @@ def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedB
     table in one INSERT from a DataFrame, one transaction per batch like a load.
     """
     archive = RawArchive(root)
-    source_con = duckdb.connect(str(loaded), read_only=True)
     con = open_warehouse(db_path)
     out = Replay()
     try:
@@ -251,11 +250,7 @@ def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedB
             keys = pd.DataFrame(
                 {"source": [b.source for b in batch], "board": [b.token for b in batch]}
             )
-            source_con.register("batch_boards", keys)
-            rows = source_con.execute(
-                "SELECT p.* FROM postings AS p JOIN batch_boards USING (source, board)"
-            ).df()
-            source_con.unregister("batch_boards")
+            rows = postings_of(loaded, keys)
             t0 = time.perf_counter()
             for board in batch:
                 pages = archive.fetch_pages(benchgen.NIGHT, board.fetch_id)
@@ -266,11 +261,7 @@ def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedB
                         page.body.decode("utf-8")
                 out.pages += len(pages)
             t1 = time.perf_counter()
-            con.register("incoming", rows)
-            con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO postings SELECT * FROM incoming")
-            con.execute("COMMIT")
-            con.unregister("incoming")
+            insert_postings(con, rows)
             t2 = time.perf_counter()
             out.stages.read += t1 - t0
             out.stages.load += t2 - t1
@@ -278,29 +269,7 @@ def ceiling(root: Path, loaded: Path, db_path: Path, boards: Sequence[GeneratedB
             out.postings += len(rows)
     finally:
         con.close()
-        source_con.close()
     return out
-
-
-def view_seconds(db_path: Path) -> dict[str, float]:
-    """Seconds to fully evaluate each report-facing (`stg_*`, `mart_*`) view."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND "
-                "(starts_with(view_name, 'stg_') OR starts_with(view_name, 'mart_')) ORDER BY 1"
-            ).fetchall()
-        ]
-        out = {}
-        for name in names:
-            t0 = time.perf_counter()
-            con.execute(f'SELECT count(*) FROM (SELECT * FROM "{name}")').fetchone()
-            out[name] = time.perf_counter() - t0
-        return out
-    finally:
-        con.close()
 
 
 def peak_rss_mb(workers: int) -> dict[str, float]:
@@ -331,7 +300,7 @@ def measure_size(workdir: Path, postings: int) -> dict[str, Any]:
         "pages": first.pages,
         "boards": len(boards),
         "workers": workers,
-        "description_kb_mean": _description_kb(db),
+        "description_kb_mean": description_kb(db),
         "first": _replay_json(first),
         "rerun": _replay_json(rerun),
         "ceiling": _replay_json(top),
@@ -376,16 +345,6 @@ def _fresh(path: Path) -> Path:
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
     return path
-
-
-def _description_kb(db: Path) -> float:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "SELECT avg(strlen(description)) / 1024 FROM postings WHERE source <> 'hn'"
-        ).fetchone()[0]
-    finally:
-        con.close()
 
 
 def _replay_json(r: Replay) -> dict[str, Any]:
