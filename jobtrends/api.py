@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from config import Settings, load_settings
+from ingest.plan import check
 from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
@@ -40,13 +41,22 @@ def quiet_prefect() -> None:
         Path(home).mkdir(parents=True, exist_ok=True)
 
 
+def settings(config_path: str | None = None, mode: str | None = None) -> Settings:
+    """The settings, checked against the code before any flow starts, so a misspelt source or
+    `[http]` key stops the command with one line (`ConfigError`), not a failed flow run."""
+    loaded = load_settings(config_path, mode=mode)
+    check(loaded)
+    return loaded
+
+
 def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
     """Replay every sample night through the nightly flow, then build the latest weekly report."""
     from flows.nightly import replay_sample
     from flows.weekly import weekly
 
+    checked = settings(config_path)
     replay_sample(config_path=config_path)
-    return load_settings(config_path), weekly(config_path=config_path)
+    return checked, weekly(config_path=config_path)
 
 
 def run_nightly(
@@ -60,7 +70,7 @@ def run_nightly(
     from flows.nightly import nightly
     from flows.runners import configured
 
-    return configured(nightly, load_settings(config_path, mode=mode))(
+    return configured(nightly, settings(config_path, mode))(
         night=night,
         mode=mode,
         sources=sources,
@@ -99,11 +109,26 @@ def reparse(
 ) -> list[RunSummary]:
     """Parse and load archived nights again; `workers` defaults to one process per core."""
     return reparse_archive(
-        load_settings(config_path),
+        settings(config_path),
         since,
         until,
         workers=default_workers() if workers is None else workers,
     )
+
+
+def backfill(since: date, until: date, config_path: str | None = None) -> list[str]:
+    """Reparse archived nights in a range and rebuild those weeks' reports; the report paths."""
+    from flows.backfill import backfill as backfill_flow
+
+    settings(config_path)
+    return backfill_flow(since, until, config_path)
+
+
+def serve(config_path: str | None = None) -> None:
+    """Serve the nightly and weekly deployments on their schedules until interrupted."""
+    from flows.deployments import serve as serve_deployments
+
+    serve_deployments(settings(config_path), config_path)
 
 
 def import_survey(path_or_url: str | None = None, config_path: str | None = None) -> SurveyImport:

@@ -168,15 +168,13 @@ def serve(config_path: str | None) -> None:
 
     Talks to the Prefect server in PREFECT_API_URL (start one with `prefect server start`).
     """
-    from flows.deployments import serve as serve_deployments
-
-    settings = load_settings(config_path)
+    settings = api.settings(config_path)
     tuning = settings.orchestration
     click.echo(
         f"serving nightly ({tuning.nightly_cron}) and weekly ({tuning.weekly_cron}) "
         f"in {settings.timezone}, task runner {tuning.runner}"
     )
-    serve_deployments(settings, config_path)
+    api.serve(config_path)
 
 
 @main.command()
@@ -216,9 +214,7 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 @click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last night.")
 def backfill(config_path: str | None, since, until) -> None:
     """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
-    from flows.backfill import backfill as backfill_flow
-
-    for path in backfill_flow(since.date(), until.date(), config_path):
+    for path in api.backfill(since.date(), until.date(), config_path):
         click.echo(f"report: {path}")
 
 
