@@ -118,7 +118,10 @@ def _closure(roots: Iterable[str]) -> set[str]:
     return seen | parents
 
 
-def _imports(module: str, path: Path) -> set[str]:
+@cache
+def _imports(module: str, path: Path) -> frozenset[str]:
+    """The `FOLLOWED` modules one file imports (anywhere in it: lazy imports count too);
+    parsed once per process, however many parsers share the module."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
@@ -128,11 +131,11 @@ def _imports(module: str, path: Path) -> set[str]:
             base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
             found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}
-    return {
+    return frozenset(
         m
         for m in found
         if (m == FOLLOWED or m.startswith(f"{FOLLOWED}.")) and _source_file(m) is not None
-    }
+    )
 
 
 @cache
