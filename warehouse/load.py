@@ -739,7 +739,6 @@ def record_run(
     counts: LoadCounts | None = None,
     error: str | None = None,
     warning: str | None = None,
-    load_digest: str | None = None,
 ) -> None:
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
@@ -765,7 +764,7 @@ def record_run(
             c.parse_errors,
             error,
             warning,
-            load_digest,
+            None,
             None,
         ],
     )
