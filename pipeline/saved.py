@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.models import Board, ParseResult, RawPage
+from pipeline.models import Board, ParseResult, Posting, RawPage
 from pipeline.sources import get_source
 from pipeline.timeparse import parse_iso
 
@@ -97,6 +97,18 @@ def parse_saved(
     return payload, get_source(source).parse(payload.pages, payload.board)
 
 
+def posting_key(source: str, stem: str, posting: Posting) -> str:
+    """`<source>:<file stem>:<source_id>`, the key `labels.jsonl` uses for a saved posting.
+
+    A JSON-LD `source_id` is `<board>:<identifier>` (identifiers are only unique per site);
+    the key keeps just the identifier, as the file stem already names the site.
+    """
+    source_id = posting.source_id
+    if source == "jsonld":
+        source_id = source_id.removeprefix(f"{posting.board}:")
+    return f"{source}:{stem}:{source_id}"
+
+
 def _decode(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8-sig"))
@@ -159,7 +171,7 @@ def _greenhouse(
         jobs = data["jobs"]
         page = _json_page("greenhouse", token, url, {"jobs": jobs}, wrapped_at or fetched_at)
         return SavedPayload(source, _board("greenhouse", token, company), [page], len(jobs))
-    if "id" in data and "title" in data:
+    if "id" in data and "title" in data and ("absolute_url" in data or "internal_job_id" in data):
         page = _json_page("greenhouse", token, url, {"jobs": [data]}, fetched_at)
         return SavedPayload(source, _board("greenhouse", token), [page], 1)
     raise UnsupportedShape("expected a Greenhouse object with a 'jobs' array, or one job")
@@ -185,7 +197,7 @@ def _ashby(
 def _lever(
     source: str, data: Any, token: str, url: str, fetched_at: datetime | None
 ) -> SavedPayload:
-    if isinstance(data, dict) and "id" in data and "text" in data:
+    if isinstance(data, dict) and {"id", "text", "categories"} <= data.keys():
         data = [data]
     if not isinstance(data, list):
         raise UnsupportedShape("expected a Lever postings array or one posting object")
@@ -205,7 +217,7 @@ def _smartrecruiters(
         page = _json_page("smartrecruiters", token, url, data, fetched_at)
         board = _board("smartrecruiters", token, name if isinstance(name, str) else None)
         return SavedPayload(source, board, [page], len(data["content"]))
-    if "id" in data and "name" in data:
+    if "id" in data and "name" in data and ("jobAd" in data or "company" in data):
         listing = {"offset": 0, "limit": 1, "totalFound": 1, "content": [data]}
         pages = [
             _json_page("smartrecruiters", token, url, listing, fetched_at),

@@ -42,7 +42,7 @@ from typing import Any
 from pipeline.classify import CLASSIFIER_VERSION, Labels
 from pipeline.labels import labels_of
 from pipeline.models import Posting
-from pipeline.saved import UnsupportedShape, parse_saved
+from pipeline.saved import UnsupportedShape, parse_saved, posting_key
 from pipeline.sources import REGISTRY, SourceError
 
 Z95 = 1.959964
@@ -98,14 +98,6 @@ def board_token(stem: str, source: str) -> str:
     for prefix in (f"{source}_", "jd_", "full_"):
         name = name.removeprefix(prefix)
     return name
-
-
-def posting_key(source: str, stem: str, posting: Posting) -> str:
-    """`<source>:<file stem>:<id>`; a JSON-LD id drops the board prefix its parser adds."""
-    source_id = posting.source_id
-    if source == "jsonld":
-        source_id = source_id.removeprefix(f"{posting.board}:")
-    return f"{source}:{stem}:{source_id}"
 
 
 def run_harness(realdata: Path) -> list[Parsed]:
