@@ -274,7 +274,8 @@ def source_table(files: Sequence[Parsed]) -> dict[str, dict[str, Any]]:
 
 
 def unlabelled_checks(files: Sequence[Parsed]) -> dict[str, Any]:
-    located = unknown = inferred = known_basis = hn_titles = long_titles = 0
+    located = unknown = hn_titles = long_titles = 0
+    basis: Counter[str] = Counter()
     for f in files:
         for posting, labels in f.postings:
             if f.source == "hn":
@@ -283,15 +284,13 @@ def unlabelled_checks(files: Sequence[Parsed]) -> dict[str, Any]:
             if posting.locations:
                 located += 1
                 unknown += labels.work_arrangement == "unknown"
-            basis = getattr(labels, "work_arrangement_basis", None)
-            if basis is not None:
-                known_basis += 1
-                inferred += basis == "inferred"
+            basis[str(labels.work_arrangement_basis)] += 1
     return {
         "located postings": located,
         "located postings with unknown arrangement": unknown,
-        "postings with an arrangement basis": known_basis,
-        "postings whose arrangement is inferred": inferred,
+        "arrangement basis (all postings)": ", ".join(
+            f"{name} {n}" for name, n in sorted(basis.items())
+        ),
         "HN postings": hn_titles,
         f"HN titles longer than {LONG_TITLE_WORDS} words": long_titles,
     }
