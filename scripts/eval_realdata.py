@@ -21,7 +21,8 @@ What is measured, and how:
   the roles agree, else one false positive and one false negative. The postings left over
   are then paired by equal role (true positives). What is left is false positives (parsed)
   and false negatives (labelled). F1 = 2TP / (2TP + FP + FN), pooled over all comments,
-  with a bootstrap interval over comments.
+  with a bootstrap interval over comments. For the postings paired by title, seniority,
+  work arrangement and salary (exact) are also scored (Wilson intervals).
 - Board tokens: a realdata file stem is `<saving project>_<board>`; the board name (the
   part after the first `_`, and after a `<source>_`/`jd_`/`full_` prefix) becomes the
   board's company, as a configured board would name it.
@@ -201,39 +202,45 @@ def title_similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
 
 
-def match_comment(
-    parsed: Sequence[tuple[str, str]], labelled: Sequence[tuple[str, str]]
-) -> tuple[int, int, int, int]:
-    """(TP, FP, FN, title pairs) for one comment's (title, role) postings; see the module doc."""
-    pairs = sorted(
+def title_pairs(
+    parsed_titles: Sequence[str], labelled_titles: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(parsed, labelled) index pairs by title: best similarity first, each posting once."""
+    ranked = sorted(
         (
-            (title_similarity(p[0], e[0]), i, j)
-            for i, p in enumerate(parsed)
-            for j, e in enumerate(labelled)
+            (title_similarity(p, e), i, j)
+            for i, p in enumerate(parsed_titles)
+            for j, e in enumerate(labelled_titles)
         ),
         reverse=True,
     )
     used_p: set[int] = set()
     used_e: set[int] = set()
-    tp = fp = fn = titled = 0
-    for sim, i, j in pairs:
-        if sim < TITLE_MATCH or i in used_p or j in used_e:
-            continue
-        used_p.add(i)
-        used_e.add(j)
-        titled += 1
-        if parsed[i][1] == labelled[j][1]:
-            tp += 1
-        else:
-            fp += 1
-            fn += 1
+    pairs = []
+    for sim, i, j in ranked:
+        if sim >= TITLE_MATCH and i not in used_p and j not in used_e:
+            used_p.add(i)
+            used_e.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def match_comment(
+    parsed: Sequence[tuple[str, str]], labelled: Sequence[tuple[str, str]]
+) -> tuple[int, int, int, int]:
+    """(TP, FP, FN, title pairs) for one comment's (title, role) postings; see the module doc."""
+    pairs = title_pairs([p[0] for p in parsed], [e[0] for e in labelled])
+    tp = sum(1 for i, j in pairs if parsed[i][1] == labelled[j][1])
+    fp = fn = len(pairs) - tp
+    used_p = {i for i, _ in pairs}
+    used_e = {j for _, j in pairs}
     left_p = Counter(parsed[i][1] for i in range(len(parsed)) if i not in used_p)
     left_e = Counter(labelled[j][1] for j in range(len(labelled)) if j not in used_e)
     common = sum((left_p & left_e).values())
     tp += common
     fp += sum(left_p.values()) - common
     fn += sum(left_e.values()) - common
-    return tp, fp, fn, titled
+    return tp, fp, fn, len(pairs)
 
 
 def _f1(counts: Sequence[tuple[int, int, int, int]]) -> float:
@@ -340,12 +347,24 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
     silent = sum(1 for r in non_ads if not by_comment.get(r["id"]))
     metrics["HN non-ads yielding nothing"] = _proportion(silent, len(non_ads))
     counts = []
+    field_hits: Counter[str] = Counter()
+    paired = 0
     for row in comments:
-        parsed = [(p.title, labels.role) for p, labels in by_comment.get(row["id"], [])]
-        labelled = [(e["title"], e["role"]) for e in row.get("postings") or []]
+        found = by_comment.get(row["id"], [])
+        expected = row.get("postings") or []
+        parsed = [(p.title, labels.role) for p, labels in found]
+        labelled = [(e["title"], e["role"]) for e in expected]
         counts.append(match_comment(parsed, labelled))
+        for i, j in title_pairs([t for t, _ in parsed], [t for t, _ in labelled]):
+            paired += 1
+            labels = found[i][1]
+            for name in ("seniority", "work_arrangement", "salary"):
+                want = salary_of(expected[j]["salary"]) if name == "salary" else expected[j][name]
+                field_hits[name] += got_value(labels, name) == want
     low, high = bootstrap(counts, _f1)
     metrics["HN role F1"] = {"value": _f1(counts), "low": low, "high": high, "n": len(comments)}
+    for name in ("seniority", "work_arrangement", "salary"):
+        metrics[f"HN title-paired {name}"] = _proportion(field_hits[name], paired)
     labelled_total = sum(len(r.get("postings") or []) for r in comments)
     hn = {
         "comments": len(comments),
