@@ -138,7 +138,7 @@ def wilson(hits: int, n: int) -> tuple[float, float]:
     centre = p + Z95**2 / (2 * n)
     spread = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n))
     denom = 1 + Z95**2 / n
-    return ((centre - spread) / denom, (centre + spread) / denom)
+    return (max(0.0, (centre - spread) / denom), min(1.0, (centre + spread) / denom))
 
 
 def bootstrap(
