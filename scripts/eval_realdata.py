@@ -192,6 +192,19 @@ def got_value(labels: Labels | None, name: str) -> Any:
     return salary_of(labels.salary) if name == "salary" else getattr(labels, name)
 
 
+def evidence(labels: Labels, name: str) -> str:
+    """What the classifier says decided a label, for reading a miss."""
+    if name == "role":
+        return labels.role_evidence
+    if name == "seniority":
+        return labels.seniority_evidence
+    if name == "work_arrangement":
+        return f"{labels.work_arrangement_basis}: {labels.work_arrangement_evidence}"
+    if name == "salary":
+        return f"{labels.salary_source}: {labels.salary_text} {labels.salary_flag or ''}".strip()
+    return "; ".join(str(loc.get("raw")) for loc in labels.locations) or "no location"
+
+
 def _tokens(title: str) -> set[str]:
     words = re.findall(r"[a-z0-9+#]+", title.lower())
     return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words}
@@ -331,7 +344,8 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
                 hits += 1
             else:
                 confusion[name][(str(expected), str(got))] += 1
-                misses.append(f"{row['id']} {name}: expected {expected}, got {got}")
+                why = "" if labels is None else f" [{evidence(labels, name)}]"
+                misses.append(f"{row['id']} {name}: expected {expected}, got {got}{why}")
         metrics[METRIC[name]] = _proportion(hits, len(boards))
     low, high = bootstrap(role_pairs, macro_f1)
     metrics["role macro-F1"] = {
