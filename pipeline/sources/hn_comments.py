@@ -153,7 +153,7 @@ FILLER = re.compile(
     r"^(?:(?:an?|the|one|two|three|four|five|several|multiple|some|more|few|additional|\d+|"
     r"[a-z]+-[a-z]+-based|\S+-based|talented|experienced|seasoned|passionate|strong|great|"
     r"exceptional|motivated|skilled|driven|brilliant|amazing|awesome|top|new|fully|remote|"
-    r"hybrid|onsite|full-time|part-time|u\.s\.-based|another|our|first|turn around|"
+    r"hybrid|onsite|full-time|part-time|u\.s\.-based|another|our|first|second|third|turn around|"
     r"[a-z]+-[a-z]+)\s+)+",
     re.IGNORECASE,
 )
@@ -226,7 +226,7 @@ def parse_comment(markup: str | None) -> list[dict[str, Any]]:
         return []
     header, body = _read_header(lines)
     listed = _listed_roles(body)
-    stated = _stated_roles(lines)
+    stated = _stated_roles(lines, named_elsewhere=bool(header.roles or listed))
     roles = _merge(header.roles, listed, [(r, None) for r in stated])
     company = header.company or _prose_company(lines) or ""
     if not roles:
@@ -422,7 +422,7 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
         header.visa = header.visa or segment
         return True
     if GENERIC_ROLES.search(segment) or (DEPARTMENT.match(core) and not is_role):
-        header.bulk = header.bulk or _tidy_title(GENERIC_ROLES.sub("", core) or core) or segment
+        header.bulk = header.bulk or _tidy_title(core) or None
         for note in notes:
             _place(note, header)
         return True
@@ -486,7 +486,16 @@ def split_roles(text: str, trust: bool = False) -> list[str]:
 
 
 def _tidy_title(title: str) -> str:
+    """The title without bullets, tags, gender notes and a trailing place ("Tech Lead - San
+    Francisco", "Software Engineer, Colorado Springs, CO"): the place is the header's."""
     title = GENDER_NOTE.sub("", TAG.sub("", title.strip()))
+    tail = re.search(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$", title)
+    while tail and ROLE_NOUN.search(title[: tail.start()]):
+        bare = re.sub(r"\s*\([^)]*\)", "", tail.group(1))
+        if not (_is_place(bare) or WORKPLACE_WORDS.match(bare.strip())):
+            break
+        title = title[: tail.start()]
+        tail = re.search(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$", title)
     title = ARTICLE.sub("", title.strip(" -–—*•·:!.,;\t"))
     return re.sub(r"\s+", " ", title).strip()
 
@@ -497,6 +506,7 @@ def _role_line(line: str) -> tuple[str, str | None] | None:
     match = BULLET.match(line)
     bulleted = match is not None
     rest = TAG.sub("", match.group(1) if match else line).strip()
+    rest = re.sub(r"\s*\(\s*(?:https?://|www\.)[^)]*\)", "", rest)
     rest = re.sub(r"^[-–—]\s*", "", rest)
     rest = re.sub(r"^\((?:[^)]*\b(?:remote|hybrid|on-?site)\b[^)]*)\)\s*", "", rest, flags=re.I)
     piped = PIPES.split(rest)
@@ -537,7 +547,7 @@ def _role_line(line: str) -> tuple[str, str | None] | None:
         return None
     if not bulleted and not (title[0].isupper() and len(line.split()) <= 2 * MAX_ROLE_WORDS):
         return None
-    if re.match(r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s", title) and not ROLE_NOUN.search(
+    if re.match(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?,\s", title) and not ROLE_NOUN.search(
         title.split(",")[0]
     ):
         return None
@@ -555,25 +565,30 @@ def _listed_roles(lines: list[str]) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def _stated_roles(lines: list[str]) -> list[str]:
+def _stated_roles(lines: list[str], named_elsewhere: bool) -> list[str]:
     """Roles named in sentences: "is hiring a Rust engineer and a designer", "we're
     hiring: product engineers, ...", "looking for a seasoned UI engineer who ...". Each
-    piece keeps only the words up to its role noun, minus articles and praise."""
+    piece keeps only the words up to its role noun, minus articles and praise. When the
+    header or a list already names roles, a sentence naming one role mostly describes one of
+    them again in other words ("we need an engineer who ..."), so only sentences that list
+    several roles add to them."""
     out: list[str] = []
     for line in lines:
         for match in STATED.finditer(line):
             tail = line[match.end() :]
             cut = STATED_CUT.search(tail)
             phrase = tail[: cut.start()] if cut else tail
-            for piece in LIST_SPLIT.split(phrase):
-                title = _stated_title(piece)
-                if title and title.lower() not in (t.lower() for t in out):
+            titles = [t for t in (_stated_title(p) for p in LIST_SPLIT.split(phrase)) if t]
+            if named_elsewhere and len(titles) < 2:
+                continue
+            for title in titles:
+                if title.lower() not in (t.lower() for t in out):
                     out.append(title)
     return out
 
 
 def _stated_title(piece: str) -> str | None:
-    piece = FILLER.sub("", piece.strip(" :,.\"'“”")).strip()
+    piece = FILLER.sub("", re.sub(r"[\"“”]", "", piece).strip(" :,.'")).strip()
     nouns = list(ROLE_NOUN.finditer(piece))
     if not nouns or GENERIC_ROLES.search(piece) or NOT_A_ROLE.search(piece):
         return None
