@@ -129,7 +129,9 @@ ROLE_KEYS = {"role", "roles", "title", "position", "positions", "job title", "jo
 PIPES = re.compile(r"\s*\|\s*")
 STRONG_DASH = re.compile(r"\s+(?:—|–|--|·|•)\s+")
 WEAK_DASH = re.compile(r"\s+-\s+")
-ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:@\s*|at\s+)(?P<company>[A-Z0-9][^,]*)$")
+ROLE_AT = re.compile(
+    r"^(?P<role>.+?)\s+(?:@\s*|at\s+)(?P<company>[A-Z0-9][^,(]*?)\s*(?:\((?P<note>[^)]*)\))?$"
+)
 HIRING_PREFIX = re.compile(r"^(?:we(?:'|’)?re\s+|we\s+are\s+|now\s+)?hiring\s*[:!–—-]?\s*", re.I)
 WANTED = re.compile(r"\s+(?:wanted|needed)$", re.IGNORECASE)
 TAG = re.compile(r"^\[[^\]]*\]\s*")
@@ -402,6 +404,8 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
             header.locations.append(place.group(1))
             company = company[: place.start()]
         header.company = header.company or clean_company(company) or None
+        if at.group("note"):
+            _place(at.group("note"), header)
         segment = at.group("role")
     notes = [n for n in re.findall(r"\(([^)]*)\)", segment)]
     core = re.sub(r"\s*\([^)]*\)", "", segment).strip()
@@ -618,7 +622,8 @@ def _merge(
         for title, pay in group:
             if title is None:
                 continue
-            same = [r for r in roles if r[0] is not None and _same_role(r[0], title)]
+            earlier = roles + added if group is stated else roles
+            same = [r for r in earlier if r[0] is not None and _same_role(r[0], title)]
             bulk = [r for r in same if r[0] is not None and _plural(r[0])]
             if same and len(bulk) == len(same) and group is listed:
                 roles = [r for r in roles if r not in bulk]
