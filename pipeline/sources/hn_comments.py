@@ -441,10 +441,15 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
         title = core + "".join(f" ({n})" for n in kept)
         header.roles.extend(split_roles(title))
         return True
-    if WORKPLACE_WORDS.search(segment) or _is_place(core):
+    if WORKPLACE_WORDS.search(core) or _is_place(core):
         _place(segment, header)
         return True
-    return bool(TECH.search(segment))
+    if TECH.search(segment):
+        return True
+    for note in notes:
+        if WORKPLACE_WORDS.search(note) or _is_place(note):
+            _place(note, header)
+    return False
 
 
 def _place(text: str, header: Header) -> None:
