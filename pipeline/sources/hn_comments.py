@@ -46,10 +46,11 @@ ROLE_WORDS = (
     r"evaluators?|instructors?|auditors?|planners?|partners?|co-?founders?|faculty|"
     r"professors?|postdocs?|fellows?|physicists?|mathematicians?|economists?|quants?|"
     r"traders?|editors?|producers?|animators?|artists?|illustrators?|nurses?|clinicians?|"
+    r"experts?|tpms?|ems?|"
     r"members?\s+of\s+(?:the\s+)?technical\s+staff|mts"
 )
 ROLE_NOUN = re.compile(rf"\b(?:{ROLE_WORDS})\b", re.IGNORECASE)
-ROLE_AT_END = re.compile(rf"\b(?:{ROLE_WORDS})$", re.IGNORECASE)
+ROLE_AT_END = re.compile(rf"\b(?:{ROLE_WORDS})$|^(?:head|director|vp|chief)\b", re.IGNORECASE)
 NOT_A_ROLE = re.compile(r"\bhiring\s+managers?\b", re.IGNORECASE)
 GENERIC_ROLES = re.compile(
     r"\b(?:multiple|various|several|many|numerous|lots of|open|all|many more|a number of)\s+"
@@ -58,7 +59,10 @@ GENERIC_ROLES = re.compile(
 )
 DEPARTMENT = re.compile(
     r"^(?:(?:engineering|product|design|sales|marketing|operations|ops|data|research|gtm|"
-    r"growth|finance|legal|support|people|hr|security|infrastructure|ai|ml|r&d|business)"
+    r"growth|finance|legal|support|people|hr|security|infrastructure|infra|ai|ml|r&d|business|"
+    r"development|consulting|software|mobile|qa|it|platform|frontend|backend|full-?stack|fe|"
+    r"web|ios|android|macos|hardware|firmware|robotics|customer success|"
+    r"(?:mid|senior|junior)(?:-(?:senior|level))?)"
     r"(?:\s*(?:&|and|,|/|\+)\s*|\s+|$))+$",
     re.IGNORECASE,
 )
@@ -136,10 +140,13 @@ HIRING_PREFIX = re.compile(r"^(?:we(?:'|’)?re\s+|we\s+are\s+|now\s+)?hiring\s*
 WANTED = re.compile(r"\s+(?:wanted|needed)$", re.IGNORECASE)
 TAG = re.compile(r"^\[[^\]]*\]\s*")
 BULLET = re.compile(r"^\s*(?:[-–—*•·+>]+|/{2,}|\d{1,2}[.)]|\(\d{1,2}\))\s*(\S.*)$")
-LINE_CUT = re.compile(r"(?:\s+|(?<=\)))[-–—]\s+|\s*:\s+|:$|\s+https?://|\s*[-–—]\s*https?://")
+LINE_CUT = re.compile(
+    r"(?<=\w{3})\.\s+(?=[A-Z])|(?:\s+|(?<=\)))[-–—]\s+|\s*:\s+|:$|\s+https?://|\s*[-–—]\s*https?://"
+)
 STATED = re.compile(
     r"(?:^|(?<=[.!?] )|(?<![\w-])(?:we|we're|we’re|we are|i'm|i’m|i am|is|are|currently|"
-    r"actively|also|now|still)\s+(?:\w+\s+)?)(?:hiring|looking for|seeking|searching for|"
+    r"actively|also|now|still)\s+(?:\w+\s+)?)(?:hiring|looking for|looking to (?:hire|add)|"
+    r"seeking|searching for|"
     r"recruiting|in need of|need|have (?:\w+\s+)?openings for)(?![\w-])"
     r"(?:\s+(?:for|an?|the))*\s*:?\s*"
     r"|\b(?:open roles|open positions|openings|positions|roles)\s*:\s*",
