@@ -46,7 +46,7 @@ ROLE_WORDS = (
     r"evaluators?|instructors?|auditors?|planners?|partners?|co-?founders?|faculty|"
     r"professors?|postdocs?|fellows?|physicists?|mathematicians?|economists?|quants?|"
     r"traders?|editors?|producers?|animators?|artists?|illustrators?|nurses?|clinicians?|"
-    r"experts?|tpms?|ems?|"
+    r"experts?|tpms?|ems?|(?-i:AMs?|AEs|SDRs?|BDRs?|CSMs?)|"
     r"members?\s+of\s+(?:the\s+)?technical\s+staff|mts"
 )
 ROLE_NOUN = re.compile(rf"\b(?:{ROLE_WORDS})\b", re.IGNORECASE)
@@ -166,7 +166,10 @@ FILLER = re.compile(
     r"[a-z]+-[a-z]+)\s+)+",
     re.IGNORECASE,
 )
-ROLE_SPLIT = re.compile(r"(\s*(?:,|;|\s/\s|\s&\s|\band\b|\s\+\s)\s*)", re.IGNORECASE)
+ROLE_SPLIT = re.compile(r"(\s*(?:,\s*(?:and\b|&)?|;|\s/\s|\s&\s|\band\b|\s\+\s)\s*)", re.IGNORECASE)
+MORE_TAIL = re.compile(
+    r"(?:,?\s*(?:and|\+|&)\s*(?:many\s+)?(?:more|others)\b.*|,?\s*etc\.?)$", re.I
+)
 ARTICLE = re.compile(r"^(?:an?|the|one|two|three|several|multiple)\s+", re.IGNORECASE)
 NUM = r"\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?"
 CODES = r"USD|EUR|GBP|CAD|AUD|CHF|SEK|SGD|INR|NZD|HKD|JPY"
@@ -200,6 +203,11 @@ MONTHLY = re.compile(r"/\s*mo(?:nth)?\b|\bper\s+month\b|\bmonthly\b", re.IGNOREC
 REMOTE_REGION = re.compile(
     r"\bremote\b\s*(?:\(([^)]*)\)|[-–:,]?\s*([A-Za-z][\w /&.,+-]*))?", re.IGNORECASE
 )
+LIST_INTRO = re.compile(
+    r"\b(?:roles|positions|openings|vacancies)\b[^:]{0,40}:$|\bhiring(?:\s+for)?\s*:$",
+    re.IGNORECASE,
+)
+MORE = re.compile(r"^(?:and\s+)?(?:more|others?|many more|etc)\b", re.IGNORECASE)
 ROLE_NOT_STATED = "Role not stated"
 MAX_ROLE_WORDS = 10
 MAX_LINE_ROLE_WORDS = 8
@@ -317,6 +325,7 @@ def _key_values(lines: list[str]) -> tuple[Header, list[str]] | None:
             header.company = header.company or clean_company(value) or None
         elif key in ROLE_KEYS:
             trusted = len(value.split()) <= 6 and not PROSE.search(value)
+            trusted = trusted and not (WORKPLACE_WORDS.search(value) or _is_place(value))
             if trusted or _looks_like_role(value):
                 header.roles.extend(split_roles(value, trust=trusted))
         elif key in ("compensation", "salary", "pay"):
@@ -504,7 +513,7 @@ def split_roles(text: str, trust: bool = False) -> list[str]:
 def _tidy_title(title: str) -> str:
     """The title without bullets, tags, gender notes and a trailing place ("Tech Lead - San
     Francisco", "Software Engineer, Colorado Springs, CO"): the place is the header's."""
-    title = GENDER_NOTE.sub("", TAG.sub("", title.strip()))
+    title = MORE_TAIL.sub("", GENDER_NOTE.sub("", TAG.sub("", title.strip())))
     tail = re.search(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$", title)
     while tail and ROLE_NOUN.search(title[: tail.start()]):
         bare = re.sub(r"\s*\([^)]*\)", "", tail.group(1))
@@ -516,9 +525,11 @@ def _tidy_title(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip()
 
 
-def _role_line(line: str) -> tuple[str, str | None] | None:
+def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | None:
     """(title, its own pay) when a line is a role: a bullet or a short title-like line,
-    perhaps followed by a dash and a link, a place, pay or a few words about the team."""
+    perhaps followed by a dash and a link, a place, pay or a few words about the team.
+    A bullet under a line announcing roles ("We're hiring for 12 roles:") is a role even
+    without a role noun ("GTM", "Growth & Partnerships")."""
     match = BULLET.match(line)
     bulleted = match is not None
     rest = TAG.sub("", match.group(1) if match else line).strip()
@@ -556,6 +567,12 @@ def _role_line(line: str) -> tuple[str, str | None] | None:
         title = title[: paren.start()]
         paren = re.search(r"\s*\(([^)]*)\)\s*$", title)
     title = _tidy_title(title)
+    if not title:
+        return None
+    if announced and bulleted and not ROLE_NOUN.search(title):
+        plain = len(title.split()) <= 4 and title[0].isupper() and not PROSE.search(title)
+        plain = plain and len(rest) == len(title)
+        return (title, pay) if plain and not MORE.match(title) else None
     if not _looks_like_role(title, MAX_LINE_ROLE_WORDS):
         return None
     last = re.sub(r"\s*\([^)]*\)", "", title).split()[-1]
@@ -574,10 +591,16 @@ def _listed_roles(lines: list[str]) -> list[tuple[str | None, str | None]]:
     """Every role line of the body, in order (duplicates too: the same title in two cities
     is two postings)."""
     out: list[tuple[str | None, str | None]] = []
+    announced = False
     for line in lines:
-        role = _role_line(line)
+        role = _role_line(line, announced)
         if role is not None:
             out.append(role)
+            announced = announced and not line.endswith(":")
+        elif LIST_INTRO.search(line):
+            announced = True
+        elif not BULLET.match(line):
+            announced = False
     return out
 
 
