@@ -208,6 +208,21 @@ LIST_INTRO = re.compile(
     re.IGNORECASE,
 )
 MORE = re.compile(r"^(?:and\s+)?(?:more|others?|many more|etc)\b", re.IGNORECASE)
+ABBREVIATIONS = {
+    "swe": ("software", "engineer"),
+    "swes": ("software", "engineer"),
+    "sde": ("software", "engineer"),
+    "mle": ("machine", "learning", "engineer"),
+    "ml": ("machine", "learning"),
+    "pm": ("product", "manager"),
+    "pms": ("product", "manager"),
+    "em": ("engineering", "manager"),
+    "sre": ("site", "reliability", "engineer"),
+    "sr": ("senior",),
+    "jr": ("junior",),
+    "eng": ("engineer",),
+    "dev": ("developer",),
+}
 ROLE_NOT_STATED = "Role not stated"
 MAX_ROLE_WORDS = 10
 MAX_LINE_ROLE_WORDS = 8
@@ -670,9 +685,13 @@ def _merge(
 
 
 def _words(title: str) -> set[str]:
-    return {
-        w[:-1] if w.endswith("s") and len(w) > 3 else w for w in re.findall(r"\w+", title.lower())
-    }
+    """The title's words, singular and with the thread's usual abbreviations spelled out, so
+    "Staff SWE, AI" in a header and "Staff Software Engineer, AI" in the body are one role."""
+    out: set[str] = set()
+    for word in re.findall(r"\w+", title.lower()):
+        word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+        out.update(ABBREVIATIONS.get(word, (word,)))
+    return out
 
 
 def _same_role(a: str, b: str) -> bool:
