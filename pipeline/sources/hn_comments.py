@@ -630,14 +630,33 @@ def _stated_roles(lines: list[str], named_elsewhere: bool) -> list[str]:
     for line in lines:
         for match in STATED.finditer(line):
             tail = line[match.end() :]
-            cut = STATED_CUT.search(tail)
-            phrase = tail[: cut.start()] if cut else tail
-            titles = [t for t in (_stated_title(p) for p in LIST_SPLIT.split(phrase)) if t]
+            if match.group(0).rstrip().endswith(":"):
+                titles = _colon_list(tail)
+            else:
+                cut = STATED_CUT.search(tail)
+                phrase = tail[: cut.start()] if cut else tail
+                titles = [t for t in (_stated_title(p) for p in LIST_SPLIT.split(phrase)) if t]
             if named_elsewhere and len(titles) < 2:
                 continue
             for title in titles:
                 if title.lower() not in (t.lower() for t in out):
                     out.append(title)
+    return out
+
+
+def _colon_list(tail: str) -> list[str]:
+    """The roles after "We are looking for:", to the end of the sentence: items apart by
+    dashes or semicolons, each item split like a header's role segment ("Staff and Senior
+    SWEs, Full Stack and Backend focused" stays one role) and cut before its description
+    ("An Engineering Manager for our MLE team")."""
+    sentence = re.split(r"[.!?](?:\s|$)", tail)[0]
+    out = []
+    for item in re.split(r"\s+[-–—•]\s+|;", sentence):
+        for piece in split_roles(item):
+            cut = STATED_CUT.search(piece)
+            title = _stated_title(piece[: cut.start()] if cut else piece)
+            if title:
+                out.append(title)
     return out
 
 
