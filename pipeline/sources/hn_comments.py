@@ -223,9 +223,32 @@ ABBREVIATIONS = {
     "eng": ("engineer",),
     "dev": ("developer",),
 }
+_NAME = r"((?:[A-Z0-9][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)"
+_NOTE = r"(?:\s*\([^)]*\))?"
+PROSE_COMPANY = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"{_NAME}{_NOTE}\s+(?:is|are)\s+(?:now\s+|actively\s+)?"
+        r"(?:hiring|looking|seeking|recruiting)\b",
+        rf"^At\s+{_NAME}{_NOTE},",
+        rf"^{_NAME}{_NOTE}\s+(?:is|are)\s+(?:a|an|the|building)\b",
+        rf"\bhiring at\s+{_NAME}",
+        rf"^([\w.&'’-]+){_NOTE}\s+is\s+hiring\b",
+        rf"\bjoin\s+{_NAME}\s+(?:full-time|as)\b",
+    )
+)
+GREETING = re.compile(r"^(?:Hey|Hi|Hello)\s+HN\s*[—–-]?\s*")
+PARENS = re.compile(r"\s*\([^)]*\)")
+PAREN_TAIL = re.compile(r"\s*\(([^)]*)\)\s*$")
+PLACE_TAIL = re.compile(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$")
+SPACES = re.compile(r"\s+")
+TRIGGER_WORDS = re.compile(
+    r"hiring|looking|seeking|searching|recruiting|need|openings|roles|positions", re.IGNORECASE
+)
 ROLE_NOT_STATED = "Role not stated"
 MAX_ROLE_WORDS = 10
 MAX_LINE_ROLE_WORDS = 8
+TITLE_REACH = 160
 
 
 @dataclass
@@ -439,7 +462,7 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
             _place(at.group("note"), header)
         segment = at.group("role")
     notes = [n for n in re.findall(r"\(([^)]*)\)", segment)]
-    core = re.sub(r"\s*\([^)]*\)", "", segment).strip()
+    core = PARENS.sub("", segment).strip()
     core = WANTED.sub("", core)
     is_role = bool(ROLE_NOUN.search(core)) and not NOT_A_ROLE.search(core)
     if first and not (ROLE_AT_END.search(core) or _is_place(core) or WORKPLACE_WORDS.search(core)):
@@ -529,15 +552,15 @@ def _tidy_title(title: str) -> str:
     """The title without bullets, tags, gender notes and a trailing place ("Tech Lead - San
     Francisco", "Software Engineer, Colorado Springs, CO"): the place is the header's."""
     title = MORE_TAIL.sub("", GENDER_NOTE.sub("", TAG.sub("", title.strip())))
-    tail = re.search(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$", title)
+    tail = PLACE_TAIL.search(title)
     while tail and ROLE_NOUN.search(title[: tail.start()]):
-        bare = re.sub(r"\s*\([^)]*\)", "", tail.group(1))
+        bare = PARENS.sub("", tail.group(1))
         if not (_is_place(bare) or WORKPLACE_WORDS.match(bare.strip())):
             break
         title = title[: tail.start()]
-        tail = re.search(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$", title)
+        tail = PLACE_TAIL.search(title)
     title = ARTICLE.sub("", title.strip(" -–—*•·:!.,;\t"))
-    return re.sub(r"\s+", " ", title).strip()
+    return SPACES.sub(" ", title).strip()
 
 
 def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | None:
@@ -547,6 +570,10 @@ def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | N
     without a role noun ("GTM", "Growth & Partnerships")."""
     match = BULLET.match(line)
     bulleted = match is not None
+    if not bulleted and len(line.split()) > 2 * MAX_ROLE_WORDS:
+        return None
+    if not (announced and bulleted) and not ROLE_NOUN.search(line[:TITLE_REACH]):
+        return None
     rest = TAG.sub("", match.group(1) if match else line).strip()
     rest = re.sub(r"\s*\(\s*(?:https?://|www\.)[^)]*\)", "", rest)
     rest = re.sub(r"^[-–—]\s*", "", rest)
@@ -572,7 +599,7 @@ def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | N
         ):
             break
         title = f"{title} - {piece}"
-    paren = re.search(r"\s*\(([^)]*)\)\s*$", title)
+    paren = PAREN_TAIL.search(title)
     while paren:
         note = paren.group(1)
         if PAY_TAIL.search(note):
@@ -580,7 +607,7 @@ def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | N
         elif not (WORKPLACE_WORDS.search(note) or _is_place(note) or "," in note):
             break
         title = title[: paren.start()]
-        paren = re.search(r"\s*\(([^)]*)\)\s*$", title)
+        paren = PAREN_TAIL.search(title)
     title = _tidy_title(title)
     if not title:
         return None
@@ -590,7 +617,7 @@ def _role_line(line: str, announced: bool = False) -> tuple[str, str | None] | N
         return (title, pay) if plain and not MORE.match(title) else None
     if not _looks_like_role(title, MAX_LINE_ROLE_WORDS):
         return None
-    last = re.sub(r"\s*\([^)]*\)", "", title).split()[-1]
+    last = PARENS.sub("", title).split()[-1]
     if last[:1].islower() and not ROLE_AT_END.search(last):
         return None
     if not bulleted and not (title[0].isupper() and len(line.split()) <= 2 * MAX_ROLE_WORDS):
@@ -628,6 +655,8 @@ def _stated_roles(lines: list[str], named_elsewhere: bool) -> list[str]:
     several roles add to them."""
     out: list[str] = []
     for line in lines:
+        if not TRIGGER_WORDS.search(line):
+            continue
         for match in STATED.finditer(line):
             tail = line[match.end() :]
             if match.group(0).rstrip().endswith(":"):
@@ -726,20 +755,11 @@ def _plural(title: str) -> bool:
 def _prose_company(lines: list[str]) -> str | None:
     """The company a sentence names: "Acme is hiring ...", "At Acme, we ...", "Acme is a
     ...", "We are hiring at Acme!"."""
-    name = r"((?:[A-Z0-9][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)"
-    patterns = (
-        rf"{name}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:now\s+|actively\s+)?(?:hiring|looking|seeking|recruiting)\b",
-        rf"^At\s+{name}(?:\s*\([^)]*\))?,",
-        rf"^{name}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:a|an|the|building)\b",
-        rf"\bhiring at\s+{name}",
-        r"^([\w.&'’-]+)(?:\s*\([^)]*\))?\s+is\s+hiring\b",
-        rf"\bjoin\s+{name}\s+(?:full-time|as)\b",
-    )
     for line in lines[:2]:
-        for pattern in patterns:
-            match = re.search(pattern, line)
+        for pattern in PROSE_COMPANY:
+            match = pattern.search(line)
             if match:
-                company = re.sub(r"^(?:Hey|Hi|Hello)\s+HN\s*[—–-]?\s*", "", match.group(1))
+                company = GREETING.sub("", match.group(1))
                 if company and not PROSE.fullmatch(company.split()[0]):
                     return company
     return None
