@@ -128,3 +128,12 @@ def test_comments_that_advertise_nothing() -> None:
     assert parse_comment("Aggregated for easier reading: https:&#x2F;&#x2F;x.example&#x2F;") == []
     assert parse_comment("Seeking remote frontend opportunities<p>Resume: cv.example") == []
     assert parse_comment("I applied last month and never heard back.") == []
+
+
+def test_level_numeral_is_not_the_pronoun() -> None:
+    roles = parse_comment(
+        "Pinecrest (pinecrest.example) | Denver, CO | Hybrid | Full-time\n"
+        "- Data Engineer I ($100K-$120K)\n- Data Engineer III<p>I lead the data team.</p>"
+    )
+    assert [r["title"] for r in roles] == ["Data Engineer I", "Data Engineer III"]
+    assert [r["salary_min"] for r in roles] == [100000.0, None]

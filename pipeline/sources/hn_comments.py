@@ -245,6 +245,8 @@ SPACES = re.compile(r"\s+")
 TRIGGER_WORDS = re.compile(
     r"hiring|looking|seeking|searching|recruiting|need|openings|roles|positions", re.IGNORECASE
 )
+LEVEL = re.compile(r"(?<=\w)\s+I{1,3}(?=$|[\s,(/)-])")
+YEARS_OR_MONEY = re.compile(r"\d+\+?\s*(?:years?|yrs?)\b|[$%€£]", re.IGNORECASE)
 ROLE_NOT_STATED = "Role not stated"
 MAX_ROLE_WORDS = 10
 MAX_LINE_ROLE_WORDS = 8
@@ -766,13 +768,15 @@ def _prose_company(lines: list[str]) -> str | None:
 
 
 def _looks_like_role(text: str, max_words: int = MAX_ROLE_WORDS) -> bool:
+    """A title, not a sentence: a role noun, few words, no pronoun or verb of the pitch
+    (a level numeral "Engineer I" is not the pronoun), no years asked, no money."""
     words = text.split()
     return (
         bool(ROLE_NOUN.search(text))
         and not NOT_A_ROLE.search(text)
         and 0 < len(words) <= max_words
-        and not PROSE.search(text)
-        and not re.search(r"\d+\+?\s*(?:years?|yrs?)\b|[$%€£]", text, re.IGNORECASE)
+        and not PROSE.search(LEVEL.sub("", text))
+        and not YEARS_OR_MONEY.search(text)
     )
 
 
