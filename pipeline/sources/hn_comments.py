@@ -19,8 +19,9 @@ sentence or a bullet of the pitch); the company, place, remote scope and pay of 
 apply to each, and a role line's own pay wins over the header's. A header that names roles
 only in bulk ("Software Engineers", "Multiple roles") gives way to the list in the body.
 A comment that names no role and has no header (a question, a reply, a link to an aggregator,
-someone seeking work) gives no role at all; a clear header without any role gives one role
-whose title is the header's own bulk words or `ROLE_NOT_STATED`.
+someone seeking work) gives no role at all; a clear header, or a sentence saying a named
+company "is hiring", without any role gives one role whose title is the header's own bulk
+words ("Multiple roles", "Engineering") or `ROLE_NOT_STATED`.
 
 Everything here is pure text work so `scripts/score_hn.py` can score it against real
 comments. Pay is read from the header and role lines only (bodies are full of "$200B market"
@@ -129,7 +130,7 @@ KEY_VALUE = re.compile(
     r"\s*:\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
-ROLE_KEYS = {"role", "roles", "title", "position", "positions", "job title", "job"}
+ROLE_KEYS = {"role", "roles", "title", "position", "positions", "job title", "job", "hiring"}
 PIPES = re.compile(r"\s*\|\s*")
 STRONG_DASH = re.compile(r"\s+(?:—|–|--|·|•)\s+")
 WEAK_DASH = re.compile(r"\s+-\s+")
@@ -239,6 +240,7 @@ PROSE_COMPANY = tuple(
 )
 GREETING = re.compile(r"^(?:Hey|Hi|Hello)\s+HN\s*[—–-]?\s*")
 PARENS = re.compile(r"\s*\([^)]*\)")
+NOTES = re.compile(r"\(([^)]*)\)")
 PAREN_TAIL = re.compile(r"\s*\(([^)]*)\)\s*$")
 PLACE_TAIL = re.compile(r"(?:\s+[-–—]\s+|,\s+)([^,–—]+(?:,\s*[A-Z]{2})?)$")
 SPACES = re.compile(r"\s+")
@@ -361,7 +363,7 @@ def _key_values(lines: list[str]) -> tuple[Header, list[str]] | None:
             continue
         key, value = match.group("key").lower(), match.group("value").strip()
         used.add(i)
-        if key in ("company", "who is hiring", "hiring"):
+        if key in ("company", "who is hiring"):
             header.company = header.company or clean_company(value) or None
         elif key in ROLE_KEYS:
             trusted = len(value.split()) <= 6 and not PROSE.search(value)
@@ -463,7 +465,7 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
         if at.group("note"):
             _place(at.group("note"), header)
         segment = at.group("role")
-    notes = [n for n in re.findall(r"\(([^)]*)\)", segment)]
+    notes = NOTES.findall(segment)
     core = PARENS.sub("", segment).strip()
     core = WANTED.sub("", core)
     is_role = bool(ROLE_NOUN.search(core)) and not NOT_A_ROLE.search(core)
@@ -520,6 +522,8 @@ def _place(text: str, header: Header) -> None:
 
 
 def _is_place(text: str) -> bool:
+    """Whether the classifier's gazetteer knows `text` as a place with a country: what tells
+    "Barcelona" in "(Barcelona)" from "Skyfall" in "(Skyfall)"."""
     text = text.strip()
     if len(text) <= 2 or len(text.split()) > 6 or ROLE_NOUN.search(text):
         return False
