@@ -137,3 +137,19 @@ def test_level_numeral_is_not_the_pronoun() -> None:
     )
     assert [r["title"] for r in roles] == ["Data Engineer I", "Data Engineer III"]
     assert [r["salary_min"] for r in roles] == [100000.0, None]
+
+
+def test_company_found_in_every_header_form() -> None:
+    firm = only("Birch Legal Partners | Full-Stack Developer | Austin, TX | ONSITE<p>Hi.")
+    assert (firm["company"], firm["title"]) == ("Birch Legal Partners", "Full-Stack Developer")
+    at = only("Senior Data Analyst at Ledger.example, the staking people | Remote<p>Hi.")
+    assert (at["company"], at["title"]) == ("Ledger.example", "Senior Data Analyst")
+    linked = only(
+        'Juniper Health | <a href="https:&#x2F;&#x2F;juniper.example">https:&#x2F;&#x2F;'
+        "juniper.example</a><p>Open roles:<p>- Fullstack Engineer</p>"
+    )
+    assert (linked["company"], linked["title"]) == ("Juniper Health", "Fullstack Engineer")
+    domain = parse_comment("Vole.io - Meeting notes that write themselves<p>- Founding PM")
+    assert [(r["company"], r["title"]) for r in domain] == [("Vole.io", "Founding PM")]
+    prose = only("Hey! We're hiring for a Founding GTM Lead at Osprey AI. Join us in NYC.")
+    assert (prose["company"], prose["title"]) == ("Osprey AI", "Founding GTM Lead")

@@ -135,7 +135,8 @@ PIPES = re.compile(r"\s*\|\s*")
 STRONG_DASH = re.compile(r"\s+(?:—|–|--|·|•)\s+")
 WEAK_DASH = re.compile(r"\s+-\s+")
 ROLE_AT = re.compile(
-    r"^(?P<role>.+?)\s+(?:@\s*|at\s+)(?P<company>[A-Z0-9][^,(]*?)\s*(?:\((?P<note>[^)]*)\))?$"
+    r"^(?P<role>.+?)\s+(?:@\s*|at\s+)(?P<company>[A-Z0-9][^,(]*?)\s*(?:\((?P<note>[^)]*)\))?"
+    r"(?:,\s.*)?$"
 )
 HIRING_PREFIX = re.compile(r"^(?:we(?:'|’)?re\s+|we\s+are\s+|now\s+)?hiring\s*[:!–—-]?\s*", re.I)
 WANTED = re.compile(r"\s+(?:wanted|needed)$", re.IGNORECASE)
@@ -160,7 +161,8 @@ STATED_CUT = re.compile(
 )
 LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\s&\s|\s/\s|\s\+\s)\s*", re.IGNORECASE)
 FILLER = re.compile(
-    r"^(?:(?:an?|the|one|two|three|four|five|several|multiple|some|more|few|additional|\d+|"
+    r"^(?:(?:an?|the|one|two|three|four|five|several|multiple|some|more|few|additional|"
+    r"\d+(?:[-–]\d+)?|"
     r"[a-z]+-[a-z]+-based|\S+-based|talented|experienced|seasoned|passionate|strong|great|"
     r"exceptional|motivated|skilled|driven|brilliant|amazing|awesome|top|new|fully|remote|"
     r"hybrid|onsite|full-time|part-time|u\.s\.-based|another|our|first|second|third|turn around|"
@@ -224,16 +226,18 @@ ABBREVIATIONS = {
     "eng": ("engineer",),
     "dev": ("developer",),
 }
-_NAME = r"((?:[A-Z0-9][\w.&'’-]*\s+){0,3}[A-Z][\w.&'’-]*)"
+_WORD = r"(?:[\w&'’-]|\.(?=\w))*"
+_NAME = rf"((?:[A-Z0-9]{_WORD}\s+(?:(?:of|for|and|&)\s+)?){{0,3}}[A-Z]{_WORD})"
 _NOTE = r"(?:\s*\([^)]*\))?"
 PROSE_COMPANY = tuple(
     re.compile(pattern)
     for pattern in (
         rf"{_NAME}{_NOTE}\s+(?:is|are)\s+(?:now\s+|actively\s+)?"
         r"(?:hiring|looking|seeking|recruiting)\b",
-        rf"^At\s+{_NAME}{_NOTE},",
+        rf"^At\s+{_NAME}{_NOTE}(?:,|\s+we\b)",
         rf"^{_NAME}{_NOTE}\s+(?:is|are)\s+(?:a|an|the|building)\b",
         rf"\bhiring at\s+{_NAME}",
+        rf"\b(?:hiring|looking for)\b[^.!?]{{0,60}}?\s(?:at|@)\s*{_NAME}",
         rf"^([\w.&'’-]+){_NOTE}\s+is\s+hiring\b",
         rf"\bjoin\s+{_NAME}\s+(?:full-time|as)\b",
     )
@@ -419,31 +423,35 @@ def _segment_header(line: str) -> Header | None:
         segments[0] = HIRING_PREFIX.sub("", segments[0])
     unclaimed: list[tuple[int, str]] = []
     for i, raw in enumerate(segments):
-        if not _classify(raw, header, first=i == 0 and piped and not hiring_first):
+        first = i == 0 and not hiring_first
+        if not _classify(raw, header, first=first and piped, lead=first):
             unclaimed.append((i, raw))
     for i, raw in unclaimed:
         name = clean_company(raw)
-        if not name or PRONOUNS.search(name) or len(name.split()) > 6:
+        if not name or len(name.split()) > 6 or (PRONOUNS.search(name) and not (piped and i == 0)):
             continue
-        if header.company is None and (i == 0 or hiring_first or not header.roles):
+        if header.company is None and (i == 0 or piped or hiring_first or not header.roles):
             header.company = name
         elif header.roles and i > 0 and not piped and not header.company:
             header.roles[-1] = f"{header.roles[-1]} – {name}"
         elif i > 0:
             header.locations.append(name)
     claimed = header.roles or header.workplace or header.pay or header.locations
-    if not (claimed or header.employment or header.bulk or header.visa):
+    others = header.employment or header.bulk or header.visa
+    if not (claimed or others or (piped and header.company and len(segments) > len(unclaimed))):
         return None
     header.found = header.company is not None or bool(claimed)
     return header if header.found else None
 
 
-def _classify(raw: str, header: Header, first: bool) -> bool:
+def _classify(raw: str, header: Header, first: bool, lead: bool) -> bool:
     """Put one segment's meaning into `header`; False when it is none of the known kinds
-    (a company name or a tagline). The first piped segment is the company unless it is
-    plainly a role, a place or a work arrangement."""
+    (a company name or a tagline). The first piped segment is the company unless its name
+    part is plainly a role (ending in a singular role noun: "Apex Dental Partners" is a
+    firm), a place or a work arrangement; a domain leading a header is the company's name
+    ("Bliro.io - ...")."""
     segment = KEY_PREFIX.sub("", GENERIC_PREFIX.sub("", URL.sub(" ", raw).strip()))
-    if first and DOMAIN.match(segment):
+    if lead and DOMAIN.match(segment):
         return False
     if not segment or DOMAIN.match(segment):
         return True
@@ -469,10 +477,15 @@ def _classify(raw: str, header: Header, first: bool) -> bool:
     core = PARENS.sub("", segment).strip()
     core = WANTED.sub("", core)
     is_role = bool(ROLE_NOUN.search(core)) and not NOT_A_ROLE.search(core)
-    if first and not (ROLE_AT_END.search(core) or _is_place(core) or WORKPLACE_WORDS.search(core)):
+    name = clean_company(core)
+    named_role = ROLE_AT_END.search(name) and not _plural(name)
+    if first and name and not (named_role or _is_place(name) or WORKPLACE_WORDS.search(name)):
         for note in notes:
             if WORKPLACE_WORDS.search(note) or _is_place(note):
                 _place(note, header)
+        tagline = core[core.find(name) + len(name) :]
+        if WORKPLACE_WORDS.search(tagline):
+            header.workplace = _merge_workplace(header.workplace, _workplace(tagline))
         return False
     if PAY_HINT.search(segment) and not is_role:
         header.pay = header.pay or segment
@@ -765,7 +778,7 @@ def _prose_company(lines: list[str]) -> str | None:
         for pattern in PROSE_COMPANY:
             match = pattern.search(line)
             if match:
-                company = GREETING.sub("", match.group(1))
+                company = GREETING.sub("", match.group(1)).rstrip(".,;:!")
                 if company and not PROSE.fullmatch(company.split()[0]):
                     return company
     return None
