@@ -153,3 +153,13 @@ def test_company_found_in_every_header_form() -> None:
     assert [(r["company"], r["title"]) for r in domain] == [("Vole.io", "Founding PM")]
     prose = only("Hey! We're hiring for a Founding GTM Lead at Osprey AI. Join us in NYC.")
     assert (prose["company"], prose["title"]) == ("Osprey AI", "Founding GTM Lead")
+
+
+def test_sentence_roles_keep_shared_nouns_and_leading_capitals() -> None:
+    assert titles("Kiln is hiring Agent Engineers in Denver. Onsite.") == ["Agent Engineers"]
+    assert titles(
+        "Kiln | Denver | ONSITE<p>We're hiring platform and inference engineers to scale it."
+    ) == ["platform and inference engineers"]
+    assert titles(
+        "I'm hiring for a developer advocate, and Kiln has more open positions.<p>Hi."
+    ) == ["developer advocate"]

@@ -150,7 +150,7 @@ STATED = re.compile(
     r"actively|also|now|still)\s+(?:\w+\s+)?)(?:hiring|looking for|looking to (?:hire|add)|"
     r"seeking|searching for|"
     r"recruiting|in need of|need|have (?:\w+\s+)?openings for)(?![\w-])"
-    r"(?:\s+(?:for|an?|the))*\s*:?\s*"
+    r"(?:\s+(?:for|an?|the)(?![\w-]))*\s*:?\s*"
     r"|\b(?:open roles|open positions|openings|positions|roles)\s*:\s*",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -159,7 +159,6 @@ STATED_CUT = re.compile(
     r"based|across|located|joining|like|than|so|because|if|as)(?![\w-])",
     re.IGNORECASE,
 )
-LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\s&\s|\s/\s|\s\+\s)\s*", re.IGNORECASE)
 FILLER = re.compile(
     r"^(?:(?:an?|the|one|two|three|four|five|several|multiple|some|more|few|additional|"
     r"\d+(?:[-–]\d+)?|"
@@ -253,6 +252,9 @@ TRIGGER_WORDS = re.compile(
 )
 LEVEL = re.compile(r"(?<=\w)\s+I{1,3}(?=$|[\s,(/)-])")
 YEARS_OR_MONEY = re.compile(r"\d+\+?\s*(?:years?|yrs?)\b|[$%€£]", re.IGNORECASE)
+QUOTES = re.compile(r"[\"“”]")
+HEAD_OF_WHAT = re.compile(r"\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?")
+POSSESSIVE_PLURAL = re.compile(r"(?i)\b(\w+)['’]s\b")
 ROLE_NOT_STATED = "Role not stated"
 MAX_ROLE_WORDS = 10
 MAX_LINE_ROLE_WORDS = 8
@@ -683,7 +685,7 @@ def _stated_roles(lines: list[str], named_elsewhere: bool) -> list[str]:
             else:
                 cut = STATED_CUT.search(tail)
                 phrase = tail[: cut.start()] if cut else tail
-                titles = [t for t in (_stated_title(p) for p in LIST_SPLIT.split(phrase)) if t]
+                titles = [t for t in (_stated_title(p) for p in split_roles(phrase)) if t]
             if named_elsewhere and len(titles) < 2:
                 continue
             for title in titles:
@@ -709,17 +711,19 @@ def _colon_list(tail: str) -> list[str]:
 
 
 def _stated_title(piece: str) -> str | None:
-    piece = FILLER.sub("", re.sub(r"[\"“”]", "", piece).strip(" :,.'")).strip()
+    """The words of a sentence's piece up to its last role noun ("Head of X" keeps its X),
+    without quotes, articles and praise; None when that is no title."""
+    piece = FILLER.sub("", QUOTES.sub("", piece).strip(" :,.'")).strip()
     nouns = list(ROLE_NOUN.finditer(piece))
-    if not nouns or GENERIC_ROLES.search(piece) or NOT_A_ROLE.search(piece):
+    if not nouns:
         return None
     end = nouns[-1].end()
-    of = re.match(r"\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?", piece[end:])
+    of = HEAD_OF_WHAT.match(piece[end:])
     title = piece[: end + (of.end() if of else 0)].strip()
-    title = re.sub(r"(?i)\b(\w+)['’]s\b", r"\1s", title)
-    if len(title.split()) > 6 or PROSE.search(title):
+    title = POSSESSIVE_PLURAL.sub(r"\1s", title)
+    if len(title.split()) > 6 or PROSE.search(title) or GENERIC_ROLES.search(title):
         return None
-    return title or None
+    return None if NOT_A_ROLE.search(title) else title or None
 
 
 def _merge(
