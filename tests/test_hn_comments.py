@@ -88,7 +88,7 @@ def test_sentence_listing_roles() -> None:
     assert titles(
         "Sable | REMOTE (US)<p>We sell weather data.<p>We're hiring: backend engineers, "
         "a product designer and technical writers.</p>"
-    ) == ["backend engineers", "product designer", "technical writers"]
+    ) == ["Backend engineers", "Product designer", "Technical writers"]
 
 
 def test_a_sentence_repeating_the_header_role_adds_nothing() -> None:
@@ -159,7 +159,7 @@ def test_sentence_roles_keep_shared_nouns_and_leading_capitals() -> None:
     assert titles("Kiln is hiring Agent Engineers in Denver. Onsite.") == ["Agent Engineers"]
     assert titles(
         "Kiln | Denver | ONSITE<p>We're hiring platform and inference engineers to scale it."
-    ) == ["platform and inference engineers"]
+    ) == ["Platform and inference engineers"]
     assert titles(
         "I'm hiring for a developer advocate, and Kiln has more open positions.<p>Hi."
-    ) == ["developer advocate"]
+    ) == ["Developer advocate"]

@@ -712,7 +712,8 @@ def _colon_list(tail: str) -> list[str]:
 
 def _stated_title(piece: str) -> str | None:
     """The words of a sentence's piece up to its last role noun ("Head of X" keeps its X),
-    without quotes, articles and praise; None when that is no title."""
+    without quotes, articles and praise, capitalised as a title ("Backend engineers", but
+    "iOS engineer" stays); None when that is no title."""
     piece = FILLER.sub("", QUOTES.sub("", piece).strip(" :,.'")).strip()
     nouns = list(ROLE_NOUN.finditer(piece))
     if not nouns:
@@ -723,7 +724,9 @@ def _stated_title(piece: str) -> str | None:
     title = POSSESSIVE_PLURAL.sub(r"\1s", title)
     if len(title.split()) > 6 or PROSE.search(title) or GENERIC_ROLES.search(title):
         return None
-    return None if NOT_A_ROLE.search(title) else title or None
+    if not title or NOT_A_ROLE.search(title):
+        return None
+    return title[0].upper() + title[1:] if title[:2].islower() else title
 
 
 def _merge(
