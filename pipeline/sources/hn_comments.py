@@ -82,9 +82,6 @@ EMPLOYMENT_WORDS = re.compile(
     r"permanent|temporary|ft|pt|fte|w2|1099|and|or|perm|hiring|flexible|contract[- ]to[- ]hire)\b",
     re.IGNORECASE,
 )
-WORKPLACE_NOTE = re.compile(
-    r"\s*[(\[][^)\]]*\b(?:remote|hybrid|on-?site)\b[^)\]]*[)\]]", re.IGNORECASE
-)
 GENDER_NOTE = re.compile(r"\s*\((?:[mfwdx]\s*/\s*)+[mfwdx]\)", re.IGNORECASE)
 URL = re.compile(r"https?://\S+|\bwww\.\S+")
 DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
@@ -212,7 +209,6 @@ LIST_INTRO = re.compile(
 MORE = re.compile(r"^(?:and\s+)?(?:more|others?|many more|etc)\b", re.IGNORECASE)
 ABBREVIATIONS = {
     "swe": ("software", "engineer"),
-    "swes": ("software", "engineer"),
     "sde": ("software", "engineer"),
     "mle": ("machine", "learning", "engineer"),
     "ml": ("machine", "learning"),
@@ -319,7 +315,6 @@ def parse_comment(markup: str | None) -> list[dict[str, Any]]:
                 "salary_period": pay["period"] if pay else None,
                 "equity": _equity(pay_text),
                 "visa": header.visa,
-                "header": lines[0],
             }
         )
     return out
