@@ -36,14 +36,21 @@ from ingest import replay as engine
 from ingest.load import LOAD_BATCH_POSTINGS
 from ingest.records import PlannedBoard
 from pipeline.html import BLOCK_TAGS, DROP_TAGS
-from pipeline.labels import label_postings
+from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board
 from pipeline.sources import get_source
 from tools import benchgen
 from tools.benchgen import GeneratedBoard
 from warehouse.archive import RawArchive
 from warehouse.db import Connection, open_warehouse
-from warehouse.load import BoardLoad, PageRecord, page_record, postings_frame, vars_of
+from warehouse.load import (
+    LABEL_COLUMNS,
+    BoardLoad,
+    PageRecord,
+    page_record,
+    postings_frame,
+    vars_of,
+)
 from warehouse.measure import (
     description_kb,
     insert_postings,
@@ -191,7 +198,8 @@ def naive_load(con: Connection, load: BoardLoad) -> None:
         ],
     )
     con.executemany(
-        f"INSERT OR REPLACE INTO posting_labels VALUES ({', '.join(['?'] * 21)})",
+        f"INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS}) "
+        f"VALUES ({', '.join(['?'] * len(LabelRow.__slots__))})",
         [list(vars_of(r).values()) for r in load.labels],
     )
     con.execute("COMMIT")

@@ -11,16 +11,19 @@ import pandas as pd
 from pipeline.labels import label_postings
 from pipeline.models import Posting, Salary
 from warehouse.db import Connection
-from warehouse.load import replace_labels
+from warehouse.load import LabelChanges, replace_labels
 from warehouse.queries import postings_for_labelling
 
 
-def relabel_all(con: Connection) -> int:
-    """Replace every posting's labels; all or nothing. Returns the rows written."""
-    total = 0
+def relabel_all(con: Connection) -> LabelChanges:
+    """Replace every posting's labels, all or nothing; returns what moved (per label, old ->
+    new pairs). Postings stream through their own cursor: a statement run on the writing
+    connection would replace the result being streamed."""
+    reader = con.cursor()
+    changes = LabelChanges()
     con.execute("BEGIN TRANSACTION")
     try:
-        for frame in postings_for_labelling(con):
+        for frame in postings_for_labelling(reader):
             rows = []
             for r in frame.itertuples(index=False):
                 salary = None
@@ -46,12 +49,14 @@ def relabel_all(con: Connection) -> int:
                     board=r.board,
                 )
                 rows += label_postings([posting], r.configured_industry, r.last_seen.date())
-            total += replace_labels(con, rows)
+            replace_labels(con, rows, changes)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return total
+    finally:
+        reader.close()
+    return changes
 
 
 def _num(value: object) -> float | None:
