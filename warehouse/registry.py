@@ -49,7 +49,7 @@ def import_boards(con: Connection, boards: pd.DataFrame) -> ImportCounts:
         con.execute("BEGIN TRANSACTION")
         known = con.execute(
             "SELECT count(*) FROM incoming_boards i JOIN board_registry r USING (source, token)"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         con.execute(
             """
             INSERT INTO board_registry
@@ -63,7 +63,7 @@ def import_boards(con: Connection, boards: pd.DataFrame) -> ImportCounts:
                 last_seen_answering = greatest(
                     board_registry.last_seen_answering, excluded.last_seen_answering)
             """
-        )
+        ).fetchall()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -97,7 +97,7 @@ def record_results(
             ON CONFLICT (source, token) DO NOTHING
             """,
             {"via": via},
-        )
+        ).fetchall()
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE next_health AS
@@ -120,7 +120,7 @@ def record_results(
             FROM ({_LATEST_ATTEMPT}) a JOIN board_registry r USING (source, token)
             """,
             {"gone_after": gone_after},
-        )
+        ).fetchall()
         changed = con.execute(
             """
             INSERT INTO board_status_changes
@@ -129,7 +129,7 @@ def record_results(
             FROM next_health WHERE new_status <> old_status
             """,
             {"night": night, "via": via},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         con.execute(
             """
             UPDATE board_registry r SET
@@ -153,7 +153,7 @@ def record_results(
             WHERE r.source = h.source AND r.token = h.token
             """,
             {"night": night},
-        )
+        ).fetchall()
         con.execute("DROP TABLE next_health")
         con.execute("COMMIT")
     except Exception:
@@ -241,7 +241,7 @@ def set_enabled(con: Connection, source: str, tokens: list[str], enabled: bool) 
             WHERE source = $source AND token IN (SELECT token FROM wanted_tokens)
             """,
             {"source": source, "enabled": enabled},
-        )
+        ).fetchall()
     finally:
         con.unregister("wanted_tokens")
     return [row[0] for row in missing]
