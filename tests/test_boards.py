@@ -404,3 +404,32 @@ def test_per_host_limits_hold_under_load_on_loopback(tmp_path: Path) -> None:
     assert result.peak_rate_ratio <= 1.25
     assert result.statuses == {"success": 240, "failed": 10}
     assert result.registry == {"active": 220, "empty": 20, "failing": 10}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+@responses.activate
+def test_the_flow_records_health_and_boards_the_budget_did_not_reach(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from flows.nightly import nightly
+
+    config = tmp_path / "sources.toml"
+    responses.get(f"{GH}/pinned/jobs", json=gh_board(1))
+    responses.get(f"{GH}/vanished/jobs", status=404, json=NOT_FOUND)
+    config.write_text(CONFIG)
+    settings = load_settings(config)
+    register(settings, [("greenhouse", "vanished")])
+
+    state = nightly(night=NIGHT, config_path=str(config), return_state=True)
+    assert state.name == "Partially failed"
+    assert health(settings)["vanished"][:2] == ("failing", 1)
+    assert health(settings)["pinned"][0] == "active"
+
+    config.write_text(CONFIG.replace("fetch_retries = 0", "night_budget_seconds = 0.000001"))
+    later = date(2026, 12, 2)
+    state = nightly(night=later, config_path=str(config), return_state=True)
+    summary = state.result(raise_on_failure=False)
+    assert {b.status for b in summary.boards} == {"not-reached"}
+    assert summary.failed == []
+    assert health(settings)["vanished"] == ("failing", 1, None, later)
+    assert health(settings)["pinned"][3] == later
