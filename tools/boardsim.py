@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import resource
 import sys
 import threading
 import time
@@ -139,6 +140,7 @@ class SimResult:
     max_in_flight: int
     statuses: dict[str, int]
     registry: dict[str, int]
+    peak_rss_mb: float
 
 
 def peak_rate_ratio(hits: list[float], min_interval: float, window: int = RATE_WINDOW) -> float:
@@ -232,6 +234,7 @@ def simulate(
             max_in_flight=server.max_in_flight,
             statuses=statuses,
             registry=health,
+            peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )
 
 
