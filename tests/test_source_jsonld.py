@@ -99,6 +99,7 @@ def test_normal_pages_with_graph_and_string_variants() -> None:
     assert ds.company == "Acme Remote Co"
     assert ds.workplace_type == "remote"
     assert ds.locations == ["USA", "Canada"]
+    assert "workplace_hint" not in ds.extras
     assert ds.description == "Escaped & HTML"
     assert ds.salary is not None
     assert (ds.salary.min, ds.salary.max, ds.salary.currency, ds.salary.period) == (
