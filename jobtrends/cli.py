@@ -98,6 +98,34 @@ def classify(input_file: click.utils.LazyFile) -> None:
 
 
 @main.command()
+@click.option("--source", required=True, help="The source whose saved bodies these are.")
+@click.option("--board", help="Board token (and company) to parse them as (default: file stem).")
+@click.argument("files", nargs=-1, required=True)
+def parse(source: str, board: str | None, files: tuple[str, ...]) -> None:
+    """Parse saved response bodies and print each posting with its labels and their evidence.
+
+    One JSON line per posting on stdout; a file that cannot be parsed gets one error line on
+    stderr (the others still print) and the exit status is 1.
+    """
+    import json
+
+    known = api.source_names()
+    if source not in known:
+        raise click.BadParameter(f"{source!r}; known: {', '.join(known)}", param_hint="--source")
+    failed = 0
+    for parsed in api.parse_files(source, files, board):
+        for record in parsed.postings:
+            click.echo(json.dumps(record, ensure_ascii=False, default=str))
+        for reason in parsed.record_errors:
+            click.echo(f"warning: {parsed.path}: {reason}", err=True)
+        if parsed.error is not None:
+            failed += 1
+            click.echo(f"error: {parsed.path}: {parsed.error}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def reclassify(db_path: str | None) -> None:
     """Relabel every stored posting with the current classifier rules (bulk, one transaction)."""

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, classify
+from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
 from pipeline.models import Posting
 
-__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings"]
+__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings", "labels_of"]
 
 
 @dataclass(slots=True)
@@ -50,8 +50,17 @@ def label_postings(
     return [_row(p, industry, on_date) for p in postings]
 
 
+def labels_of(posting: Posting, on_date: date | None = None) -> Labels:
+    """The classifier's labels for one parsed posting, exactly as a load computes them.
+
+    `jobtrends parse` and the real-data evaluation call this too, so what they show is what
+    the warehouse would store.
+    """
+    return classify(ClassifyInput.from_posting(posting), on_date)
+
+
 def _row(posting: Posting, industry: str | None, on_date: date | None) -> LabelRow:
-    labels = classify(ClassifyInput.from_posting(posting), on_date)
+    labels = labels_of(posting, on_date)
     detail = {
         "seniority_evidence": labels.seniority_evidence,
         "llmops": labels.llmops,
