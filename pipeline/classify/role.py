@@ -25,6 +25,7 @@ class _Rule:
     by_description: dict[str, str]
     confidence: float
     title_signal: bool
+    contexts: tuple[tuple[str, PhraseSet], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,9 @@ _RULES = tuple(
         by_description=rule.get("by_description", {}),
         confidence=rule.get("confidence", 0.95),
         title_signal=rule.get("title_signal", False),
+        contexts=tuple(
+            (context["role"], PhraseSet(context["terms"])) for context in rule.get("by_context", [])
+        ),
     )
     for rule in _DATA["title_rules"]
 )
@@ -60,6 +64,7 @@ _COMPANY_SUFFIX = re.compile(r"\b(?:" + "|".join(load("industries")["legal_suffi
 
 for _rule in _RULES:
     _targets = [_rule.role] if _rule.role else list(_rule.by_description.values())
+    _targets += [role for role, _ in _rule.contexts]
     if any(t not in ROLE_IDS for t in _targets) or (
         _rule.role is None and set(_rule.by_description) != {"llm", "ai", "none"}
     ):
@@ -88,6 +93,17 @@ def _title_rule(title: str) -> tuple[bool, _Rule | None, str]:
     return llmops, None, ""
 
 
+def _context(rule: _Rule, description: Tokens) -> tuple[str, str] | None:
+    """(role, term) of the first of a rule's contexts whose terms the description mentions: an
+    "AI Specialist" title says nothing until the work does (rating model output, support,
+    pre-sales)."""
+    for role, terms in rule.contexts:
+        hits = terms.found(description)
+        if hits:
+            return role, hits[0][0]
+    return None
+
+
 def classify_role(title: str, description: Tokens, company: str = "") -> RoleResult:
     """Role for one posting; `description` is the tokenised description (see `text.tokenise`)."""
     llmops, rule, matched = _title_rule(title)
@@ -100,7 +116,12 @@ def classify_role(title: str, description: Tokens, company: str = "") -> RoleRes
         title_signal = False
     else:
         said = f"title rule {rule.name}: '{matched}'"
-        if rule.role is not None:
+        context = _context(rule, description)
+        if context is not None:
+            role, confidence = context[0], 0.8
+            evidence = f"{said}; description mentions '{context[1]}'"
+            from_title = rule.title_signal
+        elif rule.role is not None:
             role, confidence, evidence = rule.role, rule.confidence, said
             from_title = True
         else:
