@@ -236,3 +236,10 @@ def test_generic_engineering_and_presales_titles(
     title: str, description: str, expected: str
 ) -> None:
     assert role(title, description) == expected
+
+
+def test_a_title_naming_only_analytics_follows_the_work() -> None:
+    assert role("SOX Analytics", "We are hiring an Analytics Engineer to build models.") == (
+        "data_engineer"
+    )
+    assert role("Marketing Analytics", "Report on campaign performance.") == "data_analyst"
