@@ -243,3 +243,16 @@ def test_a_title_naming_only_analytics_follows_the_work() -> None:
         "data_engineer"
     )
     assert role("Marketing Analytics", "Report on campaign performance.") == "data_analyst"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Product engineers", "software_engineer"),
+        ("AI Researchers", "research_scientist"),
+        ("Data Scientists", "data_scientist"),
+        ("Staff SWE, Product", "software_engineer"),
+    ],
+)
+def test_plural_job_nouns_and_swe_read_as_the_role(title: str, expected: str) -> None:
+    assert role(title) == expected

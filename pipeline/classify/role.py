@@ -56,6 +56,7 @@ _RULES = tuple(
     for rule in _DATA["title_rules"]
 )
 _LLMOPS = any_of(_DATA["llmops"]["patterns"])
+_PLURAL = re.compile(r"\b(" + "|".join(_DATA["plural_nouns"]["nouns"]) + r")s\b")
 _LLM_TERMS = PhraseSet(_DATA["description"]["llm_terms"])
 _AI_TERMS = PhraseSet(_DATA["description"]["ai_terms"])
 _SIGNAL_MIN = int(_DATA["description"]["signal_min_terms"])
@@ -81,10 +82,11 @@ def normalise_company(company: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _title_rule(title: str) -> tuple[bool, _Rule | None, str]:
-    """(LLMOps title, first title rule that matches, what it matched) for a raw title.
+    """(LLMOps title, first title rule that matches, what it matched) for a raw title. Job
+    nouns are read in the singular: HN comments advertise "backend engineers", "AI Researchers".
 
     Cached: the rules read the title alone, and titles repeat across postings and boards."""
-    norm = normalise_title(title)
+    norm = _PLURAL.sub(r"\1", normalise_title(title))
     llmops = bool(_LLMOPS.search(norm))
     for rule in _RULES:
         match = rule.regex.search(norm)
