@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.classify import ClassifyInput, classify
+from pipeline.models import Posting
 
 
 def work(
@@ -205,3 +206,31 @@ def test_role_level_remote_beats_company_office_policy() -> None:
         "position is fully remote, that applies."
     )
     assert work(company_only, ["Poland"])[0] == "hybrid"
+
+
+def _posting_arrangement(source: str, workplace_type: str | None, text: str, **extras: str) -> str:
+    posting = Posting(
+        source=source,
+        source_id="1",
+        company="Acme",
+        title="Engineer",
+        description=text,
+        locations=["Austin, TX"],
+        workplace_type=workplace_type,  # type: ignore[arg-type]
+        extras=dict(extras),
+    )
+    return classify(ClassifyInput.from_posting(posting)).work_arrangement
+
+
+def test_postings_carry_the_kind_of_field_their_source_has() -> None:
+    office = "Join us 3 days a week in our Austin office."
+    assert _posting_arrangement("remoteok", "remote", office) == "hybrid"
+    assert _posting_arrangement("remotive", "remote", "Async team, office optional.") == "remote"
+    assert (
+        _posting_arrangement("hn", "onsite", "Acme | Engineer | ONSITE (3 days/week)") == "hybrid"
+    )
+    assert _posting_arrangement("ashby", "remote", office, workplace_hint="flag") == "hybrid"
+    assert _posting_arrangement("ashby", "remote", office) == "remote"
+    assert (
+        _posting_arrangement("jsonld", "remote", office, workplace_hint="telecommute") == "hybrid"
+    )
