@@ -7,12 +7,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from jobtrends.config import Settings, load_settings
 from warehouse.db import open_warehouse
+
+if TYPE_CHECKING:
+    from warehouse.load import LabelChanges
 
 
 def quiet_prefect() -> None:
@@ -136,19 +139,25 @@ def parse_files(
         yield out
 
 
-def reclassify(db_path: str | Path | None = None) -> tuple[int, str]:
-    """Relabel every stored posting with the current classifier, in one transaction."""
+def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
+    """Relabel every stored posting with the current classifier, in one transaction.
+
+    Returns what moved (per label, old -> new pairs), so a rule change shows its effect.
+    Postings stream through their own cursor: a statement run on the writing connection
+    would replace the result being streamed.
+    """
     from pipeline.labels import CLASSIFIER_VERSION, label_postings
     from pipeline.models import Posting, Salary
-    from warehouse.load import replace_labels
+    from warehouse.load import LabelChanges, replace_labels
     from warehouse.queries import postings_for_labelling
 
     settings = load_settings(db_path=db_path)
     con = open_warehouse(settings.db_path)
-    total = 0
+    reader = con.cursor()
+    changes = LabelChanges()
     try:
         con.execute("BEGIN TRANSACTION")
-        for frame in postings_for_labelling(con):
+        for frame in postings_for_labelling(reader):
             rows = []
             for r in frame.itertuples(index=False):
                 salary = None
@@ -174,14 +183,15 @@ def reclassify(db_path: str | Path | None = None) -> tuple[int, str]:
                     board=r.board,
                 )
                 rows += label_postings([posting], r.configured_industry, r.last_seen.date())
-            total += replace_labels(con, rows)
+            replace_labels(con, rows, changes)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
+        reader.close()
         con.close()
-    return total, CLASSIFIER_VERSION
+    return changes, CLASSIFIER_VERSION
 
 
 def _num(value: object) -> float | None:

@@ -13,6 +13,7 @@ from jobtrends.config import ConfigError, load_settings
 from warehouse.db import WarehouseLocked
 from warehouse.runlock import RunLocked
 
+MOVES_SHOWN = 5
 CONFIG = click.option(
     "--config",
     "config_path",
@@ -128,9 +129,20 @@ def parse(source: str, board: str | None, files: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def reclassify(db_path: str | None) -> None:
-    """Relabel every stored posting with the current classifier rules (bulk, one transaction)."""
-    count, version = api.reclassify(db_path)
-    click.echo(f"relabelled {count} postings with classifier {version}")
+    """Relabel every stored posting with the current rules (bulk); report which labels moved."""
+    changes, version = api.reclassify(db_path)
+    click.echo(f"relabelled {changes.relabelled} postings with classifier {version}")
+    click.echo(
+        f"{changes.changed} had a label change; {changes.unlabelled_before} had no labels before"
+    )
+    for label, rows in changes.per_label().items():
+        pairs = sorted(
+            ((n, old, new) for (name, old, new), n in changes.moves.items() if name == label),
+            reverse=True,
+        )
+        shown = ", ".join(f"{old} -> {new} ({n})" for n, old, new in pairs[:MOVES_SHOWN])
+        more = f", ... {len(pairs) - MOVES_SHOWN} more" if len(pairs) > MOVES_SHOWN else ""
+        click.echo(f"  {label}: {rows} rows: {shown}{more}")
 
 
 @main.group()

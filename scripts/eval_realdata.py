@@ -11,7 +11,9 @@ What is measured, and how:
   postings still labelled `unknown` arrangement, and HN titles longer than ten words.
 - Board postings (keyed `<source>:<file stem>:<job id>`): accuracy per field, with a 95%
   Wilson interval; role macro-F1 over the roles present in the labels, with a 95% bootstrap
-  interval (2,000 resamples of the items). Salary is exact: min, max, currency and period as
+  interval (2,000 resamples of the items); with 80 items most roles have one to three, so
+  one miss in a small role moves it a lot, and the support-weighted F1 is shown beside it.
+  Salary is exact: min, max, currency and period as
   stated, and none where none is stated. A labelled posting the parser did not produce
   counts as wrong on every field.
 - HN comments: job-ad yield is the share of comments labelled as job ads that yield at
@@ -21,7 +23,11 @@ What is measured, and how:
   the roles agree, else one false positive and one false negative. The postings left over
   are then paired by equal role (true positives). What is left is false positives (parsed)
   and false negatives (labelled). F1 = 2TP / (2TP + FP + FN), pooled over all comments,
-  with a bootstrap interval over comments.
+  with a bootstrap interval over comments. "Roles only" is the same F1 with each comment's
+  roles compared as multisets, titles ignored (as `scripts/score_hn.py --real` counts it):
+  it is never lower, and the gap is postings whose title pairs them with a labelled
+  posting of another role. For the postings paired by title, seniority,
+  work arrangement and salary (exact) are also scored (Wilson intervals).
 - Board tokens: a realdata file stem is `<saving project>_<board>`; the board name (the
   part after the first `_`, and after a `<source>_`/`jd_`/`full_` prefix) becomes the
   board's company, as a configured board would name it.
@@ -60,16 +66,19 @@ TARGETS = {
     "country accuracy": 0.95,
     "HN job-ad yield": 0.95,
     "HN role F1": 0.88,
+    "HN role F1, roles only": 0.88,
 }
 BASELINE = {
     "role accuracy": 0.93,
-    "role macro-F1": 0.86,
+    "role weighted-F1": 0.86,
     "seniority accuracy": 0.97,
     "work_arrangement accuracy": 0.70,
     "salary exact": 0.91,
     "country accuracy": 0.88,
-    "HN role F1": 0.45,
+    "HN role F1, roles only": 0.45,
 }
+"""Issue 13's figures before its fixes. Its "macro-F1 0.86" and "HN role F1 0.45" match what
+this script calls the support-weighted role F1 and the roles-only HN F1, so they sit there."""
 METRIC = {
     "role": "role accuracy",
     "seniority": "seniority accuracy",
@@ -137,7 +146,7 @@ def wilson(hits: int, n: int) -> tuple[float, float]:
     centre = p + Z95**2 / (2 * n)
     spread = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n))
     denom = 1 + Z95**2 / n
-    return ((centre - spread) / denom, (centre + spread) / denom)
+    return (max(0.0, (centre - spread) / denom), min(1.0, (centre + spread) / denom))
 
 
 def bootstrap(
@@ -153,15 +162,27 @@ def bootstrap(
     return (values[int(0.025 * BOOTSTRAP)], values[int(0.975 * BOOTSTRAP) - 1])
 
 
-def macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
-    """Mean F1 over the classes that occur in the expected labels."""
-    scores = []
+def _class_f1(pairs: Sequence[tuple[str, str]]) -> dict[str, tuple[float, int]]:
+    """F1 and support of each class that occurs in the expected labels."""
+    out = {}
     for cls in {e for e, _ in pairs}:
         tp = sum(1 for e, g in pairs if e == cls == g)
         fp = sum(1 for e, g in pairs if g == cls != e)
         fn = sum(1 for e, g in pairs if e == cls != g)
-        scores.append(2 * tp / (2 * tp + fp + fn))
+        out[cls] = (2 * tp / (2 * tp + fp + fn), tp + fn)
+    return out
+
+
+def macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
+    """Mean F1 over the classes that occur in the expected labels, each weighing the same."""
+    scores = [f1 for f1, _ in _class_f1(pairs).values()]
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def weighted_f1(pairs: Sequence[tuple[str, str]]) -> float:
+    """Mean F1 over the expected classes, weighted by their support."""
+    scores = _class_f1(pairs).values()
+    return sum(f1 * n for f1, n in scores) / len(pairs) if pairs else 0.0
 
 
 def salary_of(salary: Any) -> tuple[Any, ...] | None:
@@ -191,6 +212,19 @@ def got_value(labels: Labels | None, name: str) -> Any:
     return salary_of(labels.salary) if name == "salary" else getattr(labels, name)
 
 
+def evidence(labels: Labels, name: str) -> str:
+    """What the classifier says decided a label, for reading a miss."""
+    if name == "role":
+        return labels.role_evidence
+    if name == "seniority":
+        return labels.seniority_evidence
+    if name == "work_arrangement":
+        return f"{labels.work_arrangement_basis}: {labels.work_arrangement_evidence}"
+    if name == "salary":
+        return f"{labels.salary_source}: {labels.salary_text} {labels.salary_flag or ''}".strip()
+    return "; ".join(str(loc.get("raw")) for loc in labels.locations) or "no location"
+
+
 def _tokens(title: str) -> set[str]:
     words = re.findall(r"[a-z0-9+#]+", title.lower())
     return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words}
@@ -201,39 +235,55 @@ def title_similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
 
 
-def match_comment(
-    parsed: Sequence[tuple[str, str]], labelled: Sequence[tuple[str, str]]
-) -> tuple[int, int, int, int]:
-    """(TP, FP, FN, title pairs) for one comment's (title, role) postings; see the module doc."""
-    pairs = sorted(
+def title_pairs(
+    parsed_titles: Sequence[str], labelled_titles: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(parsed, labelled) index pairs by title: best similarity first, each posting once."""
+    ranked = sorted(
         (
-            (title_similarity(p[0], e[0]), i, j)
-            for i, p in enumerate(parsed)
-            for j, e in enumerate(labelled)
+            (title_similarity(p, e), i, j)
+            for i, p in enumerate(parsed_titles)
+            for j, e in enumerate(labelled_titles)
         ),
         reverse=True,
     )
     used_p: set[int] = set()
     used_e: set[int] = set()
-    tp = fp = fn = titled = 0
-    for sim, i, j in pairs:
-        if sim < TITLE_MATCH or i in used_p or j in used_e:
-            continue
-        used_p.add(i)
-        used_e.add(j)
-        titled += 1
-        if parsed[i][1] == labelled[j][1]:
-            tp += 1
-        else:
-            fp += 1
-            fn += 1
+    pairs = []
+    for sim, i, j in ranked:
+        if sim >= TITLE_MATCH and i not in used_p and j not in used_e:
+            used_p.add(i)
+            used_e.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def match_comment(
+    parsed: Sequence[tuple[str, str]], labelled: Sequence[tuple[str, str]]
+) -> tuple[int, int, int, int]:
+    """(TP, FP, FN, title pairs) for one comment's (title, role) postings; see the module doc."""
+    pairs = title_pairs([p[0] for p in parsed], [e[0] for e in labelled])
+    tp = sum(1 for i, j in pairs if parsed[i][1] == labelled[j][1])
+    fp = fn = len(pairs) - tp
+    used_p = {i for i, _ in pairs}
+    used_e = {j for _, j in pairs}
     left_p = Counter(parsed[i][1] for i in range(len(parsed)) if i not in used_p)
     left_e = Counter(labelled[j][1] for j in range(len(labelled)) if j not in used_e)
     common = sum((left_p & left_e).values())
     tp += common
     fp += sum(left_p.values()) - common
     fn += sum(left_e.values()) - common
-    return tp, fp, fn, titled
+    return tp, fp, fn, len(pairs)
+
+
+def match_roles(
+    parsed: Sequence[tuple[str, str]], labelled: Sequence[tuple[str, str]]
+) -> tuple[int, int, int, int]:
+    """(TP, FP, FN, 0) comparing one comment's roles as multisets, titles ignored."""
+    got = Counter(role for _, role in parsed)
+    want = Counter(role for _, role in labelled)
+    common = sum((got & want).values())
+    return common, got.total() - common, want.total() - common, 0
 
 
 def _f1(counts: Sequence[tuple[int, int, int, int]]) -> float:
@@ -324,11 +374,19 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
                 hits += 1
             else:
                 confusion[name][(str(expected), str(got))] += 1
-                misses.append(f"{row['id']} {name}: expected {expected}, got {got}")
+                why = "" if labels is None else f" [{evidence(labels, name)}]"
+                misses.append(f"{row['id']} {name}: expected {expected}, got {got}{why}")
         metrics[METRIC[name]] = _proportion(hits, len(boards))
     low, high = bootstrap(role_pairs, macro_f1)
     metrics["role macro-F1"] = {
         "value": macro_f1(role_pairs),
+        "low": low,
+        "high": high,
+        "n": len(role_pairs),
+    }
+    low, high = bootstrap(role_pairs, weighted_f1)
+    metrics["role weighted-F1"] = {
+        "value": weighted_f1(role_pairs),
         "low": low,
         "high": high,
         "n": len(role_pairs),
@@ -340,12 +398,33 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
     silent = sum(1 for r in non_ads if not by_comment.get(r["id"]))
     metrics["HN non-ads yielding nothing"] = _proportion(silent, len(non_ads))
     counts = []
+    role_counts = []
+    field_hits: Counter[str] = Counter()
+    paired = 0
     for row in comments:
-        parsed = [(p.title, labels.role) for p, labels in by_comment.get(row["id"], [])]
-        labelled = [(e["title"], e["role"]) for e in row.get("postings") or []]
+        found = by_comment.get(row["id"], [])
+        expected = row.get("postings") or []
+        parsed = [(p.title, labels.role) for p, labels in found]
+        labelled = [(e["title"], e["role"]) for e in expected]
         counts.append(match_comment(parsed, labelled))
+        role_counts.append(match_roles(parsed, labelled))
+        for i, j in title_pairs([t for t, _ in parsed], [t for t, _ in labelled]):
+            paired += 1
+            labels = found[i][1]
+            for name in ("seniority", "work_arrangement", "salary"):
+                want = salary_of(expected[j]["salary"]) if name == "salary" else expected[j][name]
+                field_hits[name] += got_value(labels, name) == want
     low, high = bootstrap(counts, _f1)
     metrics["HN role F1"] = {"value": _f1(counts), "low": low, "high": high, "n": len(comments)}
+    low, high = bootstrap(role_counts, _f1)
+    metrics["HN role F1, roles only"] = {
+        "value": _f1(role_counts),
+        "low": low,
+        "high": high,
+        "n": len(comments),
+    }
+    for name in ("seniority", "work_arrangement", "salary"):
+        metrics[f"HN title-paired {name}"] = _proportion(field_hits[name], paired)
     labelled_total = sum(len(r.get("postings") or []) for r in comments)
     hn = {
         "comments": len(comments),

@@ -17,9 +17,11 @@ from scripts.eval_realdata import (
     macro_f1,
     markdown,
     match_comment,
+    match_roles,
     salary_of,
     score_realdata,
     title_similarity,
+    weighted_f1,
     wilson,
 )
 
@@ -46,6 +48,7 @@ def test_bootstrap_is_seeded_and_brackets_the_point_value() -> None:
 def test_macro_f1_averages_over_expected_classes_only() -> None:
     pairs = [("a", "a"), ("a", "b"), ("c", "c")]
     assert macro_f1(pairs) == pytest.approx((2 / 3 + 1.0) / 2)
+    assert weighted_f1(pairs) == pytest.approx((2 * 2 / 3 + 1.0) / 3)
 
 
 def test_comment_matching_pairs_titles_first_then_roles() -> None:
@@ -89,3 +92,10 @@ def test_realdata_scores_every_label_and_renders_the_table(shared_data: Path) ->
     table = markdown(result)
     assert "| role accuracy |" in table
     assert "| greenhouse |" in table
+
+
+def test_roles_only_matching_ignores_titles() -> None:
+    parsed = [("Acme | Remote | $150k", "software_engineer")]
+    labelled = [("Backend Engineer", "software_engineer"), ("Designer", "other")]
+    assert match_roles(parsed, labelled) == (1, 0, 1, 0)
+    assert match_comment(parsed, labelled)[:3] == (1, 0, 1)

@@ -35,7 +35,14 @@ HN_COMMENTS = [
         "text": "Acme | Senior Backend Engineer | Remote (US) | $150k-$180k<p>We build tools.",
     }
 ]
-EVIDENCE = ("role_evidence", "seniority_evidence", "salary_source")
+EVIDENCE = (
+    "role_evidence",
+    "seniority_evidence",
+    "work_arrangement_basis",
+    "work_arrangement_evidence",
+    "salary_source",
+    "salary_text",
+)
 
 
 def write(tmp_path: Path, name: str, data: object) -> str:
