@@ -234,3 +234,31 @@ def test_postings_carry_the_kind_of_field_their_source_has() -> None:
     assert (
         _posting_arrangement("jsonld", "remote", office, workplace_hint="telecommute") == "hybrid"
     )
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Based in London, but we are also remote-friendly! No restrictions on location.",
+        "Mountain View, CA or remote USA.",
+        "Remote is possible for strong candidates.",
+    ],
+)
+def test_remote_friendly_or_possible_without_an_office_requirement_is_remote(
+    description: str,
+) -> None:
+    assert work(description, ["London"])[0] == "remote"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Build remote sensing pipelines for satellite imagery.",
+        "Our remote monitoring platform supports remote patient care.",
+        "Work on hybrid cloud, hybrid search and hybrid vehicles.",
+    ],
+)
+def test_remote_and_hybrid_words_about_the_product_are_not_arrangements(
+    description: str,
+) -> None:
+    assert work(description, ["Austin, TX"]) == ("onsite", None)
