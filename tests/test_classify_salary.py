@@ -220,6 +220,8 @@ def test_pay_beside_a_perk_is_still_pay() -> None:
     ("text", "expected"),
     [
         ("Pay: CAD $30/hour", (30, 30, "CAD", "hour")),
+        ("$30/hr CAD", (30, 30, "CAD", "hour")),
+        ("Salary (CAD): $90,000 - $110,000", (90000, 110000, "CAD", "year")),
         ("Salary: $150-180,000", (150000, 180000, "USD", "year")),
         ("Compensation: $154-190,000 per year", (154000, 190000, "USD", "year")),
         ("Salary: CHF 140'000 - 160'000", (140000, 160000, "CHF", "year")),

@@ -72,6 +72,7 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(r"\b(?:" + "|".join(_DATA["words"]["context"]) + r")\b", re.IGNORECASE)
+_DOLLAR_CODE = re.compile(r"\b(" + "|".join(_DATA["codes"]["dollars"]) + r")\b(?!\s?\$?\d)")
 _PAY = re.compile(r"\b(?:" + "|".join(_DATA["words"]["pay"]) + r")\b", re.IGNORECASE)
 _PERK = any_of(_DATA["perks"]["patterns"])
 _CLAUSE_END = re.compile(r"[.;!?•\n](?:\s|$)|\n")
@@ -242,6 +243,8 @@ def _candidates(text: str) -> list[_Candidate]:
             i += 1
         if _is_perk(text, start, end):
             continue
+        if low.dollar_only and (high is None or high.dollar_only or high.currency is None):
+            currency = _named_dollar(text, start, end) or currency
         near = text[max(0, start - 40) : end + 40]
         has_context = bool(_CONTEXT.search(near))
         if currency is None and not (has_context and (multiplier or lo_value >= 1000)):
@@ -272,6 +275,15 @@ def _candidates(text: str) -> list[_Candidate]:
         plausible = not (salary_problem(salary) or "").startswith("implausible")
         out.append(_Candidate(salary, score, plausible))
     return out
+
+
+def _named_dollar(text: str, start: int, end: int) -> str | None:
+    """The code that names a bare "$" figure's dollars nearby: "$30/hr CAD", "$120,000 (CAD)",
+    "Salary (CAD): $90,000" are Canadian dollars; a bare "$" is USD only when nothing else
+    names a currency."""
+    for match in _DOLLAR_CODE.finditer(text, max(0, start - 25), min(len(text), end + 20)):
+        return match.group(1)
+    return None
 
 
 def _is_perk(text: str, start: int, end: int) -> bool:
