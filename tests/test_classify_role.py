@@ -256,3 +256,16 @@ def test_a_title_naming_only_analytics_follows_the_work() -> None:
 )
 def test_plural_job_nouns_and_swe_read_as_the_role(title: str, expected: str) -> None:
     assert role(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Level 3 Support Analyst - AI Specialist", "other"),
+        ("AI Engineer - FDE (Forward Deployed Engineer)", "ai_solutions_specialist"),
+        ("Senior AI Deployment Consultant", "ai_solutions_specialist"),
+        ("AI PM-in-Residence", "ai_product_manager"),
+    ],
+)
+def test_the_title_can_say_what_kind_of_ai_job_it_is(title: str, expected: str) -> None:
+    assert role(title) == expected

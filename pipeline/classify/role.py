@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
-from pipeline.classify.text import PhraseSet, Tokens, normalise_title
+from pipeline.classify.text import PhraseSet, Tokens, normalise_title, tokenise
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,12 @@ def _title_rule(title: str) -> tuple[bool, _Rule | None, str]:
     return llmops, None, ""
 
 
-def _context(rule: _Rule, description: Tokens) -> tuple[str, str] | None:
-    """(role, term) of the first of a rule's contexts whose terms the description mentions: an
-    "AI Specialist" title says nothing until the work does (rating model output, support,
-    pre-sales)."""
+def _context(rule: _Rule, tokens: Tokens) -> tuple[str, str] | None:
+    """(role, term) of the first of a rule's contexts whose terms the title or description
+    mention: an "AI Specialist" title says nothing until the work does (rating model output,
+    support, pre-sales), and "Support Analyst - AI Specialist" says it in the title."""
     for role, terms in rule.contexts:
-        hits = terms.found(description)
+        hits = terms.found(tokens)
         if hits:
             return role, hits[0][0]
     return None
@@ -118,7 +118,7 @@ def classify_role(title: str, description: Tokens, company: str = "") -> RoleRes
         title_signal = False
     else:
         said = f"title rule {rule.name}: '{matched}'"
-        context = _context(rule, description)
+        context = _context(rule, tokenise(title) + description) if rule.contexts else None
         if context is not None:
             role, confidence = context[0], 0.8
             evidence = f"{said}; description mentions '{context[1]}'"
