@@ -6,9 +6,11 @@ to annual USD is a separate step with a dated currency table, so a rate change n
 what a posting said.
 
 A posting mentions many figures that are not pay ("$71mil Series B", "7+ figure contracts",
-"0.3-0.41% equity", "$1,000 learning budget"). Every figure is a candidate; each is scored
-(a range, a stated period, pay words nearby, a currency); among those that score enough, a
-plausible one beats an implausible one, then the higher score wins, then the earlier figure.
+"0.3-0.41% equity", "$1,000 learning budget"). Every figure is a candidate; one whose own
+clause names a perk nearer than any pay word ("Housing subsidy of $2k per month") is dropped,
+since perks are never pay; each other is scored (a range, a stated period, pay words nearby, a
+currency); among those that score enough, a plausible one beats an implausible one, then the
+higher score wins, then the earlier figure.
 """
 
 from __future__ import annotations

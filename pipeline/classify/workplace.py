@@ -1,9 +1,16 @@
 """Work arrangement (remote / hybrid / onsite / unknown) and the region a remote hire must live in.
 
 Evidence is read in order of trust: the board's structured field, then the location strings,
-then the description. In the description, perks ("work from anywhere two weeks a year") are cut
-out first and role-level negations ("this role is onsite", "not a remote position") beat any
-remote wording about the company ("remote-friendly team").
+then the description, and what decided is kept as the basis (taxonomy.md "Work arrangement"):
+`structured`, `stated`, or `inferred` for a located posting that says nothing about remote
+work, which labour-market trackers count as onsite. How far a field is trusted depends on its
+kind: a three-way field decides, while a legacy yes/no flag, a remote-only board or JSON-LD
+TELECOMMUTE beside a place gives way to what the text states (see `decide_workplace`).
+
+In the description, perks ("work from anywhere two weeks a year", "in-office lunch") are cut
+out first; role-level statements ("this role is onsite", "not a remote position", "this role is
+fully remote") beat wording about the company ("we offer a hybrid work model"); and fewer than
+five office days a week is hybrid, whatever word the header uses.
 """
 
 from __future__ import annotations
