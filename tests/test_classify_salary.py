@@ -208,6 +208,14 @@ def test_perks_are_never_pay(text: str) -> None:
     assert classify(ClassifyInput(title="Engineer", description=text)).salary is None
 
 
+@pytest.mark.parametrize(
+    "text", ["$120k - $130k + 10% bonus + 3% 401k + benefits", "$120k - $130k plus a 401k match"]
+)
+def test_pay_listed_before_perks_is_pay(text: str) -> None:
+    salary = classify(ClassifyInput(title="Engineer", description=text)).salary
+    assert salary is not None and (salary.min, salary.max) == (120000, 130000)
+
+
 def test_pay_beside_a_perk_is_still_pay() -> None:
     text = (
         "The base salary is $150,000 - $180,000 per year. We also offer a $1,000 learning budget."

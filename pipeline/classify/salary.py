@@ -78,6 +78,7 @@ _DOLLAR_CODE = re.compile(r"\b(" + "|".join(_DATA["codes"]["dollars"]) + r")\b(?
 _PAY = re.compile(r"\b(?:" + "|".join(_DATA["words"]["pay"]) + r")\b", re.IGNORECASE)
 _PERK = any_of(_DATA["perks"]["patterns"])
 _CLAUSE_END = re.compile(r"[.;!?•\n](?:\s|$)|\n")
+_NEXT_ITEM = re.compile(r"[.;!?•\n](?:\s|$)|\n|\+|\bplus\b", re.IGNORECASE)
 _MAX_ONLY = re.compile(r"\b(?:" + "|".join(_DATA["bounds"]["max_only"]) + r")\s*$", re.IGNORECASE)
 _MIN_ONLY = re.compile(r"\b(?:" + "|".join(_DATA["bounds"]["min_only"]) + r")\s*$", re.IGNORECASE)
 _INDIAN = re.compile(r"\d{1,3}(?:,\d{2})+,\d{3}")
@@ -291,13 +292,14 @@ def _named_dollar(text: str, start: int, end: int) -> str | None:
 def _is_perk(text: str, start: int, end: int) -> bool:
     """Does the figure's own clause name a perk nearer to it than any pay word? "Housing
     subsidy of $2k per month" and "$1,000 learning budget" are perks; "base salary $150k plus
-    a learning budget" is pay."""
+    a learning budget" and "$120k - $130k + 3% 401k" are pay: after the figure, "+" or "plus"
+    starts the next item of the package."""
     before = text[max(0, start - 60) : start]
     ends = list(_CLAUSE_END.finditer(before))
     if ends:
         before = before[ends[-1].end() :]
     after = text[end : end + 50]
-    cut = _CLAUSE_END.search(after)
+    cut = _NEXT_ITEM.search(after)
     if cut:
         after = after[: cut.start()]
     perk = _nearest(_PERK, before, after)
