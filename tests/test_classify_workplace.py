@@ -126,6 +126,7 @@ def test_located_posting_silent_about_remote_is_inferred_onsite() -> None:
         "This role requires 4 onsite days per week.",
         "In person 3 days a week at our Austin hub.",
         "We are in the office Tuesday - Wednesday - Thursday.",
+        "HomeVision | SF (2-3 days/week) | Full-Time",
     ],
 )
 def test_fewer_than_five_office_days_is_hybrid(description: str) -> None:
