@@ -230,6 +230,9 @@ def test_raters_and_reviewers_of_model_output_are_ai_trainers(
         ("Design Engineer", "Build our React design system.", "software_engineer"),
         ("Mechanical Design Engineer", "", "other"),
         ("Principal Engineer - Privacy", "", "software_engineer"),
+        ("Senior CloudOps Engineer", "", "software_engineer"),
+        ("Incident response engineer", "", "software_engineer"),
+        ("Tech Lead/Manager, Native", "", "software_engineer"),
     ],
 )
 def test_generic_engineering_and_presales_titles(
@@ -243,6 +246,7 @@ def test_a_title_naming_only_analytics_follows_the_work() -> None:
         "data_engineer"
     )
     assert role("Marketing Analytics", "Report on campaign performance.") == "data_analyst"
+    assert role("Manager, Product Analytics", "We also hire a Data Engineer.") == "data_analyst"
 
 
 @pytest.mark.parametrize(
