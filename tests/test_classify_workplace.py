@@ -161,6 +161,14 @@ def test_hybrid_and_office_words_that_say_nothing_of_the_job(description: str) -
     assert work(description, ["Austin, TX"], "remote", "flag")[0] == "remote"
 
 
+def test_evidence_names_the_kind_of_field() -> None:
+    labels = classify(
+        ClassifyInput(title="Engineer", workplace_type="remote", workplace_hint="flag")
+    )
+    assert labels.work_arrangement_evidence == "workplace_type: remote (flag)"
+    assert labels.work_arrangement_basis == "structured"
+
+
 def test_legacy_remote_flag_gives_way_to_stated_office_days() -> None:
     office = (
         "We offer a hybrid work schedule, with team members coming into the office twice a week."

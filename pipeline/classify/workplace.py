@@ -156,7 +156,7 @@ def decide_workplace(
     about remote work is onsite (basis `inferred`), as labour-market trackers count it.
     """
     structured = structured_arrangement(workplace_type)
-    field = f"workplace_type: {workplace_type}"
+    field = f"workplace_type: {workplace_type}" + (f" ({hint})" if hint else "")
     arrangement: str | None = None
     basis: str | None = None
     evidence: str | None = None
