@@ -102,6 +102,7 @@ def test_normal_board_picks_salary_by_type_and_drops_unlisted() -> None:
     assert p.company == "Acme AI"
     assert p.workplace_type == "hybrid"
     assert p.extras["is_remote"] is True
+    assert "workplace_hint" not in p.extras
     assert p.locations == ["San Francisco", "Remote (US)"]
     assert p.salary is not None
     assert (p.salary.min, p.salary.max, p.salary.currency, p.salary.period) == (
@@ -126,6 +127,7 @@ def test_withheld_compensation_and_missing_optional_fields() -> None:
     assert minimal.salary is None
     assert minimal.locations == []
     assert minimal.workplace_type is None
+    assert "workplace_hint" not in minimal.extras
     assert minimal.posted_at is None
     assert minimal.description == ""
 
@@ -179,3 +181,20 @@ def test_live_openai() -> None:
     board = Board("ashby", "openai", "OpenAI")
     result = get_source("ashby").parse(fetch_pages("ashby", board), board)
     assert result.postings
+
+
+@responses.activate
+def test_legacy_is_remote_flag_is_used_only_without_workplace_type() -> None:
+    """Older boards have only `isRemote`: it gives the workplace, marked as a yes/no flag so
+    the classifier can let stated office days make it hybrid."""
+    serve(
+        [
+            {"id": "a", "title": "Engineer", "isRemote": True},
+            {"id": "b", "title": "Engineer", "isRemote": False},
+            {"id": "c", "title": "Engineer", "isRemote": None},
+        ]
+    )
+    remote, office, unknown = run("ashby", "acme").postings
+    assert (remote.workplace_type, remote.extras["workplace_hint"]) == ("remote", "flag")
+    assert (office.workplace_type, office.extras["workplace_hint"]) == ("onsite", "flag")
+    assert unknown.workplace_type is None and "workplace_hint" not in unknown.extras

@@ -99,6 +99,7 @@ def test_normal_pages_with_graph_and_string_variants() -> None:
     assert ds.company == "Acme Remote Co"
     assert ds.workplace_type == "remote"
     assert ds.locations == ["USA", "Canada"]
+    assert "workplace_hint" not in ds.extras
     assert ds.description == "Escaped & HTML"
     assert ds.salary is not None
     assert (ds.salary.min, ds.salary.max, ds.salary.currency, ds.salary.period) == (
@@ -191,3 +192,14 @@ def test_live_jsonld() -> None:
     jobs = client.get("https://boards-api.greenhouse.io/v1/boards/anthropic/jobs").body
     url = json.loads(jobs)["jobs"][0]["absolute_url"]
     assert run("jsonld", "anthropic", "Anthropic", urls=[url]).postings
+
+
+@responses.activate
+def test_telecommute_with_a_place_is_marked_for_the_text_to_decide() -> None:
+    """TELECOMMUTE beside a jobLocation means "remote or at this place"."""
+    robots()
+    url = serve_page("/jobs/9", dict(POSTING, jobLocationType="TELECOMMUTE"))
+    [posting] = run("jsonld", "acme", "Acme", urls=[url]).postings
+    assert posting.workplace_type == "remote"
+    assert posting.extras["telecommute_with_location"] is True
+    assert posting.extras["workplace_hint"] == "telecommute"

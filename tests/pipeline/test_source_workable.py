@@ -58,6 +58,8 @@ def test_normal_board() -> None:
     assert onsite_or_hybrid.company == "Groove Tech"
     assert onsite_or_hybrid.workplace_type is None
     assert remote_job.workplace_type == "remote"
+    assert remote_job.extras["workplace_hint"] == "flag"
+    assert "workplace_hint" not in onsite_or_hybrid.extras
     assert remote_job.employment_type == "contract"
     assert onsite_or_hybrid.locations == ["London, England, United Kingdom"]
     assert onsite_or_hybrid.description == "Build models & ship them."

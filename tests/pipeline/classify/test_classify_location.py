@@ -64,3 +64,61 @@ def test_first_location_is_primary() -> None:
     assert [loc["metro"] for loc in labels.locations] == ["sf_bay_area", "london"]
     assert (labels.country, labels.metro) == ("US", "sf_bay_area")
     assert classify(ClassifyInput(title="ML Engineer")).metro is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("Düsseldorf", "DE"),
+        ("Wroclaw", "PL"),
+        ("Hyderabad", "IN"),
+        ("Kolkata", "IN"),
+        ("Bratislava", "SK"),
+        ("Uruguay", "UY"),
+        ("Slovakia - Kosice", "SK"),
+        ("Riyadh, Saudi Arabia", "SA"),
+    ],
+)
+def test_bare_cities_and_countries_outside_the_us(raw: str, country: str) -> None:
+    assert parse_location(raw)["country"] == country
+
+
+@pytest.mark.parametrize(
+    ("raw", "city", "country"),
+    [
+        ("San Francisco Office (HQ)", "San Francisco", "US"),
+        ("NYC Office - 307 7th Ave", "New York", "US"),
+        ("Paris office", "Paris", "FR"),
+        ("Chicago-Hybrid", "Chicago", "US"),
+        ("New York City-Hybrid", "New York", "US"),
+        ("San Francisco-Onsite", "San Francisco", "US"),
+        ("Remote Ireland", None, "IE"),
+        ("Anywhere in the United States", None, "US"),
+        ("US-San Francisco, US-Chicago", "San Francisco", "US"),
+        ("Redwood City or New York City", "Redwood City", "US"),
+    ],
+)
+def test_office_names_and_arrangement_words_leave_the_place(
+    raw: str, city: str | None, country: str
+) -> None:
+    parsed = parse_location(raw)
+    assert (parsed["city"], parsed["country"]) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"), [("Acme US", "US"), ("Acme UK", "GB"), ("Midwest US", "US")]
+)
+def test_company_and_region_labels_give_the_country(raw: str, country: str) -> None:
+    assert parse_location(raw)["country"] == country
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("Europe, UK, Germany, France, European timezones", None),
+        ("Americas, Europe, Asia", None),
+        ("EMEA - London", "GB"),
+    ],
+)
+def test_a_region_led_list_names_no_single_country(raw: str, country: str | None) -> None:
+    assert parse_location(raw)["country"] == country

@@ -159,3 +159,123 @@ def test_evidence_names_the_rule_and_llmops_flag_marks_llmops_titles() -> None:
     assert labels.llmops
     assert not classify(ClassifyInput(title="MLOps Engineer")).llmops
     assert 0 < labels.role_confidence <= 1
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("AI Technical Lead", "ml_engineer"),
+        ("Principal Engineer - AI", "ml_engineer"),
+        ("AI Senior Engineer", "ml_engineer"),
+        ("AI Senior Engineer (Vision)", "computer_vision_engineer"),
+        ("Staff SWE, AI", "ml_engineer"),
+        ("Analytics Engineer (AI & Pipelines)", "data_engineer"),
+        ("Senior Infrastructure Engineer (AI Lab)", "software_engineer"),
+    ],
+)
+def test_ai_before_or_after_a_job_noun_is_an_ai_engineer(title: str, expected: str) -> None:
+    assert role(title) == expected
+
+
+def test_ai_engineer_titles_about_llms_are_llm_engineers() -> None:
+    assert role("Principal Engineer - AI", "Build LLM agents with RAG.") == "nlp_llm_engineer"
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            "Rate and rank model responses in Spanish; native speaker required.",
+            "ai_trainer_evaluator",
+        ),
+        ("Run demos and proofs of concept with our sales team.", "ai_solutions_specialist"),
+        ("Answer support tickets and troubleshoot customer issues.", "other"),
+        ("Design and deploy PyTorch models.", "ml_engineer"),
+    ],
+)
+def test_ai_specialist_is_decided_by_the_work(description: str, expected: str) -> None:
+    assert role("AI Specialist", description) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        (
+            "Content Reviewer",
+            "Review and rate AI-generated responses from large language models.",
+            "ai_trainer_evaluator",
+        ),
+        ("Search Quality Rater", "Judge search results for relevance.", "ai_trainer_evaluator"),
+        ("Content Reviewer", "Review user posts against our community guidelines.", "other"),
+        ("Program Evaluator", "Evaluate our after-school programmes.", "other"),
+    ],
+)
+def test_raters_and_reviewers_of_model_output_are_ai_trainers(
+    title: str, description: str, expected: str
+) -> None:
+    assert role(title, description) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        (
+            "Sales Engineering Manager",
+            "Demo our LLM agent platform to enterprise buyers.",
+            "ai_solutions_specialist",
+        ),
+        ("Sales Engineer", "Demo our payroll software.", "other"),
+        ("Developer Relations Engineer", "Write docs and tutorials.", "other"),
+        ("Business Developer - Eastern Europe", "", "other"),
+        ("Design Engineer", "Build our React design system.", "software_engineer"),
+        ("Design Engineer", "Design roadway drainage to state standards.", "other"),
+        ("Mechanical Design Engineer", "Build our React design system.", "other"),
+        ("Senior Privacy Engineer", "", "software_engineer"),
+        ("Principal Engineer - Privacy", "", "software_engineer"),
+        ("Principal Engineer", "", "other"),
+        ("Staff Engineer", "Scale our Python backend on Kubernetes.", "software_engineer"),
+        ("Engineer", "Inspect bridges and sign off structural drawings.", "other"),
+        ("Automation Engineer", "Program PLCs for the packaging line.", "other"),
+        ("Senior CloudOps Engineer", "", "software_engineer"),
+        ("Incident response engineer", "", "software_engineer"),
+        ("Tech Lead/Manager, Native", "", "software_engineer"),
+    ],
+)
+def test_generic_engineering_and_presales_titles(
+    title: str, description: str, expected: str
+) -> None:
+    assert role(title, description) == expected
+
+
+def test_a_title_naming_only_analytics_follows_the_work() -> None:
+    assert role("SOX Analytics", "We are hiring an Analytics Engineer to build models.") == (
+        "data_engineer"
+    )
+    assert role("Marketing Analytics", "Report on campaign performance.") == "data_analyst"
+    assert role("Manager, Product Analytics", "We also hire a Data Engineer.") == "data_analyst"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Product engineers", "software_engineer"),
+        ("AI Researchers", "research_scientist"),
+        ("Data Scientists", "data_scientist"),
+        ("Staff SWE, Product", "software_engineer"),
+    ],
+)
+def test_plural_job_nouns_and_swe_read_as_the_role(title: str, expected: str) -> None:
+    assert role(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Level 3 Support Analyst - AI Specialist", "other"),
+        ("AI Engineer - FDE (Forward Deployed Engineer)", "ai_solutions_specialist"),
+        ("Senior AI Deployment Consultant", "ai_solutions_specialist"),
+        ("AI PM-in-Residence", "ai_product_manager"),
+    ],
+)
+def test_the_title_can_say_what_kind_of_ai_job_it_is(title: str, expected: str) -> None:
+    assert role(title) == expected

@@ -191,3 +191,69 @@ def test_salary_text_is_the_matched_text() -> None:
     )
     assert labels.salary_text == "$120k - $150k"
     assert classify(ClassifyInput(title="Engineer")).salary_text is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Housing subsidy of $2k per month",
+        "Commuter benefits of $300/month and a $5,000 home office stipend",
+        "$1,000 annual learning and development budget",
+        "Signing bonus of $20,000 and relocation of $10k",
+        "Generous 401(k) match of up to $6,000 per year",
+        "$50,000 in equity",
+    ],
+)
+def test_perks_are_never_pay(text: str) -> None:
+    assert classify(ClassifyInput(title="Engineer", description=text)).salary is None
+
+
+@pytest.mark.parametrize(
+    "text", ["$120k - $130k + 10% bonus + 3% 401k + benefits", "$120k - $130k plus a 401k match"]
+)
+def test_pay_listed_before_perks_is_pay(text: str) -> None:
+    salary = classify(ClassifyInput(title="Engineer", description=text)).salary
+    assert salary is not None and (salary.min, salary.max) == (120000, 130000)
+
+
+def test_pay_beside_a_perk_is_still_pay() -> None:
+    text = (
+        "The base salary is $150,000 - $180,000 per year. We also offer a $1,000 learning budget."
+    )
+    salary = classify(ClassifyInput(title="Engineer", description=text)).salary
+    assert salary is not None and (salary.min, salary.max) == (150000, 180000)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pay: CAD $30/hour", (30, 30, "CAD", "hour")),
+        ("$30/hr CAD", (30, 30, "CAD", "hour")),
+        ("Salary (CAD): $90,000 - $110,000", (90000, 110000, "CAD", "year")),
+        ("Salary: $150-180,000", (150000, 180000, "USD", "year")),
+        ("Compensation: $154-190,000 per year", (154000, 190000, "USD", "year")),
+        ("Salary: CHF 140'000 - 160'000", (140000, 160000, "CHF", "year")),
+        ("Salário: R$ 8.000 por mês", (8000, 8000, "BRL", "month")),
+        ("R$ 8.000 - R$ 10.000 por mes", (8000, 10000, "BRL", "month")),
+        ("Vergütung: 18 € pro Stunde", (18, 18, "EUR", "hour")),
+        ("Salary: KES 180,000 per month", (180000, 180000, "KES", "month")),
+        ("Sueldo: $40.000 a $50.000 MXN por mes", (40000, 50000, "MXN", "month")),
+        ("TJM : 500 € / jour", (500, 500, "EUR", "day")),
+        ("Salary range: 12.000 zł - 18.000 zł miesięcznie", (12000, 18000, "PLN", "month")),
+        ("CTC: ₹25,00,000 - ₹35,00,000", (2500000, 3500000, "INR", "year")),
+        ("₹18 LPA", (1800000, 1800000, "INR", "year")),
+        ("Up to $200k", (None, 200000, "USD", "year")),
+        ("Salary from €60,000", (60000, None, "EUR", "year")),
+        ("Starting at $25/hr", (25, None, "USD", "hour")),
+    ],
+)
+def test_real_posting_salary_formats(text: str, expected: tuple[float | None, ...]) -> None:
+    salary = classify(ClassifyInput(title="Engineer", salary_text=text)).salary
+    assert salary is not None
+    assert (salary.min, salary.max, salary.currency, salary.period) == expected
+
+
+def test_a_currency_without_a_rate_keeps_its_figure() -> None:
+    labels = classify(ClassifyInput(title="Engineer", salary_text="KES 180,000 per month"))
+    assert labels.salary is not None and labels.salary_usd_annual_min is None
+    assert labels.salary_flag == "no rate for KES"

@@ -76,3 +76,34 @@ def test_evidence_says_where_the_band_came_from() -> None:
     labels = classify(ClassifyInput(title="Data Engineer", description="5+ years of Spark."))
     assert labels.seniority == "senior"
     assert "5+ years" in labels.seniority_evidence
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Mid-Market Account Executive",
+        "Account Executive, Mid Market",
+        "Enterprise Account Executive",
+        "SMB Account Executive",
+        "Data Entry Clerk",
+    ],
+)
+def test_sales_segments_and_data_entry_are_not_seniority(title: str) -> None:
+    assert seniority(title) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Vous avez au moins deux ans d'expérience en formation.", "mid"),
+        ("Mindestens 5 Jahre Berufserfahrung in der Softwareentwicklung.", "senior"),
+        ("Un año de experiencia con Python.", "entry"),
+    ],
+)
+def test_years_stated_in_other_languages(description: str, expected: str) -> None:
+    assert seniority("Analyst", description) == expected
+
+
+def test_a_description_calling_the_job_entry_level_bands_it() -> None:
+    assert seniority("Data Entry Clerk", "Entry-level role entering billing data.") == "entry"
+    assert seniority("Clerk", "We hire entry-level and senior people alike.") == "unknown"
