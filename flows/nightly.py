@@ -20,7 +20,6 @@ from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
 
-import requests
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -257,7 +256,7 @@ def _report(summary: ingest.RunSummary, settings: Settings, logger: logging.Logg
     if summary.failed and webhook:
         try:
             ingest.notify(webhook, summary)
-        except requests.RequestException as exc:
+        except HttpError as exc:
             logger.warning("failure webhook not delivered: %s", exc)
 
 

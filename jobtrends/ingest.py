@@ -26,11 +26,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
-import requests
 
 import pipeline.labels
 from jobtrends.config import Settings
-from pipeline.http import HostPolicy, HttpClient, HttpError
+from pipeline.http import HostPolicy, HttpClient, HttpError, post_json
 from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board, ParseError, Posting, RawPage
 from pipeline.snapshot import SnapshotAdapter, sample_manifest, sample_night
@@ -224,6 +223,7 @@ def make_client(settings: Settings, night: date, planned: Sequence[PlannedBoard]
         policy = HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency)
         for host in item.source.hosts(item.board):
             client.set_host_policy(host, policy)
+        client.allow_hosts(item.source.hosts(item.board))
     return client
 
 
@@ -424,9 +424,9 @@ def load_all(
 
 
 def notify(webhook_url: str, summary: RunSummary, timeout: float = 10.0) -> None:
-    """POST the run summary as JSON; raises `requests.RequestException` if it cannot."""
-    resp = requests.post(webhook_url, json=summary.to_json(), timeout=timeout)
-    resp.raise_for_status()
+    """POST the run summary as JSON within `timeout` in all, following no redirect; raises
+    an `HttpError` if it cannot."""
+    post_json(webhook_url, summary.to_json(), total_timeout=timeout)
 
 
 def reparse(
