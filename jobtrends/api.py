@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from jobtrends.config import Settings, load_settings
-from warehouse.db import open_warehouse
+from warehouse.db import open_sandboxed, open_warehouse
 
 
 def quiet_prefect() -> None:
@@ -62,7 +62,7 @@ def run_report(week: str | None = None, config_path: str | None = None) -> str:
 def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
     settings = load_settings(db_path=db_path)
-    con = open_warehouse(settings.db_path, read_only=True)
+    con = open_sandboxed(settings.db_path)
     try:
         return con.execute(query).df()
     finally:

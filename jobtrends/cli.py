@@ -82,8 +82,16 @@ def report(config_path: str | None, week: str | None) -> None:
 @click.argument("query")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def sql(query: str, db_path: str | None) -> None:
-    """Run a read-only SQL query against the warehouse and print the result."""
-    frame = api.sql(query, db_path)
+    """Run a read-only SQL query against the warehouse and print the result.
+
+    The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused.
+    """
+    import duckdb
+
+    try:
+        frame = api.sql(query, db_path)
+    except duckdb.Error as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from exc
     click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
 
 

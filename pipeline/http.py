@@ -200,6 +200,7 @@ class _Exchange:
         self.private_ok = private_ok
         self.expired = False
         self._conns: list[HTTPConnection] = []
+        self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(0.0, seconds), self._expire)
         self._timer.daemon = True
@@ -214,9 +215,13 @@ class _Exchange:
         self._timer.cancel()
 
     def watch(self, conn: HTTPConnection) -> None:
+        """Remember the connection and its socket: `http.client` drops `conn.sock` once a
+        response that closes the connection has begun, while the body is still read from it."""
         with self._lock:
             if conn not in self._conns:
                 self._conns.append(conn)
+            if conn.sock is not None and conn.sock not in self._socks:
+                self._socks.append(conn.sock)
             expired = self.expired
         if expired:
             _shut(conn.sock)
@@ -237,9 +242,9 @@ class _Exchange:
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            conns = list(self._conns)
-        for conn in conns:
-            _shut(conn.sock)
+            socks = [c.sock for c in self._conns if c.sock is not None] + self._socks
+        for sock in socks:
+            _shut(sock)
 
 
 _current = threading.local()
@@ -306,8 +311,20 @@ class WatchedAdapter(HTTPAdapter):
         }
 
 
+class _Session(requests.Session):
+    """A session that never looks at a redirect: the client follows them itself.
+
+    `requests` reads a 3xx body in full to resolve the redirect, even with
+    `allow_redirects=False` (it prepares `Response.next`), so a gzip bomb behind a 302 was
+    decoded into memory before any check could run.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 def watched_session() -> requests.Session:
-    session = requests.Session()
+    session = _Session()
     session.mount("http://", WatchedAdapter())
     session.mount("https://", WatchedAdapter())
     return session
@@ -491,12 +508,12 @@ class HttpClient:
         allowed = self._allowed.get(start.host, set()) | {start.host}
         if target.host not in allowed:
             raise refuse(f"host {target.host} is not one of {', '.join(sorted(allowed))}")
-        same_origin_port = target.host == start.host and target.port == start.port
+        same_port = target.port == start.port
         default_ports = (
             target.port == DEFAULT_PORTS[target.scheme]
             and start.port == DEFAULT_PORTS[start.scheme]
         )
-        if not (same_origin_port or default_ports):
+        if not (same_port or default_ports):
             raise refuse(f"port {target.port} (the request went to port {start.port})")
         if not exchange.private_ok and not _public(target.host):
             raise refuse("non-public address")

@@ -22,7 +22,11 @@ class WarehouseLocked(RuntimeError):
 
 
 def connect(
-    path: str | Path, *, read_only: bool = False, wait_seconds: float = 30.0
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = 30.0,
+    config: dict[str, str | bool | int] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting a while if another writer holds it, then fail with a clear message.
 
@@ -36,7 +40,7 @@ def connect(
     delay = 0.2
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -47,6 +51,26 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+"""For SQL a person types (`jobtrends sql`): no file, network, ATTACH, COPY or INSTALL, and
+no SET that could turn any of it back on. Order matters: the lock comes last."""
+
+
+def open_sandboxed(path: str | Path, *, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that can see the warehouse's tables and views and nothing else.
+
+    A query such as `read_csv('/etc/passwd')`, `COPY ... TO '/anywhere'` or `INSTALL ...`
+    fails with DuckDB's `PermissionException` instead of doing it.
+    """
+    return connect(path, read_only=True, wait_seconds=wait_seconds, config=SANDBOX_CONFIG)
 
 
 def migrations() -> list[tuple[int, str, str]]:
