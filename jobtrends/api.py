@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from jobtrends.config import Settings, load_settings
-from warehouse.db import open_sandboxed, open_warehouse
+from warehouse.db import open_warehouse, query_sandboxed
 
 
 def quiet_prefect() -> None:
@@ -62,11 +62,7 @@ def run_report(week: str | None = None, config_path: str | None = None) -> str:
 def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
     settings = load_settings(db_path=db_path)
-    con = open_sandboxed(settings.db_path)
-    try:
-        return con.execute(query).df()
-    finally:
-        con.close()
+    return query_sandboxed(settings.db_path, query)
 
 
 def reclassify(db_path: str | Path | None = None) -> tuple[int, str]:

@@ -10,7 +10,7 @@ import click
 
 from jobtrends import api
 from jobtrends.config import ConfigError, load_settings
-from warehouse.db import WarehouseLocked
+from warehouse.db import QueryError, WarehouseLocked
 from warehouse.runlock import RunLocked
 
 CONFIG = click.option(
@@ -86,12 +86,10 @@ def sql(query: str, db_path: str | None) -> None:
 
     The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused.
     """
-    import duckdb
-
     try:
         frame = api.sql(query, db_path)
-    except duckdb.Error as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from exc
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
 
 

@@ -49,3 +49,9 @@ def test_escapes_are_refused_in_one_line(warehouse_file: Path, tmp_path: Path, q
 def test_writes_are_refused(warehouse_file: Path) -> None:
     result = CliRunner().invoke(main, ["sql", "delete from postings"])
     assert result.exit_code == 1 and "read-only" in result.output
+
+
+def test_a_missing_warehouse_is_one_line(data_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["sql", "select 1"])
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    assert result.output.count("\n") == 1, result.output

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -71,6 +72,28 @@ def open_sandboxed(path: str | Path, *, wait_seconds: float = 30.0) -> duckdb.Du
     fails with DuckDB's `PermissionException` instead of doing it.
     """
     return connect(path, read_only=True, wait_seconds=wait_seconds, config=SANDBOX_CONFIG)
+
+
+class QueryError(RuntimeError):
+    """A query the sandbox refused or DuckDB could not run, in DuckDB's first line."""
+
+
+def query_sandboxed(path: str | Path, query: str) -> pd.DataFrame:
+    """Run one person-typed query on a sandboxed connection; errors become `QueryError`."""
+    try:
+        con = open_sandboxed(path)
+    except duckdb.Error as exc:
+        raise QueryError(_first_line(exc)) from exc
+    try:
+        return con.execute(query).df()
+    except duckdb.Error as exc:
+        raise QueryError(_first_line(exc)) from exc
+    finally:
+        con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def migrations() -> list[tuple[int, str, str]]:
