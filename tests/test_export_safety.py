@@ -85,6 +85,7 @@ def test_user_files_in_and_beside_the_export_survive(loaded: Path, tmp_path: Pat
     assert not list(out.glob(f"{STAGING_PREFIX}*"))
 
 
+@pytest.mark.crash
 def test_an_export_killed_midway_leaves_the_previous_one(loaded: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     export(loaded, out)

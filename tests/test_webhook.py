@@ -11,7 +11,7 @@ import responses
 from flows.nightly import nightly
 from warehouse.runlock import RunLocked, lock_path_for, run_lock
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.faults]
 
 HOOK = "https://hooks.example.test/jobtrends"
 GH = "https://boards-api.greenhouse.io/v1/boards"
