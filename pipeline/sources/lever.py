@@ -50,7 +50,7 @@ class Lever(Source):
     def hosts(self, board: Board) -> list[str]:
         """An EU board's `base_url` option points at another host, which needs the limit too."""
         base = str(board.options.get("base_url") or self.base_url)
-        return [urlsplit(base).hostname or "", *self.api_hosts]
+        return list(dict.fromkeys([urlsplit(base).hostname or "", *self.api_hosts]))
 
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
         pages = PageFetcher(self.name, client, board, fetch_id)
