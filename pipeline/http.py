@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import math
 import os
 import random
 import re
@@ -163,6 +164,7 @@ class _HostGate:
         self._clock = clock
         self._lock = threading.Lock()
         self._next_at = 0.0
+        self._last_sent = -math.inf
         self.slots = threading.BoundedSemaphore(max(1, policy.max_concurrency))
 
     def reserve(self) -> float:
@@ -173,14 +175,20 @@ class _HostGate:
             self._next_at = at + self.policy.min_interval
             return at - now
 
-    def sent(self) -> None:
-        """A request is leaving now: the next may not leave before `min_interval` from now.
+    def claim(self) -> float:
+        """Take the send that is about to leave and return how long it must still wait.
 
-        `reserve` spaces the planned send times; a late wake-up (a busy machine oversleeps)
-        would otherwise shorten the gap after it, so the interval counts from the real send.
+        `reserve` spaces the planned send times, but a thread that oversleeps (a busy
+        machine) or is preempted after its wait could leave together with the next one. So
+        just before sending, under the lock, each send takes its real time, at least
+        `min_interval` after the last send taken, and pushes planned sends past it too.
         """
         with self._lock:
-            self._next_at = max(self._next_at, self._clock() + self.policy.min_interval)
+            now = self._clock()
+            at = max(now, self._last_sent + self.policy.min_interval)
+            self._last_sent = at
+            self._next_at = max(self._next_at, at + self.policy.min_interval)
+            return at - now
 
     def push_back(self, seconds: float) -> None:
         """A server asked us to slow down: nobody sends to this host before then."""
@@ -433,7 +441,9 @@ class HttpClient:
                 if wait > 0:
                     self._sleep(wait)
                 with gate.slots:
-                    gate.sent()
+                    late = gate.claim()
+                    if late > 0:
+                        self._sleep(late)
                     exchange.start()
                     resp = self._send(hop_url, hop_params, headers, exchange)
                     with resp:
