@@ -124,15 +124,19 @@ def arrangement_overall(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFr
     return _frame(
         con,
         """
-        SELECT population, sum(remote)::BIGINT AS remote, sum(hybrid)::BIGINT AS hybrid,
-               sum(onsite)::BIGINT AS onsite, sum(unknown)::BIGINT AS unknown
-        FROM (
-            SELECT 'AI roles' AS population, 1 AS position, * FROM mart_work_arrangement
-            WHERE week = ? AND is_ai
+        SELECT population, remote, hybrid, onsite, unknown FROM (
+            SELECT 1 AS position, 'AI roles' AS population,
+                   coalesce(sum(remote) FILTER (WHERE is_ai), 0)::BIGINT AS remote,
+                   coalesce(sum(hybrid) FILTER (WHERE is_ai), 0)::BIGINT AS hybrid,
+                   coalesce(sum(onsite) FILTER (WHERE is_ai), 0)::BIGINT AS onsite,
+                   coalesce(sum(unknown) FILTER (WHERE is_ai), 0)::BIGINT AS unknown
+            FROM mart_work_arrangement WHERE week = ?
             UNION ALL
-            SELECT 'all postings', 2, * FROM mart_work_arrangement WHERE week = ?
+            SELECT 2, 'all postings', coalesce(sum(remote), 0)::BIGINT,
+                   coalesce(sum(hybrid), 0)::BIGINT, coalesce(sum(onsite), 0)::BIGINT,
+                   coalesce(sum(unknown), 0)::BIGINT
+            FROM mart_work_arrangement WHERE week = ?
         )
-        GROUP BY population, position
         ORDER BY position
         """,
         [week.week, week.week],
