@@ -143,14 +143,15 @@ def _change(value: object) -> str:
 
 def _demand(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
     by_role = queries.role_demand(con, found)
+    change: tuple[str, ...] = ("wow_change",)
     if by_role["open_last_week"].isna().all():
-        by_role = by_role.drop(columns=["open_last_week", "wow_change"])
+        by_role, change = by_role.drop(columns=["open_last_week", "wow_change"]), ()
     trend = queries.role_trend(con, found)
     return Section(
         "Role demand",
         "Postings open during the week per role, with new and closed ones and the change in "
         "open postings from the previous week with data.",
-        [Table("role_demand", by_role, change=("wow_change",))],
+        [Table("role_demand", by_role, change=change)],
         [charts.small_multiples(trend, "role", "open", "Open postings per role, last 8 weeks")],
     )
 
