@@ -37,12 +37,19 @@ from jobtrends import replay as engine
 from jobtrends.benchgen import GeneratedBoard
 from jobtrends.ingest import LOAD_BATCH_POSTINGS, PlannedBoard
 from pipeline.html import BLOCK_TAGS, DROP_TAGS
-from pipeline.labels import label_postings
+from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board
 from pipeline.sources import get_source
 from warehouse.archive import RawArchive
 from warehouse.db import open_warehouse
-from warehouse.load import BoardLoad, PageRecord, page_record, postings_frame, vars_of
+from warehouse.load import (
+    LABEL_COLUMNS,
+    BoardLoad,
+    PageRecord,
+    page_record,
+    postings_frame,
+    vars_of,
+)
 
 DEFAULT_SIZES = (10_000, 100_000)
 LARGE_SIZE = 1_000_000
@@ -183,7 +190,8 @@ def naive_load(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> None:
         ],
     )
     con.executemany(
-        f"INSERT OR REPLACE INTO posting_labels VALUES ({', '.join(['?'] * 21)})",
+        f"INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS}) "
+        f"VALUES ({', '.join(['?'] * len(LabelRow.__slots__))})",
         [list(vars_of(r).values()) for r in load.labels],
     )
     con.execute("COMMIT")

@@ -13,6 +13,7 @@ from jobtrends.config import ConfigError, load_settings
 from warehouse.db import WarehouseLocked
 from warehouse.runlock import RunLocked
 
+MOVES_SHOWN = 5
 CONFIG = click.option(
     "--config",
     "config_path",
@@ -98,11 +99,50 @@ def classify(input_file: click.utils.LazyFile) -> None:
 
 
 @main.command()
+@click.option("--source", required=True, help="The source whose saved bodies these are.")
+@click.option("--board", help="Board token (and company) to parse them as (default: file stem).")
+@click.argument("files", nargs=-1, required=True)
+def parse(source: str, board: str | None, files: tuple[str, ...]) -> None:
+    """Parse saved response bodies and print each posting with its labels and their evidence.
+
+    One JSON line per posting on stdout; a file that cannot be parsed gets one error line on
+    stderr (the others still print) and the exit status is 1.
+    """
+    import json
+
+    known = api.source_names()
+    if source not in known:
+        raise click.BadParameter(f"{source!r}; known: {', '.join(known)}", param_hint="--source")
+    failed = 0
+    for parsed in api.parse_files(source, files, board):
+        for record in parsed.postings:
+            click.echo(json.dumps(record, ensure_ascii=False, default=str))
+        for reason in parsed.record_errors:
+            click.echo(f"warning: {parsed.path}: {reason}", err=True)
+        if parsed.error is not None:
+            failed += 1
+            click.echo(f"error: {parsed.path}: {parsed.error}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def reclassify(db_path: str | None) -> None:
-    """Relabel every stored posting with the current classifier rules (bulk, one transaction)."""
-    count, version = api.reclassify(db_path)
-    click.echo(f"relabelled {count} postings with classifier {version}")
+    """Relabel every stored posting with the current rules (bulk); report which labels moved."""
+    changes, version = api.reclassify(db_path)
+    click.echo(f"relabelled {changes.relabelled} postings with classifier {version}")
+    click.echo(
+        f"{changes.changed} had a label change; {changes.unlabelled_before} had no labels before"
+    )
+    for label, rows in changes.per_label().items():
+        pairs = sorted(
+            ((n, old, new) for (name, old, new), n in changes.moves.items() if name == label),
+            reverse=True,
+        )
+        shown = ", ".join(f"{old} -> {new} ({n})" for n, old, new in pairs[:MOVES_SHOWN])
+        more = f", ... {len(pairs) - MOVES_SHOWN} more" if len(pairs) > MOVES_SHOWN else ""
+        click.echo(f"  {label}: {rows} rows: {shown}{more}")
 
 
 @main.group()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -143,6 +144,25 @@ RUN_COLUMNS = (
     "parse_key",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
+LABEL_COLUMNS = ", ".join(LabelRow.__slots__)
+COMPARED_LABELS = (
+    "role",
+    "is_ai",
+    "seniority",
+    "work_arrangement",
+    "work_arrangement_basis",
+    "remote_scope",
+    "salary_usd_min",
+    "salary_usd_max",
+    "salary_flag",
+    "country",
+    "metro",
+    "degree",
+    "skills",
+    "industry",
+    "employment_type",
+)
+"""The labels a reclassify reports moves for (evidence text and confidence are not labels)."""
 
 
 def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
@@ -487,7 +507,7 @@ def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
     """Labels for postings that have none yet."""
     con.execute(
         f"""
-        INSERT INTO posting_labels
+        INSERT INTO posting_labels ({LABEL_COLUMNS})
         SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         WHERE NOT EXISTS (
@@ -506,7 +526,7 @@ def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(
         f"""
-        INSERT OR REPLACE INTO posting_labels
+        INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS})
         SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         JOIN posting_labels AS e USING (source, source_id)
@@ -825,14 +845,74 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
-def replace_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[LabelRow]) -> int:
-    """Swap in new labels for existing postings in one set-based statement."""
+@dataclass
+class LabelChanges:
+    """What a relabelling moved: rows relabelled, rows with any label moved, rows that had
+    no labels before, and `(label, old, new) -> rows` for every move."""
+
+    relabelled: int = 0
+    changed: int = 0
+    unlabelled_before: int = 0
+    moves: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def per_label(self) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for (label, _, _), n in self.moves.items():
+            out[label] += n
+        return dict(out.most_common())
+
+
+def _as_text(side: str, column: str) -> str:
+    value = f"CAST({side}.{column} AS VARCHAR[])" if column == "skills" else f"{side}.{column}"
+    return f"CAST({value} AS VARCHAR)"
+
+
+def _count_changes(con: duckdb.DuckDBPyConnection, changes: LabelChanges) -> None:
+    """Compare `incoming_labels` with the stored labels, set-based, before they are replaced."""
+    moved = " OR ".join(
+        f"{_as_text('e', c)} IS DISTINCT FROM {_as_text('i', c)}" for c in COMPARED_LABELS
+    )
+    changed, unlabelled = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE e.source IS NOT NULL AND ({moved})),
+               count(*) FILTER (WHERE e.source IS NULL)
+        FROM incoming_labels AS i
+        LEFT JOIN posting_labels AS e USING (source, source_id)
+        """
+    ).fetchone()
+    pairs = " UNION ALL ".join(
+        f"SELECT '{c}' AS label, {_as_text('e', c)} AS old, {_as_text('i', c)} AS new "
+        "FROM incoming_labels AS i JOIN posting_labels AS e USING (source, source_id) "
+        f"WHERE {_as_text('e', c)} IS DISTINCT FROM {_as_text('i', c)}"
+        for c in COMPARED_LABELS
+    )
+    rows = con.execute(
+        f"SELECT label, old, new, count(*) FROM ({pairs}) GROUP BY label, old, new"
+    ).fetchall()
+    changes.changed += changed
+    changes.unlabelled_before += unlabelled
+    for label, old, new, n in rows:
+        changes.moves[(label, str(old), str(new))] += n
+
+
+def replace_labels(
+    con: duckdb.DuckDBPyConnection,
+    rows: Sequence[LabelRow],
+    changes: LabelChanges | None = None,
+) -> int:
+    """Swap in new labels for existing postings in one set-based statement.
+
+    With `changes`, first add to it what the new labels move (one set-based comparison).
+    """
     frame = pd.DataFrame([vars_of(r) for r in rows], columns=list(LabelRow.__slots__))
     con.register("incoming_labels", frame)
     try:
+        if changes is not None:
+            _count_changes(con, changes)
+            changes.relabelled += len(frame)
         con.execute(
-            f"INSERT OR REPLACE INTO posting_labels SELECT {', '.join(LabelRow.__slots__)} "
-            "FROM incoming_labels"
+            f"INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS}) "
+            f"SELECT {LABEL_COLUMNS} FROM incoming_labels"
         )
     finally:
         con.unregister("incoming_labels")
