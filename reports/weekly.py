@@ -200,7 +200,9 @@ def _arrangements(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Sectio
     trend = queries.arrangement_trend(con, found)
     return Section(
         "Remote, hybrid and onsite",
-        "Shares exclude `unknown` from the denominator; unknown counts are shown beside them.",
+        "Shares are over every posting with a known arrangement, the inferred ones included "
+        "(`inferred`: a posting that names a place and nothing else counts as onsite); "
+        "`unknown` is in no denominator and counted beside them.",
         [
             Table("arrangement_overall", overall),
             Table(

@@ -127,7 +127,7 @@ def test_salary_tables_are_the_salary_marts(con: duckdb.DuckDBPyConnection) -> N
 
 def test_arrangement_tables_are_mart_work_arrangement(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
-    totals = "sum(remote), sum(hybrid), sum(onsite), sum(unknown)"
+    totals = "sum(remote), sum(hybrid), sum(onsite), sum(unknown), sum(inferred)"
     ai = con.execute(
         f"SELECT {totals} FROM mart_work_arrangement WHERE week = ? AND is_ai", [week]
     ).fetchone()
@@ -137,8 +137,8 @@ def test_arrangement_tables_are_mart_work_arrangement(con: duckdb.DuckDBPyConnec
     assert tuple(overall.loc["all postings"]) == every.fetchone()
     assert _rows(_table(report, "arrangement_by_role").frame) == _select(
         con,
-        "SELECT role, remote, hybrid, onsite, unknown, remote_share FROM mart_work_arrangement "
-        "WHERE week = ?",
+        "SELECT role, remote, hybrid, onsite, unknown, inferred, remote_share "
+        "FROM mart_work_arrangement WHERE week = ?",
         week,
     )
     assert _rows(_table(report, "arrangement_trend").frame) == _select(
@@ -210,12 +210,18 @@ def test_guide_check_counts_the_jobs_the_marts_count(con: duckdb.DuckDBPyConnect
         return con.execute(sql, [week]).fetchone()
 
     ai_jobs = one("SELECT ai_jobs FROM mart_week_summary WHERE week = ?")[0]
-    remote, known = one(
-        "SELECT sum(remote), sum(known) FROM mart_work_arrangement WHERE week = ? AND is_ai"
+    remote, known, remote_stated, known_stated = one(
+        "SELECT sum(remote), sum(known), sum(remote_stated), sum(known_stated) "
+        "FROM mart_work_arrangement WHERE week = ? AND is_ai"
     )
     assert claims.at["G4", "n"] == known
+    assert claims.at["G4 · stated or structured", "n"] == known_stated
     if known:
         assert claims.at["G4", "postings"] == pct(remote / known)
+    if known_stated:
+        assert claims.at["G4 · stated or structured", "postings"] == pct(
+            remote_stated / known_stated
+        )
     assert claims.at["G5", "n"] == ai_jobs == claims.at["G8", "n"]
     industries = one(
         "SELECT sum(open_jobs) FROM mart_industry_mix WHERE week = ? AND industry <> 'unknown'"

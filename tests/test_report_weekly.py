@@ -69,6 +69,7 @@ def posting(i: int, night: date) -> tuple[Posting, LabelRow]:
         "Tech/Software",
         "full_time",
         None,
+        work_arrangement_basis={"onsite": "inferred", "unknown": None}.get(arrangement, "stated"),
     )
     return p, label
 

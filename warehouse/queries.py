@@ -120,21 +120,23 @@ def salary_by_metro(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
 
 
 def arrangement_overall(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
-    """Open jobs by work arrangement, for AI roles and for all postings."""
+    """Open jobs by work arrangement, for AI roles and for all postings, with how many of the
+    known arrangements were inferred."""
     return _frame(
         con,
         """
-        SELECT population, remote, hybrid, onsite, unknown FROM (
+        SELECT population, remote, hybrid, onsite, unknown, inferred FROM (
             SELECT 1 AS position, 'AI roles' AS population,
                    coalesce(sum(remote) FILTER (WHERE is_ai), 0)::BIGINT AS remote,
                    coalesce(sum(hybrid) FILTER (WHERE is_ai), 0)::BIGINT AS hybrid,
                    coalesce(sum(onsite) FILTER (WHERE is_ai), 0)::BIGINT AS onsite,
-                   coalesce(sum(unknown) FILTER (WHERE is_ai), 0)::BIGINT AS unknown
+                   coalesce(sum(unknown) FILTER (WHERE is_ai), 0)::BIGINT AS unknown,
+                   coalesce(sum(inferred) FILTER (WHERE is_ai), 0)::BIGINT AS inferred
             FROM mart_work_arrangement WHERE week = ?
             UNION ALL
             SELECT 2, 'all postings', coalesce(sum(remote), 0)::BIGINT,
                    coalesce(sum(hybrid), 0)::BIGINT, coalesce(sum(onsite), 0)::BIGINT,
-                   coalesce(sum(unknown), 0)::BIGINT
+                   coalesce(sum(unknown), 0)::BIGINT, coalesce(sum(inferred), 0)::BIGINT
             FROM mart_work_arrangement WHERE week = ?
         )
         ORDER BY position
@@ -144,11 +146,12 @@ def arrangement_overall(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFr
 
 
 def arrangement_by_role(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
-    """Open jobs by work arrangement per role, with the remote share of known arrangements."""
+    """Open jobs by work arrangement per role, with the remote share of every known
+    arrangement (inferred ones included) and how many were inferred."""
     return _frame(
         con,
         """
-        SELECT role, remote, hybrid, onsite, unknown, remote_share
+        SELECT role, remote, hybrid, onsite, unknown, inferred, remote_share
         FROM mart_work_arrangement WHERE week = ?
         ORDER BY remote DESC, role
         """,
@@ -266,8 +269,8 @@ def week_jobs(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
         con,
         """
         SELECT canonical_job_id, source, company, title, role, is_ai, seniority,
-               work_arrangement, salary_usd_min, salary_usd_max, metro, degree, skills,
-               industry, first_seen, closed_at
+               work_arrangement, work_arrangement_basis, salary_usd_min, salary_usd_max, metro,
+               degree, skills, industry, first_seen, closed_at
         FROM int_week_jobs WHERE week = ?
         ORDER BY source, company, title, canonical_job_id
         """,

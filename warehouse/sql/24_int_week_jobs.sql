@@ -23,6 +23,7 @@ SELECT
     j.is_ai,
     j.seniority,
     j.work_arrangement,
+    j.work_arrangement_basis,
     j.metro,
     j.country,
     coalesce(j.industry, 'unknown') AS industry,
