@@ -138,6 +138,29 @@ def test_work_arrangement_shares_leave_unknown_out(tmp_path):
     assert row == (1, 1, 0, 1, 2, 0.5, 0.5)
 
 
+def test_work_arrangement_counts_inferred_jobs_and_gives_a_stated_only_share(tmp_path):
+    con = warehouse(tmp_path)
+    cities = {"a": "New York, NY", "b": "Boston, MA", "c": "Seattle, WA", "d": "Austin, TX"}
+    load = board_load([posting(i, locations=(city,)) for i, city in cities.items()], W1)
+    inferred = {"work_arrangement": "onsite", "work_arrangement_basis": "inferred"}
+    load_board(
+        con,
+        _labelled(
+            load,
+            a={"work_arrangement": "remote", "work_arrangement_basis": "structured"},
+            b=inferred,
+            c=inferred,
+            d={"work_arrangement": "hybrid", "work_arrangement_basis": "stated"},
+        ),
+    )
+    refresh_canonical(con)
+    row = con.execute(
+        "SELECT remote, hybrid, onsite, known, inferred, remote_share, known_stated, "
+        "remote_stated, remote_share_stated FROM mart_work_arrangement WHERE role = 'ml_engineer'"
+    ).fetchone()
+    assert row == (1, 1, 2, 4, 2, 0.25, 2, 1, 0.5)
+
+
 def test_degree_skill_and_industry_shares(tmp_path):
     con = _build(tmp_path)
     degrees = con.execute(
