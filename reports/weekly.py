@@ -46,13 +46,12 @@ class Table:
     money: tuple[str, ...] = ()
 
     def shown(self) -> pd.DataFrame:
+        """The table as every format prints it; the query's values stay in `frame`."""
         out = self.frame.copy()
-        for columns, fmt in (
-            (self.percent, _pct),
-            (self.change, _change),
-        ):
-            for column in columns:
-                out[column] = out[column].map(fmt).astype(object)
+        for column in self.percent:
+            out[column] = out[column].map(_pct).astype(object)
+        for column in self.change:
+            out[column] = out[column].map(_change).astype(object)
         for column in self.money:
             out[column] = out[column].astype(float).round(-3).astype("Int64")
         return out
