@@ -1,4 +1,9 @@
-"""Read-side questions the reports ask, answered from the mart views as DataFrames."""
+"""The report's questions, one function per table, each a select on one mart.
+
+Every figure has its definition in the SQL under `warehouse/sql/` (see the views' comments);
+these functions only pick the week, the columns and the order the report prints, so the report,
+its CSVs and a user's own `select` on the same mart give the same numbers.
+"""
 
 from __future__ import annotations
 
@@ -53,8 +58,9 @@ def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, object]:
         """,
         [week.week],
     )
-    row = cursor.fetchone() or ()
-    return dict(zip([d[0] for d in cursor.description], row, strict=False))
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else dict.fromkeys(names)
 
 
 def role_demand(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
@@ -71,25 +77,24 @@ def role_demand(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     )
 
 
-def _recent_weeks(count: int) -> str:
-    """The last `count` weeks with data up to the report's week, as a CTE named `recent`."""
-    return (
-        "WITH recent AS (SELECT week FROM weeks WHERE week_start <= ? "
-        f"ORDER BY week_start DESC LIMIT {int(count)})"
-    )
+# The trend charts' window: the last N weeks with data up to the report's week (parameters:
+# the week's start, N), as a CTE named `recent`.
+RECENT_WEEKS = (
+    "WITH recent AS (SELECT week FROM weeks WHERE week_start <= ? ORDER BY week_start DESC LIMIT ?)"
+)
 
 
 def role_trend(con: duckdb.DuckDBPyConnection, week: Week, weeks: int = 8) -> pd.DataFrame:
     """Open jobs per role for the last `weeks` weeks with data, oldest first."""
     return _frame(
         con,
-        _recent_weeks(weeks)
+        RECENT_WEEKS
         + """
         SELECT m.week, m.role, m.open_jobs AS open
         FROM mart_role_demand AS m JOIN recent USING (week)
         ORDER BY m.week, m.role
         """,
-        [week.start],
+        [week.start, weeks],
     )
 
 
@@ -163,7 +168,7 @@ def arrangement_trend(con: duckdb.DuckDBPyConnection, week: Week, weeks: int = 8
     """AI-role jobs open per week by work arrangement, for the last `weeks` weeks with data."""
     return _frame(
         con,
-        _recent_weeks(weeks)
+        RECENT_WEEKS
         + """
         SELECT m.week, sum(m.hybrid)::BIGINT AS hybrid, sum(m.onsite)::BIGINT AS onsite,
                sum(m.remote)::BIGINT AS remote, sum(m.unknown)::BIGINT AS unknown
@@ -172,7 +177,7 @@ def arrangement_trend(con: duckdb.DuckDBPyConnection, week: Week, weeks: int = 8
         GROUP BY m.week
         ORDER BY m.week
         """,
-        [week.start],
+        [week.start, weeks],
     )
 
 
