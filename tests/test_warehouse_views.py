@@ -256,3 +256,13 @@ def test_weekly_postings_keeps_the_columns_reports_read(tmp_path):
         "FROM mart_weekly_postings WHERE week = '2026-W37' AND role = 'ml_engineer'"
     ).fetchone()
     assert ml == (3, 0, 1)
+
+
+def test_every_mart_states_its_definition(tmp_path):
+    con = warehouse(tmp_path)
+    undocumented = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+        "AND (starts_with(view_name, 'mart_') OR starts_with(view_name, 'int_')) "
+        "AND comment IS NULL"
+    ).fetchall()
+    assert undocumented == []

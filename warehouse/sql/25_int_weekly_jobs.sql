@@ -19,3 +19,6 @@ SELECT
     count(*) AS open_jobs
 FROM week_jobs
 GROUP BY ALL;
+
+COMMENT ON VIEW int_weekly_jobs IS
+    'Per ISO week and label combination: canonical jobs open, new and closed, counted from int_week_jobs.';
