@@ -19,17 +19,20 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
+from config import ConfigError, Settings
 from flows.nightly import nightly
 from flows.runners import configured
 from flows.weekly import weekly
-from jobtrends.config import ConfigError, Settings
+from ingest.plan import check
 
 NIGHTLY = "nightly"
 WEEKLY = "weekly"
 
 
 def build_deployments(settings: Settings, config_path: str | None = None) -> list[RunnerDeployment]:
-    """One deployment per flow, each on its cron in the configured timezone."""
+    """One deployment per flow, each on its cron in the configured timezone; a config the
+    engine cannot run fails here, at start-up, rather than at the first scheduled night."""
+    check(settings)
     tuning = settings.orchestration
     parameters: dict[str, Any] = {"config_path": config_path} if config_path else {}
     common: dict[str, Any] = {

@@ -1,21 +1,37 @@
-"""The Python API the CLI is a thin layer over."""
+"""The Python API the CLI is a thin layer over: each command is one call here.
+
+The face of the project: it reads the settings and hands each request to the layer that owns
+it (the flows for runs, the engine for reparsing, the warehouse for queries), and holds no
+logic of its own. The developer tools (`tools/`) are not part of the installed package; the
+bench is reached through `bench`, which says so when they are absent.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import Any
 
 import pandas as pd
 
-from jobtrends.config import Settings, load_settings
-from warehouse.db import open_warehouse
-
-if TYPE_CHECKING:
-    from warehouse.load import LabelChanges
+from config import Settings, load_settings
+from ingest.plan import check
+from ingest.records import RunSummary
+from ingest.replay import default_workers
+from ingest.replay import reparse as reparse_archive
+from pipeline.labels import CLASSIFIER_VERSION
+from warehouse import survey
+from warehouse.db import open_warehouse, read_sql
+from warehouse.export import ExportResult, export_parquet
+from warehouse.load import LabelChanges
+from warehouse.relabel import relabel_all
+from warehouse.survey import SurveyImport
 
 
 def quiet_prefect() -> None:
@@ -28,13 +44,22 @@ def quiet_prefect() -> None:
         Path(home).mkdir(parents=True, exist_ok=True)
 
 
+def settings(config_path: str | None = None, mode: str | None = None) -> Settings:
+    """The settings, checked against the code before any flow starts, so a misspelt source or
+    `[http]` key stops the command with one line (`ConfigError`), not a failed flow run."""
+    loaded = load_settings(config_path, mode=mode)
+    check(loaded)
+    return loaded
+
+
 def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
     """Replay every sample night through the nightly flow, then build the latest weekly report."""
     from flows.nightly import replay_sample
     from flows.weekly import weekly
 
+    checked = settings(config_path)
     replay_sample(config_path=config_path)
-    return load_settings(config_path), weekly(config_path=config_path)
+    return checked, weekly(config_path=config_path)
 
 
 def run_nightly(
@@ -48,7 +73,7 @@ def run_nightly(
     from flows.nightly import nightly
     from flows.runners import configured
 
-    return configured(nightly, load_settings(config_path, mode=mode))(
+    return configured(nightly, settings(config_path, mode))(
         night=night,
         mode=mode,
         sources=sources,
@@ -67,12 +92,7 @@ def run_report(week: str | None = None, config_path: str | None = None) -> str:
 
 def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
-    settings = load_settings(db_path=db_path)
-    con = open_warehouse(settings.db_path, read_only=True)
-    try:
-        return con.execute(query).df()
-    finally:
-        con.close()
+    return read_sql(load_settings(db_path=db_path).db_path, query)
 
 
 @dataclass
@@ -143,56 +163,86 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
     """Relabel every stored posting with the current classifier, in one transaction.
 
     Returns what moved (per label, old -> new pairs), so a rule change shows its effect.
-    Postings stream through their own cursor: a statement run on the writing connection
-    would replace the result being streamed.
     """
-    from pipeline.labels import CLASSIFIER_VERSION, label_postings
-    from pipeline.models import Posting, Salary
-    from warehouse.load import LabelChanges, replace_labels
-    from warehouse.queries import postings_for_labelling
-
-    settings = load_settings(db_path=db_path)
-    con = open_warehouse(settings.db_path)
-    reader = con.cursor()
-    changes = LabelChanges()
+    con = open_warehouse(load_settings(db_path=db_path).db_path)
     try:
-        con.execute("BEGIN TRANSACTION")
-        for frame in postings_for_labelling(reader):
-            rows = []
-            for r in frame.itertuples(index=False):
-                salary = None
-                if r.salary_source is not None:
-                    salary = Salary(
-                        _num(r.salary_min),
-                        _num(r.salary_max),
-                        r.salary_currency,
-                        r.salary_period,
-                        r.salary_source,
-                        r.salary_text,
-                    )
-                posting = Posting(
-                    source=r.source,
-                    source_id=r.source_id,
-                    company=r.company,
-                    title=r.title,
-                    description=r.description,
-                    locations=list(r.locations),
-                    workplace_type=r.workplace_type,
-                    salary=salary,
-                    employment_type=r.employment_type,
-                    board=r.board,
-                )
-                rows += label_postings([posting], r.configured_industry, r.last_seen.date())
-            replace_labels(con, rows, changes)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        return relabel_all(con), CLASSIFIER_VERSION
     finally:
-        reader.close()
         con.close()
-    return changes, CLASSIFIER_VERSION
 
 
-def _num(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+def reparse(
+    since: date,
+    until: date | None = None,
+    workers: int | None = None,
+    config_path: str | None = None,
+) -> list[RunSummary]:
+    """Parse and load archived nights again; `workers` defaults to one process per core."""
+    return reparse_archive(
+        settings(config_path),
+        since,
+        until,
+        workers=default_workers() if workers is None else workers,
+    )
+
+
+def backfill(since: date, until: date, config_path: str | None = None) -> list[str]:
+    """Reparse archived nights in a range and rebuild those weeks' reports; the report paths."""
+    from flows.backfill import backfill as backfill_flow
+
+    settings(config_path)
+    return backfill_flow(since, until, config_path)
+
+
+def serve(config_path: str | None = None) -> None:
+    """Serve the nightly and weekly deployments on their schedules until interrupted."""
+    from flows.deployments import serve as serve_deployments
+
+    serve_deployments(settings(config_path), config_path)
+
+
+def import_survey(path_or_url: str | None = None, config_path: str | None = None) -> SurveyImport:
+    """Import the aijobs.net salary survey from a file or URL (default: the live download)."""
+    con = open_warehouse(load_settings(config_path).db_path)
+    try:
+        return survey.import_survey(con, path_or_url or survey.DEFAULT_URL)
+    finally:
+        con.close()
+
+
+def export(out_dir: str | Path | None = None, config_path: str | None = None) -> ExportResult:
+    """Write postings and every mart as Parquet (default: `<data dir>/export`)."""
+    settings = load_settings(config_path)
+    con = open_warehouse(settings.db_path)
+    try:
+        return export_parquet(con, out_dir or settings.data_dir / "export")
+    finally:
+        con.close()
+
+
+def write_sample() -> dict[str, Any]:
+    """Regenerate the bundled sample from its seeded generator (a developer tool)."""
+    return _tool("samplegen").write_sample()
+
+
+def bench_tools() -> ModuleType:
+    """The benchmark harness (a developer tool, in a source checkout only)."""
+    return _tool("bench")
+
+
+def _tool(name: str) -> ModuleType:
+    """A module of `tools/`, found in the source checkout this package runs from (an editable
+    install, or `python -m` from the clone); the installed package has no `tools/`."""
+    checkout = Path(__file__).resolve().parent.parent
+    if not (checkout / "tools" / f"{name}.py").is_file():
+        raise ToolsMissing(
+            f"tools/{name}.py is not beside this installation ({checkout}): developer tools "
+            "ship with a clone of the repository, not the installed package"
+        )
+    if str(checkout) not in sys.path:
+        sys.path.append(str(checkout))
+    return importlib.import_module(f"tools.{name}")
+
+
+class ToolsMissing(RuntimeError):
+    """A developer command was run where `tools/` is not importable."""

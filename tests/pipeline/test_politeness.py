@@ -1,0 +1,86 @@
+"""robots.txt and per-host rate limits, measured on the server side of a real socket.
+
+`test_robots.py` checks the rules with `responses`; here the JSON-LD adapter crawls the
+loopback fault server, so "not fetched" means the server never saw the request and "spaced"
+means the server's own clock saw the gaps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.night import fetch_board
+from ingest.plan import plan
+from tests.faultserver import Fault, FaultServer, live_config
+from warehouse.archive import RawArchive
+
+pytestmark = pytest.mark.faults
+
+NIGHT = date(2026, 11, 15)
+INTERNAL = "/jsonld/careers.quillon.example/internal/"
+JITTER = 0.05
+"""Seconds a request may seem early on the server's clock. The client spaces its sends
+exactly (tests/test_http.py proves that with a fake clock); the server thread shares the GIL
+with the client, so the time from send to the handler's timestamp varies a little."""
+
+
+@pytest.fixture
+def server():
+    with FaultServer(NIGHT) as srv:
+        yield srv
+
+
+def fetch(server: FaultServer, tmp_path: Path, source: str, min_interval: float = 0.0):
+    config = tmp_path / "sources.toml"
+    config.write_text(live_config(server, [source], min_interval=min_interval))
+    settings = load_settings(config, data_dir=tmp_path / "data")
+    planned = plan(settings)
+    client = make_client(settings, NIGHT, planned)
+    (item,) = planned
+    archive = RawArchive(settings.archive_dir)
+    return fetch_board(item, client, archive, NIGHT, str(uuid.uuid4()), "live")
+
+
+def test_a_disallowed_career_page_is_never_requested(server: FaultServer, tmp_path: Path) -> None:
+    outcome = fetch(server, tmp_path, "jsonld")
+    assert outcome.error is None
+    assert server.hits_under(INTERNAL) == []
+    assert len(server.hits_under("/robots.txt")) == 1
+    assert any(
+        "robots.txt" in e.reason and "/internal/" in e.record_ref for e in outcome.load.errors
+    )
+    assert outcome.load.postings
+
+
+def test_unreadable_robots_means_nothing_is_crawled(server: FaultServer, tmp_path: Path) -> None:
+    server.fault("/robots.txt", Fault("unavailable", status=503))
+    outcome = fetch(server, tmp_path, "jsonld")
+    assert [h.path for h in server.hits if h.path != "/robots.txt"] == []
+    assert outcome.load is not None and outcome.load.postings == []
+
+
+@pytest.mark.parametrize(("source", "interval"), [("smartrecruiters", 0.15), ("jsonld", 0.1)])
+def test_min_interval_spaces_requests_to_one_host(
+    server: FaultServer, tmp_path: Path, source: str, interval: float
+) -> None:
+    outcome = fetch(server, tmp_path, source, min_interval=interval)
+    assert outcome.error is None
+    times = [h.at for h in server.hits]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(gaps) >= 10
+    assert min(gaps) >= interval - JITTER, gaps
+    assert times[-1] - times[0] >= len(gaps) * interval - JITTER
+
+
+def test_a_retry_waits_for_the_rate_limit_too(server: FaultServer, tmp_path: Path) -> None:
+    server.fault("/lever/", Fault("error_then_ok", times=1, status=500))
+    outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
+    first, second = server.hits_under("/lever/")[:2]
+    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
