@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from test_report_weekly import fixed_warehouse
 
 from reports.guide_check import pct, usd
 from reports.weekly import Report, Table, build_report
+from tests.reports.test_report_weekly import fixed_warehouse
 from warehouse.db import open_warehouse
 
 STAMP = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
