@@ -150,8 +150,10 @@ def client_for(settings: Settings, sources: Iterable[Source]) -> HttpClient:
     client = HttpClient(replace(http_settings(settings), max_retries=0))
     for source in sources:
         policy = HostPolicy(source.settings.min_interval, source.settings.max_concurrency)
-        for host in source.hosts(Board(source.name, "", "")):
+        hosts = source.hosts(Board(source.name, "", ""))
+        for host in hosts:
             client.set_host_policy(host, policy)
+        client.allow_hosts(hosts)
     return client
 
 
