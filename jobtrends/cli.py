@@ -145,6 +145,18 @@ def reclassify(db_path: str | None) -> None:
         click.echo(f"  {label}: {rows} rows: {shown}{more}")
 
 
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+def regroup(db_path: str | None) -> None:
+    """Regroup every stored posting into canonical jobs from scratch (nights group only
+    what changed)."""
+    stats = api.regroup(db_path)
+    click.echo(
+        f"grouped {stats.postings} postings into {stats.canonical_jobs} canonical jobs "
+        f"({stats.duplicate_sightings} duplicate sightings)"
+    )
+
+
 @main.group()
 def sample() -> None:
     """The bundled offline sample."""
