@@ -42,7 +42,7 @@ from pipeline.sources import get_source
 from tools import benchgen
 from tools.benchgen import GeneratedBoard
 from warehouse.archive import RawArchive
-from warehouse.db import Connection, open_warehouse
+from warehouse.db import Connection, open_for_load, open_warehouse
 from warehouse.load import (
     LABEL_COLUMNS,
     BoardLoad,
@@ -104,8 +104,9 @@ def planned(boards: Sequence[GeneratedBoard]) -> dict[tuple[str, str], PlannedBo
 
 def replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard], *, workers: int) -> Replay:
     """Replay every archived fetch of the night into the warehouse at `db_path` the way
-    `jobtrends reparse` does (`ingest.replay`), with `workers` parsing processes."""
-    con = open_warehouse(db_path)
+    `jobtrends reparse` does (`ingest.replay`), with `workers` parsing processes, through
+    the writer's connection settings (`open_for_load`)."""
+    con = open_for_load(db_path, 30.0)
     try:
         done = engine.replay(
             con,
