@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-from warehouse_fixtures import board_load, posting, table_contents, warehouse
 
 from flows.nightly import replay_sample
 from ingest.plan import sample_nights
 from jobtrends.cli import main
+from tests.support import board_load, posting, table_contents, warehouse
 from warehouse.canonical import STATE_TABLES, refresh_canonical
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
