@@ -159,10 +159,12 @@ def refresh_canonical(con: duckdb.DuckDBPyConnection, *, force: bool = False) ->
 
 
 def _rules_digest() -> str:
-    """Changes whenever the grouping's rules do, which makes the next refresh a full one."""
+    """Changes whenever the grouping's rules do, which makes the next refresh a full one.
+    DuckDB's version is part of it: stored band hashes come from its `hash`, and bands from
+    two versions of it must never be compared."""
     return hashlib.sha256(
         f"{MACROS}{TEXT_THRESHOLD}{TITLE_THRESHOLD}{MINHASH_BANDS}{MINHASH_ROWS}"
-        f"{DESCRIPTION_CHARS}".encode()
+        f"{DESCRIPTION_CHARS}{duckdb.__version__}".encode()
     ).hexdigest()[:16]
 
 
