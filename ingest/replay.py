@@ -302,7 +302,7 @@ def reparse(
     each under its own run id.
     """
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
-    con = open_for_load(settings.db_path, settings.lock_wait_seconds)
+    con = open_for_load(settings.db_path, settings.orchestration.lock_wait_seconds)
     try:
         return replay(
             con,
