@@ -9,6 +9,7 @@ bench is reached through `bench`, which says so when they are absent.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import re
 import sys
@@ -55,6 +56,10 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not os.environ.get("PREFECT_API_URL"):
+        # The throwaway server's event recorder logs a traceback per batch it is cancelled
+        # while flushing at exit: noise about a server whose history is discarded anyway.
+        logging.getLogger("prefect.server.services.task_run_recorder").setLevel(logging.CRITICAL)
     home = os.environ.get("PREFECT_HOME")
     if home:
         Path(home).mkdir(parents=True, exist_ok=True)
@@ -122,11 +127,14 @@ def check_selection(
                 f"valid: {', '.join(known_sources) or '(none configured)'}"
             )
     chosen = [b for b in boards if not sources or b.source in sources]
-    known = sorted({b.token for b in chosen} | {b.company for b in chosen}, key=str.lower)
-    lowered = {name.lower() for name in known}
+    lowered = {b.token.lower() for b in chosen} | {b.company.lower() for b in chosen}
     for name in companies or ():
         if name.lower() not in lowered:
-            raise BadChoice(f"--company {name!r} is not a board here; valid: {', '.join(known)}")
+            valid = sorted({f"{b.token} ({b.company})" for b in chosen}, key=str.lower)
+            raise BadChoice(
+                f"--company {name!r} is not a board here; valid tokens (or company names): "
+                + ", ".join(valid)
+            )
 
 
 def check_night(checked: Settings, night: date | None) -> None:
