@@ -9,6 +9,7 @@ bench is reached through `bench`, which says so when they are absent.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import re
@@ -316,39 +317,111 @@ def parse_files(
     and the source's own parser, then through the labelling a load stores; a file that fails
     is reported and the next one is still parsed. Yields one `ParsedFile` per path, in order.
     """
+    for raw_path in paths:
+        path = Path(raw_path)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            yield ParsedFile(str(raw_path), error=f"cannot read: {exc.strerror or exc}")
+            continue
+        yield _parse_body(source, body, path.name, board, str(raw_path))
+
+
+def parse(
+    source: str, payload: bytes | str | dict[str, Any] | list[Any], board: str | None = None
+) -> list[dict[str, Any]]:
+    """One board's response body (as bytes, text or the decoded JSON) parsed and labelled:
+    a dict per posting with its `posting` fields, `extras` and `labels` (with evidence).
+
+    Raises `BadChoice` for an unknown source and `Unusable` when nothing in it parses.
+    """
+    if source not in source_names():
+        raise BadChoice(f"unknown source {source!r}; known: {', '.join(source_names())}")
+    if isinstance(payload, dict | list):
+        payload = json.dumps(payload)
+    body = payload.encode("utf-8") if isinstance(payload, str) else payload
+    name = f"{board or source}.json"
+    parsed = _parse_body(source, body, name, board, name)
+    if parsed.error:
+        raise Unusable(f"{source} payload: {parsed.error}")
+    return parsed.postings
+
+
+def _parse_body(source: str, body: bytes, name: str, board: str | None, shown: str) -> ParsedFile:
     from pipeline.labels import labels_of
     from pipeline.saved import SAVED_URL, UnsupportedShape, parse_saved, posting_key
     from pipeline.sources import SourceError
 
-    for raw_path in paths:
-        path = Path(raw_path)
-        out = ParsedFile(str(raw_path))
-        try:
-            _, result = parse_saved(source, path.read_bytes(), path.name, board)
-        except OSError as exc:
-            out.error = f"cannot read: {exc.strerror or exc}"
-        except (UnsupportedShape, SourceError) as exc:
-            out.error = str(exc).removeprefix(SAVED_URL.format(path.name) + ": ")
-        else:
-            reasons = [e.reason for e in result.errors]
-            if reasons and not result.postings:
-                more = f" (and {len(reasons) - 1} more records)" if len(reasons) > 1 else ""
-                out.error = f"no posting parsed: {reasons[0]}{more}"
-                yield out
-                continue
-            out.record_errors = [f"record {e.record_ref or '?'}: {e.reason}" for e in result.errors]
-            for posting in result.postings:
-                record = asdict(posting)
-                record.pop("extras")
-                out.postings.append(
-                    {
-                        "key": posting_key(source, path.stem, posting),
-                        "posting": record,
-                        "extras": posting.extras,
-                        "labels": labels_of(posting).to_dict(),
-                    }
-                )
-        yield out
+    out = ParsedFile(shown)
+    try:
+        _, result = parse_saved(source, body, name, board)
+    except (UnsupportedShape, SourceError) as exc:
+        out.error = str(exc).removeprefix(SAVED_URL.format(name) + ": ")
+        return out
+    reasons = [e.reason for e in result.errors]
+    if reasons and not result.postings:
+        more = f" (and {len(reasons) - 1} more records)" if len(reasons) > 1 else ""
+        out.error = f"no posting parsed: {reasons[0]}{more}"
+        return out
+    out.record_errors = [f"record {e.record_ref or '?'}: {e.reason}" for e in result.errors]
+    stem = Path(name).stem
+    for posting in result.postings:
+        record = asdict(posting)
+        record.pop("extras")
+        out.postings.append(
+            {
+                "key": posting_key(source, stem, posting),
+                "posting": record,
+                "extras": posting.extras,
+                "labels": labels_of(posting).to_dict(),
+            }
+        )
+    return out
+
+
+def postings(
+    week: str | None = None,
+    role: str | None = None,
+    source: str | None = None,
+    db_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Stored postings with their labels, one row per board sighting (`stg_postings`), for a
+    notebook: `week` keeps those open at some point in that ISO week, `role` and `source`
+    keep one of each (a name the warehouse has never seen fails naming the ones it has)."""
+    check_week(week)
+    con = read_only(db_path)
+    try:
+        for column, value in (("role", role), ("source", source)):
+            if value is not None:
+                known = [
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT DISTINCT {column} FROM stg_postings WHERE {column} IS NOT NULL "
+                        "ORDER BY 1"
+                    ).fetchall()
+                ]
+                if value not in known:
+                    raise BadChoice(
+                        f"{column} {value!r} is not in the warehouse; known: " + ", ".join(known)
+                    )
+        start = end = None
+        if week is not None:
+            year, number = (int(part) for part in week.split("-W"))
+            start = date.fromisocalendar(year, number, 1)
+            end = date.fromisocalendar(year, number, 7)
+        return con.execute(
+            """
+            SELECT * FROM stg_postings
+            WHERE ($start IS NULL OR (first_seen <= $end AND (closed_at IS NULL
+                                                             OR closed_at >= $start)))
+              AND ($role IS NULL OR role = $role)
+              AND ($source IS NULL OR source = $source)
+            ORDER BY source, company, title, source_id
+            """,
+            {"start": start, "end": end, "role": role, "source": source},
+        ).df()
+    finally:
+        con.close()
 
 
 def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
