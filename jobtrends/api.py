@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -74,14 +74,37 @@ def settings(config_path: str | None = None, mode: str | None = None) -> Setting
     return loaded
 
 
-def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
-    """Replay every sample night through the nightly flow, then build the latest weekly report."""
-    from flows.nightly import replay_sample
-    from flows.weekly import weekly
+def run_sample(
+    config_path: str | None = None, on_night: Callable[[RunSummary], None] | None = None
+) -> tuple[Settings, str, list[RunSummary]]:
+    """Replay every sample night through the nightly flow, oldest first, then write the latest
+    weekly report; `on_night` hears each night's summary as it lands (the CLI's progress).
 
-    checked = settings(config_path)
-    replay_sample(config_path=config_path)
-    return checked, weekly(config_path=config_path)
+    One nightly flow run per night, so the progress can follow; the report is written
+    directly, as `jobtrends report` does.
+    """
+    from flows.nightly import nightly
+    from flows.runners import configured
+
+    checked = settings(config_path, "sample")
+    free_to_ingest(checked)
+    run = configured(nightly, checked)
+    runs = []
+    for night in sample_nights():
+        state = run(night=night, mode="sample", config_path=config_path, return_state=True)
+        runs.append(_summary(state))
+        if on_night is not None:
+            on_night(runs[-1])
+    return checked, run_report(None, config_path), runs
+
+
+def _summary(state: Any) -> RunSummary:
+    """The run summary a nightly flow run ended with, even in a Failed state (every board
+    failed); an exception the flow raised (a locked warehouse) is raised here."""
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, BaseException):
+        raise summary
+    return summary
 
 
 def run_nightly(
@@ -91,7 +114,7 @@ def run_nightly(
     companies: list[str] | None = None,
     dry_run: bool = False,
     config_path: str | None = None,
-):
+) -> RunSummary:
     """Run the nightly flow once, after checking everything a typo could get wrong: the
     sources, companies and night asked for, the warehouse path, and that no other ingest
     holds the warehouse (so a cron job with a typo fails loudly instead of doing nothing)."""
@@ -102,7 +125,7 @@ def run_nightly(
     check_selection(checked, sources, companies)
     check_night(checked, night)
     free_to_ingest(checked)
-    return configured(nightly, checked)(
+    state = configured(nightly, checked)(
         night=night,
         mode=mode,
         sources=sources,
@@ -111,6 +134,7 @@ def run_nightly(
         config_path=config_path,
         return_state=True,
     )
+    return _summary(state)
 
 
 def check_selection(

@@ -9,6 +9,7 @@ shows its traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
 from importlib.metadata import version
@@ -18,13 +19,16 @@ from typing import Any
 import click
 
 from config import ConfigError, load_settings
+from ingest.plan import sample_nights
 from jobtrends import api
 from jobtrends.output import FORMATS, render
+from jobtrends.progress import night_note, per_source, steps
 from warehouse.db import WarehouseError, WarehouseLocked
 from warehouse.runlock import RunLocked
 from warehouse.survey import SurveyDownloadError
 
 EX_USAGE = 2
+EX_INTERRUPTED = 130
 EX_TEMPFAIL = 75
 """sysexits' "try again later": another process holds the warehouse."""
 EXPECTED: dict[type[BaseException], int] = {
@@ -52,6 +56,11 @@ class Cli(click.Group):
             code = next(c for kind, c in EXPECTED.items() if isinstance(exc, kind))
             click.echo(f"error: {_one_line(exc)}", err=True)
             ctx.exit(code)
+        except KeyboardInterrupt:
+            if ctx.meta.get("jobtrends.debug"):
+                raise
+            click.echo("error: interrupted", err=True)
+            ctx.exit(EX_INTERRUPTED)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -85,7 +94,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @CONFIG
 def run(config_path: str | None) -> None:
     """Replay the bundled offline sample night by night, then write the latest weekly report."""
-    settings, report = api.run_sample(config_path)
+    with steps(len(sample_nights()), "sample nights") as step:
+        settings, report, runs = api.run_sample(config_path, lambda run: step(night_note(run)))
+    click.echo(per_source(runs))
     click.echo(f"warehouse: {settings.db_path.resolve()}")
     click.echo(f"report:    {Path(report).resolve()}")
 
@@ -106,20 +117,16 @@ def nightly(
     dry_run: bool,
 ) -> None:
     """Run the nightly ingest flow once."""
-    state = api.run_nightly(
-        night.date() if night else None,
-        mode,
-        list(sources) or None,
-        list(companies) or None,
-        dry_run,
-        config_path,
-    )
-    summary = state.result(raise_on_failure=False)
-    if isinstance(summary, BaseException):
-        raise summary
-    for b in summary.boards:
-        line = f"{b.source}/{b.board}: {b.status} fetched={b.fetched} new={b.new} closed={b.closed}"
-        click.echo(line + (f" error={b.error}" if b.error else ""))
+    with steps(None, "nightly ingest"):
+        summary = api.run_nightly(
+            night.date() if night else None,
+            mode,
+            list(sources) or None,
+            list(companies) or None,
+            dry_run,
+            config_path,
+        )
+    click.echo(per_source([summary]))
     if summary.failed:
         sys.exit(1)
 
@@ -313,17 +320,14 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 
     Fetches whose pages, board and code match their last load of the night are skipped.
     """
-    runs = api.reparse(since.date(), until.date() if until else None, workers, config_path)
+    with steps(None, "reparsing the archive"):
+        runs = api.reparse(since.date(), until.date() if until else None, workers, config_path)
     for run in runs:
-        failed = [f"{b.source}/{b.board}: {b.error}" for b in run.failed]
-        click.echo(
-            f"{run.night}: {len(run.boards)} boards, "
-            f"{sum(b.fetched for b in run.boards)} postings, {len(failed)} failed"
-        )
-        for line in failed:
-            click.echo(f"  {line}")
+        click.echo(night_note(run))
     if not runs:
         click.echo("no archived nights in that range")
+    else:
+        click.echo(per_source(runs))
     if any(run.failed for run in runs):
         sys.exit(1)
 
@@ -385,5 +389,11 @@ def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path)
     click.echo(f"results: {path}")
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM unwinds like Ctrl-C, so `finally` blocks run and the run lock is released."""
+    raise KeyboardInterrupt
+
+
 def _entry() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     main(standalone_mode=True)
