@@ -14,12 +14,13 @@ import pytest
 
 import jobtrends
 from jobtrends.output import integral, render
-from tests.cli_user import clean_failure, sample_warehouse
-from tests.cli_user import jobtrends as run_cli
+from tests.jobtrends.user import clean_failure, sample_warehouse
+from tests.jobtrends.user import jobtrends as run_cli
+from tests.support import ROOT
 
 pytestmark = pytest.mark.slow
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_user import clean_failure, jobtrends, sample_warehouse
+from tests.jobtrends.user import clean_failure, jobtrends, sample_warehouse
+from tests.support import ROOT
 from warehouse.runlock import run_lock
 
 pytestmark = pytest.mark.slow
@@ -116,7 +117,7 @@ def test_a_second_ingest_says_who_holds_the_warehouse(loaded: dict[str, str]) ->
 def test_the_config_is_checked_against_its_schema(
     tmp_path: Path, edit: tuple[str, str], words: str
 ) -> None:
-    bundled = Path(__file__).resolve().parent.parent / "config" / "sources.toml"
+    bundled = ROOT / "config" / "sources.toml"
     text = bundled.read_text()
     old, new = edit
     assert old in text
