@@ -83,11 +83,11 @@ def run_sample(
     One nightly flow run per night, so the progress can follow; the report is written
     directly, as `jobtrends report` does.
     """
+    checked = settings(config_path, "sample")
+    free_to_ingest(checked)
     from flows.nightly import nightly
     from flows.runners import configured
 
-    checked = settings(config_path, "sample")
-    free_to_ingest(checked)
     run = configured(nightly, checked)
     runs = []
     for night in sample_nights():
@@ -117,14 +117,15 @@ def run_nightly(
 ) -> RunSummary:
     """Run the nightly flow once, after checking everything a typo could get wrong: the
     sources, companies and night asked for, the warehouse path, and that no other ingest
-    holds the warehouse (so a cron job with a typo fails loudly instead of doing nothing)."""
-    from flows.nightly import nightly
-    from flows.runners import configured
-
+    holds the warehouse (so a cron job with a typo fails loudly instead of doing nothing).
+    Prefect is imported only once those pass, so a typo costs a second, not a server start."""
     checked = settings(config_path, mode)
     check_selection(checked, sources, companies)
     check_night(checked, night)
     free_to_ingest(checked)
+    from flows.nightly import nightly
+    from flows.runners import configured
+
     state = configured(nightly, checked)(
         night=night,
         mode=mode,
