@@ -31,7 +31,7 @@ from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from reports.weekly import Report, build_report, write_report
 from warehouse import survey
-from warehouse.db import Connection, WarehouseError, open_warehouse, read_sql
+from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
 from warehouse.relabel import relabel_all
@@ -269,7 +269,7 @@ def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
     if not query.strip():
         raise BadChoice("empty query; `jobtrends tables` lists what you can select from")
-    return read_sql(warehouse_file(db_path, must_exist=True), query)
+    return query_sandboxed(warehouse_file(db_path, must_exist=True), query)
 
 
 def tables(db_path: str | Path | None = None) -> pd.DataFrame:

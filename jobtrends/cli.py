@@ -23,7 +23,7 @@ from ingest.plan import sample_nights
 from jobtrends import api
 from jobtrends.output import FORMATS, render
 from jobtrends.progress import night_note, per_source, steps
-from warehouse.db import WarehouseError, WarehouseLocked
+from warehouse.db import QueryError, WarehouseError, WarehouseLocked
 from warehouse.runlock import RunLocked
 from warehouse.survey import SurveyDownloadError
 
@@ -38,6 +38,7 @@ EXPECTED: dict[type[BaseException], int] = {
     RunLocked: EX_TEMPFAIL,
     WarehouseLocked: EX_TEMPFAIL,
     api.Unusable: 1,
+    QueryError: 1,
     SurveyDownloadError: 1,
     WarehouseError: 1,
     OSError: 1,
@@ -54,12 +55,12 @@ class Cli(click.Group):
             if ctx.meta.get("jobtrends.debug"):
                 raise
             code = next(c for kind, c in EXPECTED.items() if isinstance(exc, kind))
-            click.echo(f"error: {_one_line(exc)}", err=True)
+            click.echo(f"Error: {_one_line(exc)}", err=True)
             ctx.exit(code)
         except KeyboardInterrupt:
             if ctx.meta.get("jobtrends.debug"):
                 raise
-            click.echo("error: interrupted", err=True)
+            click.echo("Error: interrupted", err=True)
             ctx.exit(EX_INTERRUPTED)
 
 
@@ -157,7 +158,8 @@ FORMAT = click.option(
 def sql(query: str, db_path: str | None, fmt: str) -> None:
     """Run a read-only SQL query against the warehouse and print the result.
 
-    `jobtrends tables` lists what there is to select from, `jobtrends schema NAME` its columns.
+    The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused. `jobtrends
+    tables` lists what there is to select from, `jobtrends schema NAME` its columns.
     """
     click.echo(render(api.sql(query, db_path), fmt))
 
