@@ -33,7 +33,7 @@ from ingest.parse import parse_board
 from ingest.plan import plan
 from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
 from warehouse.archive import RawArchive
-from warehouse.db import Connection, open_warehouse
+from warehouse.db import Connection, open_for_load
 from warehouse.load import BoardLoad, parse_keys, record_unchanged
 from warehouse.runs import cut_short_fetches
 
@@ -302,7 +302,7 @@ def reparse(
     each under its own run id.
     """
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
-    con = open_warehouse(settings.db_path)
+    con = open_for_load(settings.db_path, settings.orchestration.lock_wait_seconds)
     try:
         return replay(
             con,

@@ -31,6 +31,7 @@ from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from reports.weekly import Report, build_report, write_report
 from warehouse import survey
+from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
@@ -457,6 +458,16 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
     con = open_warehouse(warehouse_file(db_path, must_exist=True))
     try:
         return relabel_all(con), CLASSIFIER_VERSION
+    finally:
+        con.close()
+
+
+def regroup(db_path: str | Path | None = None) -> CanonicalStats:
+    """Group every stored posting into canonical jobs from scratch, rebuilding the stored
+    fingerprints, bands and matches the nightly incremental grouping works from."""
+    con = open_warehouse(warehouse_file(db_path, must_exist=True))
+    try:
+        return refresh_canonical(con, force=True)
     finally:
         con.close()
 
