@@ -11,10 +11,11 @@ config file, then the default under `./data`. Environment variables:
 - `JOBTRENDS_TASK_RUNNER`: `thread` or `dask`; `JOBTRENDS_DASK_ADDRESS`: an existing scheduler
 
 This package stands alone at the bottom of the tree, so every layer can read the settings
-without dragging in another: it reads the file into plain values and checks what it can
-check alone (mode, timezone, tuning keys). What needs the code above it (which sources exist,
-their defaults, which `[http]` keys the client takes) is checked where that code lives,
-`ingest.plan.check`, before anything runs.
+without dragging in another: it reads the file into plain values and checks it against
+`config.schema` (every key known, of the right type, in range: a misspelt `min_intervall`
+fails naming the file, the key and its line instead of being ignored). What needs the code
+above it (which sources exist, their defaults, which `[http]` keys the client takes) is
+checked where that code lives, `ingest.plan.check`, before anything runs.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.errors import ConfigError
+from config.schema import validate
+
 Mode = Literal["sample", "live"]
 RunnerKind = Literal["thread", "dask"]
-
-
-class ConfigError(ValueError):
-    """The config file or environment asks for something that cannot work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +199,11 @@ def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
             raise ConfigError(f"cannot read config {path}: {exc}") from exc
         origin = str(path)
     try:
-        return tomllib.loads(text), origin
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: {exc}") from exc
+    validate(raw, text, origin)
+    return raw, origin
 
 
 def _source(name: str, body: dict[str, Any], origin: str) -> SourceConfig:

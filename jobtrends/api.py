@@ -9,9 +9,12 @@ bench is reached through `bench`, which says so when they are absent.
 from __future__ import annotations
 
 import importlib
+import json
+import logging
 import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,18 +25,33 @@ import pandas as pd
 
 from config import ConfigError, Settings, load_settings
 from ingest import boards
-from ingest.plan import check, plan
+from ingest.plan import check, live_boards, plan, sample_boards, sample_nights
 from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
+from reports.weekly import Report, build_report, write_report
 from warehouse import registry, survey
 from warehouse.canonical import CanonicalStats, refresh_canonical
-from warehouse.db import open_warehouse, query_sandboxed
+from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
 from warehouse.relabel import relabel_all
+from warehouse.runlock import run_lock
 from warehouse.survey import SurveyImport
+
+WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8-11 of every DuckDB database file."""
+
+
+class BadChoice(ValueError):
+    """A name or value the user typed that is not one of the valid ones: the CLI exits 2."""
+
+
+class Unusable(RuntimeError):
+    """Something the command needs is missing or not what it should be (a warehouse path
+    that is a folder, a week with no data): the CLI exits 1 with this one line."""
 
 
 def quiet_prefect() -> None:
@@ -41,6 +59,10 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not os.environ.get("PREFECT_API_URL"):
+        # The throwaway server's event recorder logs a traceback per batch it is cancelled
+        # while flushing at exit: noise about a server whose history is discarded anyway.
+        logging.getLogger("prefect.server.services.task_run_recorder").setLevel(logging.CRITICAL)
     home = os.environ.get("PREFECT_HOME")
     if home:
         Path(home).mkdir(parents=True, exist_ok=True)
@@ -54,14 +76,37 @@ def settings(config_path: str | None = None, mode: str | None = None) -> Setting
     return loaded
 
 
-def run_sample(config_path: str | None = None) -> tuple[Settings, str]:
-    """Replay every sample night through the nightly flow, then build the latest weekly report."""
-    from flows.nightly import replay_sample
-    from flows.weekly import weekly
+def run_sample(
+    config_path: str | None = None, on_night: Callable[[RunSummary], None] | None = None
+) -> tuple[Settings, str, list[RunSummary]]:
+    """Replay every sample night through the nightly flow, oldest first, then write the latest
+    weekly report; `on_night` hears each night's summary as it lands (the CLI's progress).
 
-    checked = settings(config_path)
-    replay_sample(config_path=config_path)
-    return checked, weekly(config_path=config_path)
+    One nightly flow run per night, so the progress can follow; the report is written
+    directly, as `jobtrends report` does.
+    """
+    checked = settings(config_path, "sample")
+    free_to_ingest(checked)
+    from flows.nightly import nightly
+    from flows.runners import configured
+
+    run = configured(nightly, checked)
+    runs = []
+    for night in sample_nights():
+        state = run(night=night, mode="sample", config_path=config_path, return_state=True)
+        runs.append(_summary(state))
+        if on_night is not None:
+            on_night(runs[-1])
+    return checked, run_report(None, config_path), runs
+
+
+def _summary(state: Any) -> RunSummary:
+    """The run summary a nightly flow run ended with, even in a Failed state (every board
+    failed); an exception the flow raised (a locked warehouse) is raised here."""
+    summary = state.result(raise_on_failure=False)
+    if isinstance(summary, BaseException):
+        raise summary
+    return summary
 
 
 def run_nightly(
@@ -71,11 +116,19 @@ def run_nightly(
     companies: list[str] | None = None,
     dry_run: bool = False,
     config_path: str | None = None,
-):
+) -> RunSummary:
+    """Run the nightly flow once, after checking everything a typo could get wrong: the
+    sources, companies and night asked for, the warehouse path, and that no other ingest
+    holds the warehouse (so a cron job with a typo fails loudly instead of doing nothing).
+    Prefect is imported only once those pass, so a typo costs a second, not a server start."""
+    checked = settings(config_path, mode)
+    check_selection(checked, sources, companies)
+    check_night(checked, night)
+    free_to_ingest(checked)
     from flows.nightly import nightly
     from flows.runners import configured
 
-    return configured(nightly, settings(config_path, mode))(
+    state = configured(nightly, checked)(
         night=night,
         mode=mode,
         sources=sources,
@@ -84,6 +137,83 @@ def run_nightly(
         config_path=config_path,
         return_state=True,
     )
+    return _summary(state)
+
+
+def check_selection(
+    checked: Settings, sources: Sequence[str] | None, companies: Sequence[str] | None
+) -> None:
+    """Every `--source` and `--company` must name a board this mode reads, or `BadChoice`
+    lists the ones it does; a company must also belong to one of the chosen sources."""
+    planned = sample_boards() if checked.mode == "sample" else live_boards(checked)
+    boards = [item.board for item in planned]
+    known_sources = sorted({b.source for b in boards})
+    for name in sources or ():
+        if name not in known_sources:
+            raise BadChoice(
+                f"--source {name!r} has no boards in {checked.mode} mode; "
+                f"valid: {', '.join(known_sources) or '(none configured)'}"
+            )
+    chosen = [b for b in boards if not sources or b.source in sources]
+    lowered = {b.token.lower() for b in chosen} | {b.company.lower() for b in chosen}
+    for name in companies or ():
+        if name.lower() not in lowered:
+            valid = sorted({f"{b.token} ({b.company})" for b in chosen}, key=str.lower)
+            raise BadChoice(
+                f"--company {name!r} is not a board here; valid tokens (or company names): "
+                + ", ".join(valid)
+            )
+
+
+def check_night(checked: Settings, night: date | None) -> None:
+    """The sample has fixed nights; a live night cannot be in the future."""
+    if night is None:
+        return
+    if checked.mode == "sample":
+        nights = sample_nights()
+        if night not in nights:
+            raise BadChoice(
+                f"--night {night} is not a sample night; valid: {nights[0]} to {nights[-1]}"
+            )
+        return
+    from ingest.plan import default_night
+
+    today = default_night(checked)
+    if night > today:
+        raise BadChoice(f"--night {night} is after tonight ({today} in {checked.timezone})")
+
+
+def free_to_ingest(checked: Settings) -> None:
+    """Fail at once, before any flow starts, if the warehouse is unusable or another ingest
+    holds its run lock; the flow takes the lock itself right after."""
+    warehouse_file(checked.db_path)
+    with run_lock(checked.db_path, wait_seconds=0):
+        pass
+
+
+def check_week(week: str | None) -> None:
+    """`2026-W46` or nothing; `2026-46` or week 54 is a typo, not an empty week."""
+    if week is None:
+        return
+    match = WEEK.match(week)
+    if not match:
+        raise BadChoice(f"--week {week!r} is not an ISO week; write it like 2026-W46")
+    try:
+        date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError as exc:
+        raise BadChoice(f"--week {week!r}: {exc}") from exc
+
+
+def report(week: str | None = None, db_path: str | Path | None = None) -> Report:
+    """The weekly report model for `week` (default: the latest week with data), read-only:
+    for a notebook, or to render yourself (`reports.weekly.render_markdown`)."""
+    check_week(week)
+    con = read_only(db_path)
+    try:
+        _week_with_data(con, week)
+        return build_report(con, week)
+    finally:
+        con.close()
 
 
 def estimate_night(
@@ -97,6 +227,7 @@ def estimate_night(
     checked = settings(config_path, mode)
     if checked.mode != "live":
         return []
+    check_selection(checked, sources, companies)
     planned = plan(checked, sources, companies)
     return boards.estimate_lines(planned, checked.orchestration.night_budget_seconds)
 
@@ -152,14 +283,102 @@ def enable_boards(
 
 
 def run_report(week: str | None = None, config_path: str | None = None) -> str:
-    from flows.weekly import weekly
+    """Write the week's report files and return the Markdown path. No Prefect: building the
+    report takes a second, a throwaway Prefect server took twenty (the served weekly
+    deployment still runs `flows.weekly` and publishes the artifact)."""
+    check_week(week)
+    loaded = load_settings(config_path)
+    warehouse_file(loaded.db_path, must_exist=True)
+    con = open_warehouse(loaded.db_path)
+    try:
+        _week_with_data(con, week)
+        files = write_report(con, loaded.reports_dir, week)
+    finally:
+        con.close()
+    return str(files.markdown)
 
-    return weekly(week=week, config_path=config_path)
+
+def _week_with_data(con: Connection, week: str | None) -> None:
+    from warehouse.queries import find_week, weeks
+
+    if find_week(con, week) is not None:
+        return
+    known = [w.week for w in weeks(con)]
+    if not known:
+        raise Unusable("the warehouse has no postings yet: run `jobtrends run` or `nightly` first")
+    raise Unusable(f"no data for week {week}; weeks with data: {known[0]} to {known[-1]}")
+
+
+def warehouse_file(db_path: str | Path | None = None, *, must_exist: bool = False) -> Path:
+    """The warehouse path, checked before DuckDB sees it: a folder, or a file that is not a
+    DuckDB database, fails at once with one line instead of deep inside a flow run."""
+    path = load_settings(db_path=db_path).db_path
+    if path.is_dir():
+        raise Unusable(f"warehouse {path} is a folder; JOBTRENDS_DB must name a DuckDB file")
+    if path.is_file():
+        with path.open("rb") as handle:
+            head = handle.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise Unusable(f"warehouse {path} is not a DuckDB database file")
+    elif must_exist:
+        raise Unusable(
+            f"no warehouse at {path} yet: `jobtrends run` loads the sample, "
+            "`jobtrends nightly --mode live` the boards"
+        )
+    return path
+
+
+def read_only(db_path: str | Path | None = None) -> Connection:
+    """A read-only connection to an existing warehouse, for queries and the report."""
+    return open_warehouse(warehouse_file(db_path, must_exist=True), read_only=True)
 
 
 def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
-    return query_sandboxed(load_settings(db_path=db_path).db_path, query)
+    if not query.strip():
+        raise BadChoice("empty query; `jobtrends tables` lists what you can select from")
+    return query_sandboxed(warehouse_file(db_path, must_exist=True), query)
+
+
+def tables(db_path: str | Path | None = None) -> pd.DataFrame:
+    """Every table and view a query can read, with its kind and documentation."""
+    con = read_only(db_path)
+    try:
+        return con.execute(
+            """
+            SELECT table_name AS name, 'table' AS kind, estimated_size AS rows,
+                   coalesce(comment, '') AS comment
+            FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
+            UNION ALL
+            SELECT view_name, 'view', NULL, coalesce(comment, '')
+            FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
+            ORDER BY kind, name
+            """
+        ).df()
+    finally:
+        con.close()
+
+
+def schema(name: str, db_path: str | Path | None = None) -> pd.DataFrame:
+    """The columns of one table or view, with their types and documentation."""
+    con = read_only(db_path)
+    try:
+        frame = con.execute(
+            """
+            SELECT column_name AS column, data_type AS type, is_nullable AS nullable,
+                   coalesce(comment, '') AS comment
+            FROM duckdb_columns()
+            WHERE schema_name = 'main' AND table_name = ?
+            ORDER BY column_index
+            """,
+            [name],
+        ).df()
+    finally:
+        con.close()
+    if frame.empty:
+        known = tables(db_path)["name"].tolist()
+        raise BadChoice(f"no table or view named {name!r}; known: {', '.join(known)}")
+    return frame
 
 
 @dataclass
@@ -191,39 +410,111 @@ def parse_files(
     and the source's own parser, then through the labelling a load stores; a file that fails
     is reported and the next one is still parsed. Yields one `ParsedFile` per path, in order.
     """
+    for raw_path in paths:
+        path = Path(raw_path)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            yield ParsedFile(str(raw_path), error=f"cannot read: {exc.strerror or exc}")
+            continue
+        yield _parse_body(source, body, path.name, board, str(raw_path))
+
+
+def parse(
+    source: str, payload: bytes | str | dict[str, Any] | list[Any], board: str | None = None
+) -> list[dict[str, Any]]:
+    """One board's response body (as bytes, text or the decoded JSON) parsed and labelled:
+    a dict per posting with its `posting` fields, `extras` and `labels` (with evidence).
+
+    Raises `BadChoice` for an unknown source and `Unusable` when nothing in it parses.
+    """
+    if source not in source_names():
+        raise BadChoice(f"unknown source {source!r}; known: {', '.join(source_names())}")
+    if isinstance(payload, dict | list):
+        payload = json.dumps(payload)
+    body = payload.encode("utf-8") if isinstance(payload, str) else payload
+    name = f"{board or source}.json"
+    parsed = _parse_body(source, body, name, board, name)
+    if parsed.error:
+        raise Unusable(f"{source} payload: {parsed.error}")
+    return parsed.postings
+
+
+def _parse_body(source: str, body: bytes, name: str, board: str | None, shown: str) -> ParsedFile:
     from pipeline.labels import labels_of
     from pipeline.saved import SAVED_URL, UnsupportedShape, parse_saved, posting_key
     from pipeline.sources import SourceError
 
-    for raw_path in paths:
-        path = Path(raw_path)
-        out = ParsedFile(str(raw_path))
-        try:
-            _, result = parse_saved(source, path.read_bytes(), path.name, board)
-        except OSError as exc:
-            out.error = f"cannot read: {exc.strerror or exc}"
-        except (UnsupportedShape, SourceError) as exc:
-            out.error = str(exc).removeprefix(SAVED_URL.format(path.name) + ": ")
-        else:
-            reasons = [e.reason for e in result.errors]
-            if reasons and not result.postings:
-                more = f" (and {len(reasons) - 1} more records)" if len(reasons) > 1 else ""
-                out.error = f"no posting parsed: {reasons[0]}{more}"
-                yield out
-                continue
-            out.record_errors = [f"record {e.record_ref or '?'}: {e.reason}" for e in result.errors]
-            for posting in result.postings:
-                record = asdict(posting)
-                record.pop("extras")
-                out.postings.append(
-                    {
-                        "key": posting_key(source, path.stem, posting),
-                        "posting": record,
-                        "extras": posting.extras,
-                        "labels": labels_of(posting).to_dict(),
-                    }
-                )
-        yield out
+    out = ParsedFile(shown)
+    try:
+        _, result = parse_saved(source, body, name, board)
+    except (UnsupportedShape, SourceError) as exc:
+        out.error = str(exc).removeprefix(SAVED_URL.format(name) + ": ")
+        return out
+    reasons = [e.reason for e in result.errors]
+    if reasons and not result.postings:
+        more = f" (and {len(reasons) - 1} more records)" if len(reasons) > 1 else ""
+        out.error = f"no posting parsed: {reasons[0]}{more}"
+        return out
+    out.record_errors = [f"record {e.record_ref or '?'}: {e.reason}" for e in result.errors]
+    stem = Path(name).stem
+    for posting in result.postings:
+        record = asdict(posting)
+        record.pop("extras")
+        out.postings.append(
+            {
+                "key": posting_key(source, stem, posting),
+                "posting": record,
+                "extras": posting.extras,
+                "labels": labels_of(posting).to_dict(),
+            }
+        )
+    return out
+
+
+def postings(
+    week: str | None = None,
+    role: str | None = None,
+    source: str | None = None,
+    db_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Stored postings with their labels, one row per board sighting (`stg_postings`), for a
+    notebook: `week` keeps those open at some point in that ISO week, `role` and `source`
+    keep one of each (a name the warehouse has never seen fails naming the ones it has)."""
+    check_week(week)
+    con = read_only(db_path)
+    try:
+        for column, value in (("role", role), ("source", source)):
+            if value is not None:
+                known = [
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT DISTINCT {column} FROM stg_postings WHERE {column} IS NOT NULL "
+                        "ORDER BY 1"
+                    ).fetchall()
+                ]
+                if value not in known:
+                    raise BadChoice(
+                        f"{column} {value!r} is not in the warehouse; known: " + ", ".join(known)
+                    )
+        start = end = None
+        if week is not None:
+            year, number = (int(part) for part in week.split("-W"))
+            start = date.fromisocalendar(year, number, 1)
+            end = date.fromisocalendar(year, number, 7)
+        return con.execute(
+            """
+            SELECT * FROM stg_postings
+            WHERE ($start IS NULL OR (first_seen <= $end AND (closed_at IS NULL
+                                                             OR closed_at >= $start)))
+              AND ($role IS NULL OR role = $role)
+              AND ($source IS NULL OR source = $source)
+            ORDER BY source, company, title, source_id
+            """,
+            {"start": start, "end": end, "role": role, "source": source},
+        ).df()
+    finally:
+        con.close()
 
 
 def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
@@ -231,7 +522,7 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
 
     Returns what moved (per label, old -> new pairs), so a rule change shows its effect.
     """
-    con = open_warehouse(load_settings(db_path=db_path).db_path)
+    con = open_warehouse(warehouse_file(db_path, must_exist=True))
     try:
         return relabel_all(con), CLASSIFIER_VERSION
     finally:
@@ -241,7 +532,7 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
 def regroup(db_path: str | Path | None = None) -> CanonicalStats:
     """Group every stored posting into canonical jobs from scratch, rebuilding the stored
     fingerprints, bands and matches the nightly incremental grouping works from."""
-    con = open_warehouse(load_settings(db_path=db_path).db_path)
+    con = open_warehouse(warehouse_file(db_path, must_exist=True))
     try:
         return refresh_canonical(con, force=True)
     finally:
@@ -255,8 +546,10 @@ def reparse(
     config_path: str | None = None,
 ) -> list[RunSummary]:
     """Parse and load archived nights again; `workers` defaults to one process per core."""
+    checked = settings(config_path)
+    free_to_ingest(checked)
     return reparse_archive(
-        settings(config_path),
+        checked,
         since,
         until,
         workers=default_workers() if workers is None else workers,
@@ -267,8 +560,36 @@ def backfill(since: date, until: date, config_path: str | None = None) -> list[s
     """Reparse archived nights in a range and rebuild those weeks' reports; the report paths."""
     from flows.backfill import backfill as backfill_flow
 
-    settings(config_path)
+    if since > until:
+        raise BadChoice(f"--from {since} is after --to {until}")
+    free_to_ingest(settings(config_path))
     return backfill_flow(since, until, config_path)
+
+
+@dataclass(frozen=True, slots=True)
+class PrefectApi:
+    api_url: str
+    ui_url: str
+
+
+def prefect_api() -> PrefectApi:
+    """The Prefect server `serve` registers with (`PREFECT_API_URL` or the active profile).
+
+    Without one, Prefect would start a throwaway server that lives and dies with this process,
+    taking the runs' history with it; `Unusable` says how to start a persistent one instead.
+    """
+    from prefect.settings import get_current_settings
+
+    current = get_current_settings()
+    if not current.api.url:
+        host, port = current.server.api.host, current.server.api.port
+        raise Unusable(
+            "no Prefect API configured (PREFECT_API_URL is unset), so run history would be lost "
+            f"on exit. Start a persistent server with `.venv/bin/prefect server start` (UI at "
+            f"http://{host}:{port}), then `export PREFECT_API_URL=http://{host}:{port}/api` "
+            "and run `jobtrends serve` again"
+        )
+    return PrefectApi(current.api.url, current.ui_url or current.api.url.removesuffix("/api"))
 
 
 def serve(config_path: str | None = None) -> None:
@@ -280,9 +601,18 @@ def serve(config_path: str | None = None) -> None:
 
 def import_survey(path_or_url: str | None = None, config_path: str | None = None) -> SurveyImport:
     """Import the aijobs.net salary survey from a file or URL (default: the live download)."""
-    con = open_warehouse(load_settings(config_path).db_path)
+    source = path_or_url or survey.DEFAULT_URL
+    if "://" not in source and not Path(source).is_file():
+        raise Unusable(f"survey file {source} does not exist")
+    con = open_warehouse(warehouse_file(load_settings(config_path).db_path))
     try:
-        return survey.import_survey(con, path_or_url or survey.DEFAULT_URL)
+        return survey.import_survey(con, source)
+    except WarehouseError as exc:
+        first = str(exc).splitlines()[0]
+        raise Unusable(
+            f"{source} is not the aijobs.net salary survey CSV "
+            f"(columns {', '.join(survey.CSV_COLUMNS)}): {first}"
+        ) from exc
     finally:
         con.close()
 
@@ -290,7 +620,7 @@ def import_survey(path_or_url: str | None = None, config_path: str | None = None
 def export(out_dir: str | Path | None = None, config_path: str | None = None) -> ExportResult:
     """Write postings and every mart as Parquet (default: `<data dir>/export`)."""
     settings = load_settings(config_path)
-    con = open_warehouse(settings.db_path)
+    con = open_warehouse(warehouse_file(settings.db_path, must_exist=True))
     try:
         return export_parquet(con, out_dir or settings.data_dir / "export")
     finally:

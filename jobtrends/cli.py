@@ -1,17 +1,76 @@
-"""`jobtrends`: the command line, a thin layer over `jobtrends.api`."""
+"""`jobtrends`: the command line, a thin layer over `jobtrends.api`.
+
+A mistake a user can make (a typo in a name, a bad path, invalid SQL, a locked warehouse)
+ends the command with one line on stderr and a non-zero status, never a traceback: `Cli`
+turns the exceptions that mean "you asked for something that cannot work" into that line,
+and `--debug` lets them through with their traceback. Anything else is a bug and still
+shows its traceback.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import click
 
 from config import ConfigError, load_settings
+from ingest.plan import sample_nights
 from jobtrends import api
-from warehouse.db import QueryError, WarehouseLocked
+from jobtrends.output import FORMATS, render
+from jobtrends.progress import night_note, per_source, steps
+from warehouse.db import QueryError, WarehouseError, WarehouseLocked
 from warehouse.runlock import RunLocked
+from warehouse.survey import SurveyDownloadError
+
+EX_USAGE = 2
+EX_INTERRUPTED = 130
+EX_TEMPFAIL = 75
+"""sysexits' "try again later": another process holds the warehouse."""
+EXPECTED: dict[type[BaseException], int] = {
+    ConfigError: EX_USAGE,
+    api.BadChoice: EX_USAGE,
+    api.ToolsMissing: EX_USAGE,
+    RunLocked: EX_TEMPFAIL,
+    WarehouseLocked: EX_TEMPFAIL,
+    api.Unusable: 1,
+    QueryError: 1,
+    SurveyDownloadError: 1,
+    WarehouseError: 1,
+    OSError: 1,
+}
+
+
+class Cli(click.Group):
+    """The command group that reports expected failures as one line (see the module doc)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except tuple(EXPECTED) as exc:
+            if ctx.meta.get("jobtrends.debug"):
+                raise
+            code = next(c for kind, c in EXPECTED.items() if isinstance(exc, kind))
+            click.echo(f"Error: {_one_line(exc)}", err=True)
+            ctx.exit(code)
+        except KeyboardInterrupt:
+            if ctx.meta.get("jobtrends.debug"):
+                raise
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(EX_INTERRUPTED)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message without DuckDB's multi-line hints, and with OSError's file name."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
 
 MOVES_SHOWN = 5
 ERROR_SHOWN = 80
@@ -23,9 +82,13 @@ CONFIG = click.option(
 )
 
 
-@click.group()
-def main() -> None:
+@click.group(cls=Cli)
+@click.version_option(version("jobtrends"), "--version", prog_name="jobtrends")
+@click.option("--debug", is_flag=True, help="Show the traceback of an expected failure too.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """An open AI job-market observatory: nightly ingest into DuckDB, weekly reports."""
+    ctx.meta["jobtrends.debug"] = debug
     api.quiet_prefect()
 
 
@@ -33,7 +96,9 @@ def main() -> None:
 @CONFIG
 def run(config_path: str | None) -> None:
     """Replay the bundled offline sample night by night, then write the latest weekly report."""
-    settings, report = api.run_sample(config_path)
+    with steps(len(sample_nights()), "sample nights") as step:
+        settings, report, runs = api.run_sample(config_path, lambda run: step(night_note(run)))
+    click.echo(per_source(runs))
     click.echo(f"warehouse: {settings.db_path.resolve()}")
     click.echo(f"report:    {Path(report).resolve()}")
 
@@ -58,20 +123,16 @@ def nightly(
         mode, list(sources) or None, list(companies) or None, config_path
     ):
         click.echo(f"estimate: {line}")
-    state = api.run_nightly(
-        night.date() if night else None,
-        mode,
-        list(sources) or None,
-        list(companies) or None,
-        dry_run,
-        config_path,
-    )
-    summary = state.result(raise_on_failure=False)
-    if isinstance(summary, BaseException):
-        raise summary
-    for b in summary.boards:
-        line = f"{b.source}/{b.board}: {b.status} fetched={b.fetched} new={b.new} closed={b.closed}"
-        click.echo(line + (f" error={b.error}" if b.error else ""))
+    with steps(None, "nightly ingest"):
+        summary = api.run_nightly(
+            night.date() if night else None,
+            mode,
+            list(sources) or None,
+            list(companies) or None,
+            dry_run,
+            config_path,
+        )
+    click.echo(per_source([summary]))
     if summary.failed:
         sys.exit(1)
 
@@ -170,23 +231,49 @@ def _toggle(config_path: str | None, source: str, tokens: tuple[str, ...], enabl
 @CONFIG
 @click.option("--week", help="ISO week like 2026-W46 (default: the latest week with data).")
 def report(config_path: str | None, week: str | None) -> None:
-    """Write the weekly report."""
+    """Write the weekly report (Markdown, HTML, CSVs) and print the Markdown's path."""
     click.echo(api.run_report(week, config_path))
+
+
+DB = click.option("--db", "db_path", type=click.Path(), help="DuckDB file (default: the settings).")
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="How to print the rows.",
+)
 
 
 @main.command()
 @click.argument("query")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
-def sql(query: str, db_path: str | None) -> None:
+@DB
+@FORMAT
+def sql(query: str, db_path: str | None, fmt: str) -> None:
     """Run a read-only SQL query against the warehouse and print the result.
 
-    The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused.
+    The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused. `jobtrends
+    tables` lists what there is to select from, `jobtrends schema NAME` its columns.
     """
-    try:
-        frame = api.sql(query, db_path)
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    click.echo(render(api.sql(query, db_path), fmt))
+
+
+@main.command()
+@DB
+@FORMAT
+def tables(db_path: str | None, fmt: str) -> None:
+    """List the warehouse's tables and views, with what each holds."""
+    click.echo(render(api.tables(db_path), fmt))
+
+
+@main.command()
+@click.argument("name")
+@DB
+@FORMAT
+def schema(name: str, db_path: str | None, fmt: str) -> None:
+    """Show the columns of one table or view: type, nullability and documentation."""
+    click.echo(render(api.schema(name, db_path), fmt))
 
 
 @main.command()
@@ -290,12 +377,7 @@ def where(config_path: str | None) -> None:
 @click.argument("path_or_url", required=False)
 def import_survey_command(config_path: str | None, path_or_url: str | None) -> None:
     """Import the aijobs.net salary survey CSV (default: download the live file)."""
-    from warehouse.survey import SurveyDownloadError
-
-    try:
-        result = api.import_survey(path_or_url, config_path)
-    except SurveyDownloadError as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = api.import_survey(path_or_url, config_path)
     click.echo(
         f"imported {result.rows} rows as snapshot {result.snapshot[:12]}; title mapping covers "
         f"{result.coverage:.1%} of {result.ai_data_rows} AI/data-titled rows"
@@ -319,9 +401,12 @@ def export_command(config_path: str | None, fmt: str, out_dir: str | None) -> No
 def serve(config_path: str | None) -> None:
     """Serve the nightly and weekly deployments on their schedules until interrupted.
 
-    Talks to the Prefect server in PREFECT_API_URL (start one with `prefect server start`).
+    Talks to the Prefect server in PREFECT_API_URL, so runs and their history outlive this
+    process; without one it says how to start a persistent local server and exits.
     """
     settings = api.settings(config_path)
+    server = api.prefect_api()
+    click.echo(f"Prefect API: {server.api_url}  (UI: {server.ui_url})")
     tuning = settings.orchestration
     click.echo(
         f"serving nightly ({tuning.nightly_cron}) and weekly ({tuning.weekly_cron}) "
@@ -344,17 +429,14 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 
     Fetches whose pages, board and code match their last load of the night are skipped.
     """
-    runs = api.reparse(since.date(), until.date() if until else None, workers, config_path)
+    with steps(None, "reparsing the archive"):
+        runs = api.reparse(since.date(), until.date() if until else None, workers, config_path)
     for run in runs:
-        failed = [f"{b.source}/{b.board}: {b.error}" for b in run.failed]
-        click.echo(
-            f"{run.night}: {len(run.boards)} boards, "
-            f"{sum(b.fetched for b in run.boards)} postings, {len(failed)} failed"
-        )
-        for line in failed:
-            click.echo(f"  {line}")
+        click.echo(night_note(run))
     if not runs:
         click.echo("no archived nights in that range")
+    else:
+        click.echo(per_source(runs))
     if any(run.failed for run in runs):
         sys.exit(1)
 
@@ -437,15 +519,11 @@ def bench(
     click.echo(f"results: {path}")
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM unwinds like Ctrl-C, so `finally` blocks run and the run lock is released."""
+    raise KeyboardInterrupt
+
+
 def _entry() -> None:
-    try:
-        main(standalone_mode=True)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except api.ToolsMissing as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except (RunLocked, WarehouseLocked) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(75)
+    signal.signal(signal.SIGTERM, _terminate)
+    main(standalone_mode=True)
