@@ -31,7 +31,7 @@ import requests
 import pipeline.labels
 from jobtrends.config import Settings
 from pipeline.http import HostPolicy, HttpClient, HttpError
-from pipeline.labels import LabelRow, label_postings
+from pipeline.labels import LabelRow, label_each
 from pipeline.models import Board, ParseError, Posting, RawPage
 from pipeline.snapshot import SnapshotAdapter, sample_manifest, sample_night
 from pipeline.sources import get_source
@@ -298,7 +298,7 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
         started = perf_counter()
         result = source.parse(pages, board)
         parsed = perf_counter()
-        labels = label_postings(
+        labelled = label_each(
             result.postings, board.options.get("industry"), pages[0].fetched_at.date()
         )
     except SourceError as exc:
@@ -306,9 +306,9 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
     except Exception as exc:  # a parser bug must not take the night down; the reason is kept
         return ParsedBoard(failure=f"parse: unexpected {type(exc).__name__}: {exc}")
     return ParsedBoard(
-        result.postings,
-        labels,
-        result.errors,
+        labelled.postings,
+        labelled.labels,
+        [*result.errors, *labelled.errors],
         parse_seconds=parsed - started,
         classify_seconds=perf_counter() - parsed,
     )

@@ -13,10 +13,12 @@ disposition say how the warehouse merges what the source produced.
 from __future__ import annotations
 
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -169,13 +171,64 @@ class PageFetcher:
 
 
 def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, str | None]:
-    """Run a per-record parser, turning a bad record into a reason instead of a crash."""
+    """Run a per-record parser, turning a bad record into a reason instead of a crash.
+
+    Any exception counts, not a list of expected ones: a value nobody foresaw (an integer
+    with 400 digits overflowing a float, say) must cost one record, never the board. The
+    result is also type-checked, because a parser that copies a payload value through
+    unchanged (`company_name: 42`) would otherwise hand the classifier a number.
+    """
     if not isinstance(record, dict):
         return None, f"record is {type(record).__name__}, not an object"
     try:
-        return parse_one(record, *args), None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        parsed = parse_one(record, *args)
+    except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
+    for posting in parsed if isinstance(parsed, list) else [parsed]:
+        problem = posting_type_problem(posting)
+        if problem is not None:
+            return None, f"TypeError: {problem}"
+    return parsed, None
+
+
+_TEXT_FIELDS = ("source", "source_id", "company", "title", "description", "board")
+_OPTIONAL_TEXT_FIELDS = ("workplace_type", "url", "employment_type", "department")
+
+
+def posting_type_problem(posting: Posting) -> str | None:
+    """What in a parsed posting has the wrong type for the warehouse and the classifier."""
+    for name in _TEXT_FIELDS:
+        if not isinstance(getattr(posting, name), str):
+            return f"{name} is {type(getattr(posting, name)).__name__}, not text"
+    for name in _OPTIONAL_TEXT_FIELDS:
+        value = getattr(posting, name)
+        if value is not None and not isinstance(value, str):
+            return f"{name} is {type(value).__name__}, not text"
+    if not isinstance(posting.locations, list) or not all(
+        isinstance(v, str) for v in posting.locations
+    ):
+        return "locations is not a list of text"
+    for name in ("posted_at", "updated_at"):
+        value = getattr(posting, name)
+        if value is not None and not isinstance(value, datetime):
+            return f"{name} is {type(value).__name__}, not a timestamp"
+    salary = posting.salary
+    if salary is not None:
+        for name in ("min", "max"):
+            value = getattr(salary, name)
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                return f"salary {name} is not a finite number"
+        for name in ("currency", "period", "text"):
+            value = getattr(salary, name)
+            if value is not None and not isinstance(value, str):
+                return f"salary {name} is {type(value).__name__}, not text"
+    if not isinstance(posting.extras, dict):
+        return "extras is not an object"
+    return None
 
 
 def compact(values: dict[str, Any]) -> dict[str, Any]:
