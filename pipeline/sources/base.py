@@ -13,18 +13,17 @@ disposition say how the warehouse merges what the source produced.
 from __future__ import annotations
 
 import json
-import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pipeline.http import HttpClient, HttpError, Response
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
 from pipeline.surrogates import scrub_surrogates
+from pipeline.validate import posting_type_problem
 
 SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
 
@@ -189,46 +188,6 @@ def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, 
         if problem is not None:
             return None, f"TypeError: {problem}"
     return parsed, None
-
-
-_TEXT_FIELDS = ("source", "source_id", "company", "title", "description", "board")
-_OPTIONAL_TEXT_FIELDS = ("workplace_type", "url", "employment_type", "department")
-
-
-def posting_type_problem(posting: Posting) -> str | None:
-    """What in a parsed posting has the wrong type for the warehouse and the classifier."""
-    for name in _TEXT_FIELDS:
-        if not isinstance(getattr(posting, name), str):
-            return f"{name} is {type(getattr(posting, name)).__name__}, not text"
-    for name in _OPTIONAL_TEXT_FIELDS:
-        value = getattr(posting, name)
-        if value is not None and not isinstance(value, str):
-            return f"{name} is {type(value).__name__}, not text"
-    if not isinstance(posting.locations, list) or not all(
-        isinstance(v, str) for v in posting.locations
-    ):
-        return "locations is not a list of text"
-    for name in ("posted_at", "updated_at"):
-        value = getattr(posting, name)
-        if value is not None and not isinstance(value, datetime):
-            return f"{name} is {type(value).__name__}, not a timestamp"
-    salary = posting.salary
-    if salary is not None:
-        for name in ("min", "max"):
-            value = getattr(salary, name)
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-            ):
-                return f"salary {name} is not a finite number"
-        for name in ("currency", "period", "text"):
-            value = getattr(salary, name)
-            if value is not None and not isinstance(value, str):
-                return f"salary {name} is {type(value).__name__}, not text"
-    if not isinstance(posting.extras, dict):
-        return "extras is not an object"
-    return None
 
 
 def compact(values: dict[str, Any]) -> dict[str, Any]:
