@@ -26,12 +26,13 @@ from warehouse_fixtures import board_load, posting, table_contents
 from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Posting
 from tests.tally import TALLY
-from warehouse.db import open_warehouse
-from warehouse.load import BoardLoad, FutureNight, load_board, load_boards
+from warehouse.db import connect, migrate, open_warehouse
+from warehouse.load import BoardLoad, FutureNight, load_board, load_boards, postings_frame
 
 pytestmark = pytest.mark.fuzz
 
 FIRST = date(2026, 9, 1)
+STARTED = datetime(2026, 9, 1, tzinfo=UTC)
 BOARDS = {"acme": True, "beta": True, "hn-like": False}
 """Board and whether its listings are complete (close what they miss)."""
 IDS = [f"p{i}" for i in range(14)]
@@ -164,3 +165,56 @@ def test_a_reload_of_a_night_replaces_that_nights_listing() -> None:
     for table in ("posting_labels", "posting_observations", "posting_versions"):
         ids = con.execute(f"SELECT DISTINCT source_id FROM {table}").fetchall()
         assert ids == [("a",)], table
+
+
+def test_a_file_loaded_before_listings_were_recorded_migrates_its_history(tmp_path) -> None:
+    """Migration 0007 turns each board night's latest successful run into a listing (closing
+    unless it warned), tags sightings with their board and runs with their fetch, so the
+    first load after the upgrade derives closing from the old nights too."""
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    migrate(con, target=5)
+    legacy = [
+        ("greenhouse", "acme", N1, None),
+        ("greenhouse", "acme", N2, None),
+        ("greenhouse", "beta", N2, "suspect fetch: 0 postings returned while 40 were open"),
+        ("hn", "whoishiring", N2, None),
+    ]
+    for i, (source, board, night, warning) in enumerate(legacy):
+        con.execute(
+            "INSERT INTO runs (run_id, source, board, as_of, mode, status, started_at,"
+            " finished_at, fetched, warning) VALUES (?, ?, ?, ?, 'live', 'success', ?, ?, 2, ?)",
+            [f"run-{night}", source, board, night, STARTED, STARTED, warning],
+        )
+        con.execute(
+            "INSERT INTO raw_payloads VALUES (?, 0, ?, ?, ?, 'https://x', 200,"
+            " 'application/json', ?, 1, ?, 'objects/x')",
+            [f"{i:032x}", source, board, night, "e" * 64, STARTED],
+        )
+    old = posting("b")
+    con.register("old_postings", postings_frame([old]))
+    con.execute(
+        "INSERT INTO postings SELECT *, ?::DATE, ?::DATE, ?::DATE FROM old_postings", [N1, N1, N2]
+    )
+    con.execute(
+        "INSERT INTO posting_observations VALUES ('greenhouse', 'b', ?, ?)",
+        [N1, old.content_hash()],
+    )
+    con.close()
+    con = open_warehouse(db)
+    assert con.execute(
+        "SELECT board, night, can_close, closing, fetch_id FROM board_listings"
+        " ORDER BY board, night"
+    ).fetchall() == [
+        ("acme", N1, True, True, f"{0:032x}"),
+        ("acme", N2, True, True, f"{1:032x}"),
+        ("beta", N2, True, False, f"{2:032x}"),
+        ("whoishiring", N2, False, False, f"{3:032x}"),
+    ]
+    assert con.execute("SELECT DISTINCT board FROM posting_observations").fetchall() == [("acme",)]
+    runs = con.execute("SELECT fetch_id FROM runs ORDER BY run_id, board").fetchall()
+    assert [r[0] for r in runs] == [f"{i:032x}" for i in range(4)]
+    load_board(con, board_load([posting("a"), posting("c")], N3))
+    load_board(con, board_load([posting("a")], N3 + timedelta(days=1)))
+    assert _state(con, "b") == (N1, N1, N2)
+    assert _state(con, "c") == (N3, N3, N3 + timedelta(days=1))
