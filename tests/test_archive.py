@@ -3,7 +3,9 @@ its digests, and blind to payload values."""
 
 from __future__ import annotations
 
+import errno
 import gzip
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from warehouse.archive import (
     HEX,
     AttemptExists,
     CorruptObject,
+    DiskFull,
     MissingObject,
     RawArchive,
     new_attempt_id,
@@ -165,3 +168,29 @@ def test_manifests_written_before_attempts_still_read(tmp_path: Path) -> None:
     archive.put(page(b"[1]"), NIGHT)
     attempt = archive.attempt(NIGHT, "ab" * 16)
     assert attempt.complete is None and attempt.source == "lever" and len(attempt.pages) == 1
+
+
+def test_a_full_disk_is_reported_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 9: "disk full", not "unexpected OSError"; nothing half-written is left."""
+    archive = RawArchive(tmp_path)
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fd: int, mode: str) -> None:
+            self.fh = real(fd, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    with pytest.raises(DiskFull, match="disk full"):
+        archive.store(page(b"[1]"))
+    with pytest.raises(DiskFull):
+        archive.commit(NIGHT, new_attempt_id(), "lever", "acme", [], complete=True)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

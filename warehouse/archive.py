@@ -15,6 +15,7 @@ rewritten when the same body arrives again while the stored copy is damaged (`st
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
@@ -25,6 +26,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -48,6 +50,10 @@ class MissingObject(ArchiveError):
 
 class CorruptObject(ArchiveError):
     pass
+
+
+class DiskFull(ArchiveError):
+    """The archive's disk has no room: said as such, not as an unexpected `OSError`."""
 
 
 class AttemptExists(ArchiveError):
@@ -303,25 +309,37 @@ def _entry(page: PageRecord | RawPage) -> dict[str, Any]:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file and rename, so a crash never leaves a torn archive file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _no_space_is_disk_full(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def _exclusive_write(path: Path, data: bytes) -> None:
     """Write a whole file under a name that must not exist yet: a temp file hard-linked into
     place, which fails if the name is taken and never shows a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with _no_space_is_disk_full(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.link(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def _no_space_is_disk_full(path: Path) -> Iterator[None]:
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.link(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(f"disk full: no space left to archive under {path.parent}") from None
+        raise
