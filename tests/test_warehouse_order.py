@@ -154,17 +154,19 @@ def test_a_night_after_tomorrow_is_refused_and_later_nights_still_close() -> Non
     assert _state(con, "b") == (N1, N1, N2)
 
 
-def test_a_reload_of_a_night_replaces_that_nights_listing() -> None:
-    """A second complete listing of the same night (a forced refetch) supersedes the first:
-    a posting only the first listed is gone, not kept open forever."""
+def test_a_second_load_of_a_night_adds_to_it_and_erases_nothing() -> None:
+    """Sightings accumulate: a rerun of a night that returns nothing (an API hiccup) keeps
+    what the night's first load saw, and a rerun listing more adds it."""
     con = open_warehouse(":memory:")
-    load_board(con, board_load([posting("a")], N1))
-    load_board(con, board_load([posting("a"), posting("ghost")], N2))
-    load_board(con, board_load([posting("a")], N2, run_id="run-2"))
-    assert con.execute("SELECT source_id FROM postings").fetchall() == [("a",)]
-    for table in ("posting_labels", "posting_observations", "posting_versions"):
-        ids = con.execute(f"SELECT DISTINCT source_id FROM {table}").fetchall()
-        assert ids == [("a",)], table
+    board = [posting(str(i)) for i in range(20)]
+    load_board(con, board_load(board, N1))
+    before = {t: table_contents(con, t) for t in TABLES}
+    load_board(con, board_load([], N1, run_id="run-2"))
+    assert {t: table_contents(con, t) for t in TABLES} == before
+    load_board(con, board_load([*board, posting("late")], N1, run_id="run-3"))
+    assert con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone() == (21,)
+    load_board(con, board_load(board, N2))
+    assert _state(con, "late") == (N1, N1, N2)
 
 
 def test_a_file_loaded_before_listings_were_recorded_migrates_its_history(tmp_path) -> None:

@@ -571,9 +571,10 @@ def _record_observations(
 ) -> None:
     """The night's sightings, and a version row per content; `reload`: night seen before.
 
-    A reload replaces each board's sightings of the night with its new listing: sightings
-    it no longer has are dropped and the postings and versions they touched re-derived
-    (`_rederive`), so the tables always say what the night's latest load listed.
+    Sightings are facts and only accumulate: a second load of a night adds what it lists and
+    drops nothing, so a rerun that hiccups (an empty page served with 200) cannot erase what
+    the night's first load saw. Its content becomes the night's; a version the first load
+    recorded stays, since that content was listed too.
     """
     con.execute(
         """
@@ -587,30 +588,16 @@ def _record_observations(
         """,
         [as_of, as_of],
     )
-    touched: list[tuple[str, str]] = []
     if reload:
-        touched += con.execute(
+        con.execute(
             """
             UPDATE posting_observations AS o SET content_hash = i.content_hash
             FROM incoming_postings AS i
             WHERE o.source = i.source AND o.source_id = i.source_id AND o.night = ?::DATE
               AND o.content_hash <> i.content_hash
-            RETURNING o.source, o.source_id
             """,
             [as_of],
-        ).fetchall()
-        touched += con.execute(
-            """
-            DELETE FROM posting_observations AS o
-            WHERE o.night = ?::DATE
-              AND EXISTS (SELECT 1 FROM incoming_boards AS b
-                          WHERE b.source = o.source AND b.board = o.board)
-              AND NOT EXISTS (SELECT 1 FROM incoming_postings AS i
-                              WHERE i.source = o.source AND i.source_id = o.source_id)
-            RETURNING o.source, o.source_id
-            """,
-            [as_of],
-        ).fetchall()
+        )
     if new_content:
         con.execute(
             """
@@ -639,65 +626,6 @@ def _record_observations(
         """,
         [as_of] * 4,
     )
-    if touched:
-        _rederive(con, touched)
-
-
-def _rederive(con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]]) -> None:
-    """Re-derive first and last seen and version ranges of postings whose sightings a reload
-    changed; a posting left with no sighting at all (only an overwritten listing had it) goes,
-    with its labels, versions and canonical row."""
-    con.register("touched", pd.DataFrame(sorted(set(keys)), columns=["source", "source_id"]))
-    try:
-        con.execute(
-            """
-            DELETE FROM posting_versions AS v
-            WHERE EXISTS (SELECT 1 FROM touched AS t
-                          WHERE t.source = v.source AND t.source_id = v.source_id)
-              AND NOT EXISTS (SELECT 1 FROM posting_observations AS o
-                              WHERE o.source = v.source AND o.source_id = v.source_id
-                                AND o.content_hash = v.content_hash)
-            """
-        )
-        con.execute(
-            """
-            UPDATE posting_versions AS v SET valid_from = s.valid_from, valid_to = s.valid_to
-            FROM (
-                SELECT o.source, o.source_id, o.content_hash,
-                       min(o.night) AS valid_from, max(o.night) AS valid_to
-                FROM posting_observations AS o JOIN touched AS t USING (source, source_id)
-                GROUP BY ALL
-            ) AS s
-            WHERE v.source = s.source AND v.source_id = s.source_id
-              AND v.content_hash = s.content_hash
-              AND (v.valid_from <> s.valid_from OR v.valid_to <> s.valid_to)
-            """
-        )
-        con.execute(
-            """
-            UPDATE postings SET first_seen = s.first_seen, last_seen = s.last_seen
-            FROM (
-                SELECT o.source, o.source_id, min(o.night) AS first_seen,
-                       max(o.night) AS last_seen
-                FROM posting_observations AS o JOIN touched AS t USING (source, source_id)
-                GROUP BY ALL
-            ) AS s
-            WHERE postings.source = s.source AND postings.source_id = s.source_id
-              AND (postings.first_seen <> s.first_seen OR postings.last_seen <> s.last_seen)
-            """
-        )
-        for table in ("posting_labels", "posting_canonical", "posting_versions", "postings"):
-            con.execute(
-                f"""
-                DELETE FROM {table} AS x
-                WHERE EXISTS (SELECT 1 FROM touched AS t
-                              WHERE t.source = x.source AND t.source_id = x.source_id)
-                  AND NOT EXISTS (SELECT 1 FROM posting_observations AS o
-                                  WHERE o.source = x.source AND o.source_id = x.source_id)
-                """
-            )
-    finally:
-        con.unregister("touched")
 
 
 def _relist(
@@ -714,6 +642,10 @@ def _relist(
     closed, so this walks the board's listings in night order, but only from its last closing
     listing before this night: there the open postings are exactly the ones it listed, and
     listings before it cannot change. In the nightly case that is one or two listings.
+
+    A night loaded twice lists what either load listed, so only a drop against the earlier
+    nights is suspect; a load that returned too few is still warned about, since the run
+    should say so even when an earlier load of the night keeps everything open.
 
     Returns the warning of each suspect board of this night, and per board the night the
     walk started from (`since`, NULL when it walked all), which bounds the postings whose
@@ -733,7 +665,15 @@ def _relist(
     ).drop_duplicates(subset=["source", "board"], keep="last")
     con.register("incoming_listings", listings)
     try:
-        con.execute("INSERT OR REPLACE INTO board_listings SELECT * FROM incoming_listings")
+        con.execute(
+            """
+            INSERT INTO board_listings SELECT * FROM incoming_listings
+            ON CONFLICT (source, board, night) DO UPDATE SET
+                fetch_id = excluded.fetch_id, listed = excluded.listed,
+                can_close = board_listings.can_close OR excluded.can_close,
+                suspect_fraction = excluded.suspect_fraction
+            """
+        )
         since = con.execute(
             """
             SELECT b.source, b.board,
@@ -772,6 +712,8 @@ def _relist(
             listed[(source, board, night)] = set(ids)
     finally:
         con.unregister("relisting")
+    closes = {(load.source, load.board): load.closes_missing for load in loads}
+    incoming = {(load.source, load.board): {p.source_id for p in load.postings} for load in loads}
     warnings: dict[tuple[str, str], str] = {}
     changed: list[tuple[str, str, date, bool]] = []
     open_ids: dict[tuple[str, str], set[str]] = {}
@@ -783,11 +725,14 @@ def _relist(
             continue
         share = SUSPECT_FRACTION if fraction is None else fraction
         suspect = can_close and len(before) >= SUSPECT_MIN_OPEN and len(ids) < share * len(before)
-        if suspect and night == as_of:
-            warnings[(source, board)] = (
-                f"suspect fetch: {len(ids)} postings returned while {len(before)} were open "
-                f"(below {share:.0%}); nothing closed"
-            )
+        if night == as_of and closes.get((source, board)):
+            returned = incoming[(source, board)]
+            was_open = len(before | (ids - returned))
+            if was_open >= SUSPECT_MIN_OPEN and len(returned) < share * was_open:
+                warnings[(source, board)] = (
+                    f"suspect fetch: {len(returned)} postings returned while {was_open} were "
+                    f"open (below {share:.0%}); nothing closed"
+                )
         now_closing = can_close and not suspect
         open_ids[(source, board)] = set(ids) if now_closing else before | ids
         if now_closing != closing:
