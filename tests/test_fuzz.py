@@ -24,8 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.parse import parse_board
+from ingest.plan import plan, sample_nights
 from pipeline.classify.location import parse_location
 from pipeline.classify.salary import extract_salary, parse_salary_text
 from pipeline.html import html_to_text
@@ -87,9 +89,9 @@ HOSTILE_VALUE = st.recursive(
 def sample_pages(source: str) -> tuple[Board, tuple[RawPage, ...]]:
     """One sample board's real pages for `source`, fetched through the snapshot transport."""
     sample = load_settings(mode="sample")
-    item = ingest.plan(sample, sources=[source])[0]
-    night = ingest.sample_nights()[-1]
-    client = ingest.make_client(sample, night, [item])
+    item = plan(sample, sources=[source])[0]
+    night = sample_nights()[-1]
+    client = make_client(sample, night, [item])
     return item.board, tuple(item.source.fetch(client, item.board, "0" * 32))
 
 
@@ -320,7 +322,7 @@ def test_a_type_confused_field_costs_at_most_its_record(source: str, data: st.Da
     board, _ = single_record_pages(source)
     hostile = data.draw(type_confused_pages(source))
     TALLY["fuzz record examples run (parse and label)"] += 1
-    parsed = ingest.parse_board(get_source(source), board, hostile)
+    parsed = parse_board(get_source(source), board, hostile)
     assert parsed.failure is None or not parsed.failure.startswith("parse: unexpected"), (
         parsed.failure
     )

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 
 import pipeline.labels
-from jobtrends.ingest import BoardOutcome, PlannedBoard, finish, load_outcomes, parse_board
+from ingest.load import finish, load_outcomes
+from ingest.parse import parse_board
+from ingest.records import BoardOutcome, PlannedBoard
 from pipeline.sources import get_source
 from tests.test_fuzz import sample_pages
 from warehouse.db import open_warehouse
