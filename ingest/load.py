@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest.group import group
 from ingest.key import skip_key
-from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, fetch_id
+from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard
 from warehouse.db import Connection, WarehouseError, open_for_load
 from warehouse.load import BoardLoad, LoadCounts, load_board, load_boards, record_failed_fetch
 
@@ -43,7 +43,7 @@ def finish(
         source=outcome.source,
         board=outcome.board,
         as_of=outcome.night,
-        fetch_id=fetch_id(outcome.source, outcome.board, outcome.night),
+        fetch_id=outcome.fetch_id,
         started_at=outcome.started_at,
         pages=outcome.pages,
         postings=parsed.postings,
@@ -90,6 +90,7 @@ def load_outcome(con: Connection, outcome: BoardOutcome) -> BoardSummary:
         outcome.started_at,
         outcome.pages,
         outcome.error,
+        outcome.fetch_id or None,
     )
     return summary_of(outcome, "failed", len(outcome.pages), None)
 
