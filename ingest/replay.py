@@ -36,6 +36,7 @@ from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoar
 from warehouse.archive import ArchiveError, RawArchive
 from warehouse.db import Connection, open_warehouse
 from warehouse.load import BoardLoad, parse_keys, record_unchanged
+from warehouse.runlock import run_lock
 from warehouse.runs import cut_short_fetches, loaded_attempts
 
 WINDOW_PER_WORKER = 4
@@ -330,19 +331,23 @@ def reparse(
     but closes nothing. A fetch whose skip key matches its board's last load of that night is
     not parsed again. `workers` parsing processes (0: this one). One `RunSummary` per night,
     each under its own run id.
+
+    Holds the run lock like a nightly run, so it never loads a fetch another run is still
+    writing; with the lock taken it stops at once with `RunLocked` naming the holder.
     """
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
-    con = open_warehouse(settings.db_path)
-    try:
-        return replay(
-            con,
-            settings.archive_dir,
-            known,
-            run_prefix=f"reparse-{uuid.uuid4().hex[:8]}",
-            mode=settings.mode,
-            since=since,
-            until=until,
-            workers=workers,
-        ).runs
-    finally:
-        con.close()
+    with run_lock(settings.db_path):
+        con = open_warehouse(settings.db_path)
+        try:
+            return replay(
+                con,
+                settings.archive_dir,
+                known,
+                run_prefix=f"reparse-{uuid.uuid4().hex[:8]}",
+                mode=settings.mode,
+                since=since,
+                until=until,
+                workers=workers,
+            ).runs
+        finally:
+            con.close()

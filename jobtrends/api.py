@@ -21,12 +21,13 @@ from typing import Any
 import pandas as pd
 
 from config import Settings, load_settings
-from ingest.plan import check
+from ingest.plan import check, check_night
 from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from warehouse import survey
+from warehouse.archive import RawArchive, VerifyReport
 from warehouse.db import open_warehouse, read_sql
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
@@ -69,11 +70,17 @@ def run_nightly(
     companies: list[str] | None = None,
     dry_run: bool = False,
     config_path: str | None = None,
+    force: bool = False,
 ):
+    """Run the nightly flow once; a night it would refuse (`check_night`) stops here with
+    `NightRefused` before any flow starts."""
     from flows.nightly import nightly
     from flows.runners import configured
 
-    return configured(nightly, settings(config_path, mode))(
+    checked = settings(config_path, mode)
+    if night is not None:
+        check_night(checked, night, force=force)
+    return configured(nightly, checked)(
         night=night,
         mode=mode,
         sources=sources,
@@ -184,6 +191,11 @@ def reparse(
         until,
         workers=default_workers() if workers is None else workers,
     )
+
+
+def verify_archive(config_path: str | None = None) -> VerifyReport:
+    """Every archived object checked against its digest: what is missing or corrupt."""
+    return RawArchive(load_settings(config_path).archive_dir).verify()
 
 
 def backfill(since: date, until: date, config_path: str | None = None) -> list[str]:

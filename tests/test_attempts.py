@@ -9,21 +9,27 @@ reparse rebuilds. A damaged archive object fails that board's reparse only, with
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from config import Settings, load_settings
 from ingest.night import ingest_night
+from ingest.plan import NightRefused, check_night
 from ingest.replay import reparse
 from sample.recorded import sample_night
 from tests.faultserver import Fault, FaultServer, live_config
 from tests.faultserver import sample_boards as _sample_boards
 from warehouse.archive import RawArchive
 from warehouse.db import open_warehouse
+from warehouse.runlock import RunLocked, run_lock
 
 pytestmark = pytest.mark.faults
 
@@ -145,3 +151,83 @@ def test_a_damaged_object_fails_that_boards_reparse_only(
     con.close()
     report = archive.verify()
     assert list(report.missing) == [sha]
+
+
+def test_nights_a_run_must_not_file_under_are_refused(
+    world: tuple[FaultServer, Settings],
+) -> None:
+    """Finding 1 and 6: a past night in live mode only with --force; after tomorrow never."""
+    _, live = world
+    today = datetime.now(ZoneInfo(live.timezone)).date()
+    check_night(live, today)
+    check_night(live, today + timedelta(days=1))
+    with pytest.raises(NightRefused, match=r"in the past.*--force"):
+        check_night(live, today - timedelta(days=1))
+    check_night(live, today - timedelta(days=1), force=True)
+    with pytest.raises(NightRefused, match="after tomorrow"):
+        check_night(live, today + timedelta(days=2), force=True)
+    check_night(replace(live, mode="sample"), date(2026, 9, 13))
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from jobtrends.cli import _entry; _entry()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_the_cli_refuses_a_past_live_night_in_one_line(tmp_path: Path) -> None:
+    done = _cli(
+        "nightly",
+        "--mode",
+        "live",
+        "--night",
+        "2020-01-01",
+        env={"JOBTRENDS_DATA_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: night 2020-01-01 is in the past: a live run fetches today's boards and would"
+        " file them under 2020-01-01; pass --force to record them as a new attempt of that night"
+    ]
+    assert not (tmp_path / "raw").exists()
+
+
+def test_archive_verify_reports_damage_and_exits_non_zero(
+    world: tuple[FaultServer, Settings],
+) -> None:
+    server, settings = world
+    _night(server, settings, N2)
+    env = {
+        "JOBTRENDS_DATA_DIR": str(settings.data_dir),
+        "JOBTRENDS_CONFIG": str(settings.config_path),
+    }
+    ok = _cli("archive", "verify", env=env)
+    assert ok.returncode == 0 and ok.stdout.strip().endswith(": ok"), ok.stderr
+    archive = RawArchive(settings.archive_dir)
+    night, fid = next(archive.fetches())
+    sha = archive.manifest(night, fid)[0]["sha256"]
+    archive.body_path(sha).write_bytes(b"\x1f\x8b torn")
+    bad = _cli("archive", "verify", env=env)
+    assert bad.returncode == 1
+    assert f"corrupt object {sha} (archive object {sha} is not valid gzip" in bad.stdout
+    assert bad.stdout.strip().endswith("1 problems")
+
+
+def test_reparse_and_backfill_take_the_run_lock(world: tuple[FaultServer, Settings]) -> None:
+    """Finding 7: run during a nightly, reparse would load an in-progress fetch."""
+    server, settings = world
+    _night(server, settings, N2)
+    with run_lock(settings.db_path), pytest.raises(RunLocked, match="another ingest"):
+        reparse(settings, N2, N2)
+    env = {
+        "JOBTRENDS_DATA_DIR": str(settings.data_dir),
+        "JOBTRENDS_CONFIG": str(settings.config_path),
+    }
+    with run_lock(settings.db_path):
+        done = _cli("reparse", "--since", N2.isoformat(), env=env)
+    assert done.returncode == 75
+    assert done.stderr.startswith("error: another ingest (pid ") and "Traceback" not in done.stderr
