@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import json
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,29 +41,24 @@ def page(body: bytes, seq: int = 0, fetch_id: str = "ab" * 16) -> RawPage:
     )
 
 
-def test_put_then_read_back_a_fetch_in_order(tmp_path: Path) -> None:
+def test_store_and_commit_then_read_back_a_fetch_in_order(tmp_path: Path) -> None:
     archive = RawArchive(tmp_path)
-    archive.put(page(b"[2]", seq=1), NIGHT)
-    path = archive.put(page(b"[1]", seq=0), NIGHT)
-    pages = archive.fetch_pages(NIGHT, "ab" * 16)
-    assert [p.body for p in pages] == [b"[1]", b"[2]"]
-    assert pages[0].board == "../../etc/passwd" and pages[0].sha256 == page(b"[1]").sha256
-    assert path.startswith("objects/") and ".." not in path
+    pages = [page(b"[2]", seq=1), page(b"[1]", seq=0)]
+    paths = [archive.store(p) for p in pages]
+    records = [page_record(p, path) for p, path in zip(pages, paths, strict=True)]
+    archive.commit(NIGHT, "ab" * 16, "lever", "../../etc/passwd", records, complete=True)
+    read = archive.fetch_pages(NIGHT, "ab" * 16)
+    assert [p.body for p in read] == [b"[1]", b"[2]"]
+    assert read[0].board == "../../etc/passwd" and read[0].sha256 == page(b"[1]").sha256
+    assert all(p.startswith("objects/") and ".." not in p for p in paths)
     assert list(archive.fetches()) == [(NIGHT, "ab" * 16)]
 
 
 def test_identical_bodies_are_stored_once(tmp_path: Path) -> None:
     archive = RawArchive(tmp_path)
-    archive.put(page(b"same", fetch_id="cd" * 16), NIGHT)
-    archive.put(page(b"same", fetch_id="ef" * 16), date(2026, 11, 16))
+    archive.store(page(b"same", fetch_id="cd" * 16))
+    archive.store(page(b"same", fetch_id="ef" * 16))
     assert len(list((tmp_path / "objects").rglob("*.gz"))) == 1
-
-
-def test_writing_again_replaces_the_page_entry(tmp_path: Path) -> None:
-    archive = RawArchive(tmp_path)
-    archive.put(page(b"v1"), NIGHT)
-    archive.put(page(b"v2"), NIGHT)
-    assert [p.body for p in archive.fetch_pages(NIGHT, "ab" * 16)] == [b"v2"]
 
 
 def test_paths_never_come_from_untrusted_values(tmp_path: Path) -> None:
@@ -164,8 +160,24 @@ def test_verify_reports_missing_and_corrupt_objects_and_bad_manifests(tmp_path: 
 
 
 def test_manifests_written_before_attempts_still_read(tmp_path: Path) -> None:
+    """Format 1: a bare list of page entries, rewritten as pages arrived."""
     archive = RawArchive(tmp_path)
-    archive.put(page(b"[1]"), NIGHT)
+    body = page(b"[1]")
+    archive.store(body)
+    entry = {
+        "seq": 0,
+        "source": "lever",
+        "board": "acme",
+        "url": body.url,
+        "status": 200,
+        "content_type": body.content_type,
+        "sha256": body.sha256,
+        "bytes": 3,
+        "fetched_at": body.fetched_at.isoformat(),
+    }
+    manifest = archive.manifest_path(NIGHT, "ab" * 16)
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps([entry]))
     attempt = archive.attempt(NIGHT, "ab" * 16)
     assert attempt.complete is None and attempt.source == "lever" and len(attempt.pages) == 1
 

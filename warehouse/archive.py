@@ -132,18 +132,6 @@ class RawArchive:
             _atomic_write(path, gzip.compress(page.body, compresslevel=6, mtime=0))
         return str(path.relative_to(self.root))
 
-    def put(self, page: RawPage, as_of: date) -> str:
-        """Store the body and add the page to a format-1 manifest, rewritten per page: how the
-        engine archived before it made each fetch its own attempt (`commit`)."""
-        path = self.store(page)
-        manifest = self.manifest_path(as_of, page.fetch_id)
-        entries = json.loads(manifest.read_text()) if manifest.exists() else []
-        entries = [e for e in entries if e["seq"] != page.seq]
-        entries.append(_entry(page))
-        entries.sort(key=lambda e: e["seq"])
-        _atomic_write(manifest, json.dumps(entries, indent=1).encode())
-        return path
-
     def commit(
         self,
         as_of: date,
@@ -293,7 +281,7 @@ class RawArchive:
         return None
 
 
-def _entry(page: PageRecord | RawPage) -> dict[str, Any]:
+def _entry(page: PageRecord) -> dict[str, Any]:
     return {
         "seq": page.seq,
         "source": page.source,
@@ -302,7 +290,7 @@ def _entry(page: PageRecord | RawPage) -> dict[str, Any]:
         "status": page.status,
         "content_type": page.content_type,
         "sha256": page.sha256,
-        "bytes": len(page.body) if isinstance(page, RawPage) else page.bytes,
+        "bytes": page.bytes,
         "fetched_at": page.fetched_at.isoformat(),
     }
 
