@@ -10,6 +10,9 @@ and a full disk says "disk full".
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -106,3 +109,31 @@ def test_a_full_disk_mid_load_is_recorded_as_disk_full(
     assert rows and all(status == "failed" for status, _ in rows)
     assert all(error.startswith("load failed, nothing kept: disk full (") for _, error in rows)
     assert len(received) == 1
+
+
+def test_the_cli_shows_a_failed_load_without_a_traceback(tmp_path: Path) -> None:
+    """What the user sees: each board's line with the reason and exit 1, nothing else."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file\n" * 200)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from jobtrends.cli import _entry; _entry()",
+            "nightly",
+            "--mode",
+            "sample",
+            "--source",
+            "greenhouse",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "JOBTRENDS_DATA_DIR": str(data), "PREFECT_HOME": str(tmp_path / "p")},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "CancelledError" not in done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines and all(": failed " in line for line in lines)
+    assert all("error=load failed, nothing kept: " in line for line in lines)

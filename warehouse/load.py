@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -235,7 +235,8 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
     fixed cost (a join against the whole postings table). Either every board lands or none.
     A board whose latest successful load of this night had the same skip key (`parse_key`,
     from `ingest.key`) would change nothing, so only its run's row is written: that is what
-    makes rerunning a night cheap.
+    makes rerunning a night cheap. That row names the attempt the earlier load used, whose
+    pages are the same and already indexed (`_carry_over`).
     """
     if not loads:
         return []
@@ -246,9 +247,11 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
     previous = _last_loads(con, as_of)
     results: list[tuple[LoadCounts, str | None]] = []
     pending: list[int] = []
+    loads = list(loads)
     for i, load in enumerate(loads):
         before = previous.get((load.source, load.board))
         if _unchanged(load, before):
+            loads[i] = _carry_over(load, before)
             fetched = len(_unique(load.postings))
             results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before.warning))
         else:
@@ -278,6 +281,20 @@ class LastLoad:
     parse_key: str | None
     counts: LoadCounts
     warning: str | None
+    fetch_id: str | None
+
+
+def _carry_over(load: BoardLoad, before: LastLoad) -> BoardLoad:
+    """An unchanged load as its run records it: under the attempt the earlier load used (a
+    refetch with the same pages is a new attempt of the same content), so the archive index
+    gains nothing and reparse loads the attempt already indexed."""
+    if before.fetch_id is None:
+        return load
+    return replace(
+        load,
+        fetch_id=before.fetch_id,
+        pages=[replace(p, fetch_id=before.fetch_id) for p in load.pages],
+    )
 
 
 def _unchanged(load: BoardLoad, before: LastLoad | None) -> bool:
@@ -289,10 +306,10 @@ def _unchanged(load: BoardLoad, before: LastLoad | None) -> bool:
 def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], LastLoad]:
     """Each board's latest successful load of a night: what a rerun of it compares against."""
     return {
-        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning)
-        for source, board, key, fetched, errors, warning in con.execute(
+        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning, fid)
+        for source, board, key, fetched, errors, warning, fid in con.execute(
             """
-            SELECT source, board, parse_key, fetched, parse_errors, warning
+            SELECT source, board, parse_key, fetched, parse_errors, warning, fetch_id
             FROM runs WHERE as_of = ? AND status = 'success'
             QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
             """,
@@ -316,9 +333,10 @@ def record_unchanged(
     """Record fetches whose `parse_key` matches their board's latest successful load of the
     night, without their postings: a load of the same parse would change nothing.
 
-    Each gets a run row carrying that load's fetched and parse-error counts and its warning,
-    and its pages are re-indexed, all in one transaction. A fetch whose key no longer matches raises
-    `ValueError` and records nothing: the caller must parse it.
+    Each gets a run row carrying that load's fetched and parse-error counts, its warning and
+    its attempt (`_carry_over`), and its pages are re-indexed, all in one transaction. A fetch
+    whose key no longer matches raises `ValueError` and records nothing: the caller must
+    parse it.
     """
     if not loads:
         return []
@@ -334,6 +352,9 @@ def record_unchanged(
     ]
     if stale:
         raise ValueError(f"parse key changed since the last load: {', '.join(stale)}")
+    loads = [
+        _carry_over(load, before) for load, before in zip(loads, matched, strict=True) if before
+    ]
     con.execute("BEGIN TRANSACTION")
     try:
         _index_pages(con, loads, as_of)
@@ -825,9 +846,10 @@ def _record_runs(
 def _index_pages(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], as_of: date) -> None:
     """Re-point `raw_payloads` at an unchanged load's pages.
 
-    A failed fetch of the same night may have indexed a different body under the same
-    (fetch_id, seq) (a truncated page, say); the rerun that loads nothing new must still say
-    which bytes its postings came from.
+    Archives from before fetch attempts used one fetch id per board and night, so a failed
+    fetch may have indexed a different body under the same (fetch_id, seq) (a truncated
+    page, say); the rerun that loads nothing new must still say which bytes its postings
+    came from. For an attempt of its own this finds every row in place and writes nothing.
     """
     con.register(
         "incoming_pages", _columns([p for load in loads for p in load.pages], PageRecord.__slots__)
