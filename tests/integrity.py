@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import support
 from warehouse.db import open_warehouse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = support.ROOT
 DATA_TABLES = (
     "postings",
     "posting_labels",
@@ -23,22 +24,8 @@ CHILD_TABLES = ("posting_labels", "posting_observations", "posting_versions", "p
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every data table's rows, sorted: two warehouses holding the same facts compare equal.
-
-    Fetch attempt ids are left out: each fetch gets a fresh one, so a rerun after a crash
-    files the same pages under another id."""
-    con = open_warehouse(db)
-    try:
-        return {
-            t: sorted(con.execute(f"SELECT * {_without_attempt(t)} FROM {t}").fetchall(), key=repr)
-            for t in DATA_TABLES
-        }
-    finally:
-        con.close()
-
-
-def _without_attempt(table: str) -> str:
-    return "EXCLUDE (fetch_id)" if table in ("raw_payloads", "parse_errors") else ""
+    """Every table a crash could leave half-written."""
+    return support.snapshot(db, DATA_TABLES)
 
 
 def problems(db: Path) -> list[str]:
