@@ -197,7 +197,7 @@ def test_migration_0006_copies_evidence_out_of_detail(tmp_path: Path) -> None:
                     '{"seniority_evidence": "title: senior", "salary_source": "text"}')
             """
         )
-        assert migrate(con) == [6]
+        assert migrate(con, target=6) == [6]
         assert con.execute(
             "SELECT seniority_evidence, salary_source, work_arrangement_basis FROM posting_labels"
         ).fetchone() == ("title: senior", "text", None)
