@@ -137,7 +137,8 @@ def nightly(
     night against each other), so a second ingest started meanwhile waits `lock_wait`
     seconds and then fails with `RunLocked` naming the holder. A load that fails outright
     (the file locked, damaged or on a full disk) fails every board with its reason, and the
-    run is still reported and notified like any other.
+    run is still reported like any other. The summary is reported (webhook included) after
+    the lock is released, so a slow webhook never holds up the next run.
     """
     logger = get_run_logger()
     settings = load_settings(config_path, mode=mode)
@@ -178,8 +179,8 @@ def nightly(
                 )
                 summaries = load.failed_summaries(settings.db_path, outcomes, reason)
         summary = RunSummary(run_id, night, settings.mode, summaries)
-        _report(summary, settings, logger)
-        return _final_state(summary)
+    _report(summary, settings, logger)
+    return _final_state(summary)
 
 
 def _fetch_and_parse(
