@@ -1,7 +1,8 @@
-"""Group: after a run's loads, regroup cross-posted postings into canonical jobs.
+"""Group: after a run's loads, group the run's new or changed postings into canonical jobs.
 
 It runs once per run, not per board, because a posting's duplicates may arrive from any
-source in any order; the grouping itself is set-based SQL in `warehouse.canonical`.
+source in any order; the grouping itself is set-based SQL in `warehouse.canonical`, which
+compares only what changed since the last grouping against the stored fingerprints and bands.
 """
 
 from __future__ import annotations

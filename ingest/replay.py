@@ -34,7 +34,7 @@ from ingest.parse import parse_board
 from ingest.plan import plan
 from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
 from warehouse.archive import ArchiveError, RawArchive
-from warehouse.db import Connection, open_warehouse
+from warehouse.db import Connection, open_for_load
 from warehouse.load import BoardLoad, parse_keys, record_unchanged
 from warehouse.runlock import run_lock
 from warehouse.runs import cut_short_fetches, loaded_attempts
@@ -337,7 +337,7 @@ def reparse(
     """
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
     with run_lock(settings.db_path):
-        con = open_warehouse(settings.db_path)
+        con = open_for_load(settings.db_path, settings.orchestration.lock_wait_seconds)
         try:
             return replay(
                 con,

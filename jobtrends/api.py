@@ -28,6 +28,7 @@ from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from warehouse import survey
 from warehouse.archive import RawArchive, VerifyReport
+from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
@@ -174,6 +175,16 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
     con = open_warehouse(load_settings(db_path=db_path).db_path)
     try:
         return relabel_all(con), CLASSIFIER_VERSION
+    finally:
+        con.close()
+
+
+def regroup(db_path: str | Path | None = None) -> CanonicalStats:
+    """Group every stored posting into canonical jobs from scratch, rebuilding the stored
+    fingerprints, bands and matches the nightly incremental grouping works from."""
+    con = open_warehouse(load_settings(db_path=db_path).db_path)
+    try:
+        return refresh_canonical(con, force=True)
     finally:
         con.close()
 

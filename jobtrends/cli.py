@@ -161,6 +161,18 @@ def reclassify(db_path: str | None) -> None:
         click.echo(f"  {label}: {rows} rows: {shown}{more}")
 
 
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+def regroup(db_path: str | None) -> None:
+    """Regroup every stored posting into canonical jobs from scratch (nights group only
+    what changed)."""
+    stats = api.regroup(db_path)
+    click.echo(
+        f"grouped {stats.postings} postings into {stats.canonical_jobs} canonical jobs "
+        f"({stats.duplicate_sightings} duplicate sightings)"
+    )
+
+
 @main.group()
 def sample() -> None:
     """The bundled offline sample."""
@@ -318,7 +330,26 @@ def backfill(config_path: str | None, since, until) -> None:
     show_default=True,
     help="Where the dated results JSON goes.",
 )
-def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path) -> None:
+@click.option(
+    "--steady-boards",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Boards in the steady-state replay of the real Greenhouse history.",
+)
+@click.option(
+    "--synthetic-steady",
+    is_flag=True,
+    help="Replay synthetic churn nights instead of the real history (as when it is absent).",
+)
+def bench(
+    sizes: tuple[int, ...],
+    large: bool,
+    workdir: Path,
+    results_dir: Path,
+    steady_boards: int,
+    synthetic_steady: bool,
+) -> None:
     """Benchmark the archive replay: throughput, ceiling, naive baseline, memory, rerun, views.
 
     A developer tool: it needs `tools/` from a source checkout."""
@@ -332,6 +363,8 @@ def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path)
         workdir,
         naive_size=min(harness.NAIVE_SIZE, chosen[0]),
         workers_size=min(harness.WORKERS_SIZE, chosen[0]),
+        steady_boards=steady_boards,
+        steady_history=not synthetic_steady,
         echo=click.echo,
     )
     path = harness.write(results, results_dir)

@@ -39,10 +39,11 @@ from pipeline.html import BLOCK_TAGS, DROP_TAGS
 from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board
 from pipeline.sources import get_source
-from tools import benchgen
+from tools import benchgen, steady
 from tools.benchgen import GeneratedBoard
+from tools.evaluate import shared_data_dir
 from warehouse.archive import RawArchive
-from warehouse.db import Connection, open_warehouse
+from warehouse.db import Connection, open_for_load, open_warehouse
 from warehouse.load import (
     LABEL_COLUMNS,
     BoardLoad,
@@ -62,6 +63,7 @@ from warehouse.measure import (
 DEFAULT_SIZES = (10_000, 100_000)
 LARGE_SIZE = 1_000_000
 NAIVE_SIZE = 2_000
+STEADY_BOARDS = 200
 WORKERS_SIZE = 10_000
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = {
@@ -104,8 +106,9 @@ def planned(boards: Sequence[GeneratedBoard]) -> dict[tuple[str, str], PlannedBo
 
 def replay(root: Path, db_path: Path, boards: Sequence[GeneratedBoard], *, workers: int) -> Replay:
     """Replay every archived fetch of the night into the warehouse at `db_path` the way
-    `jobtrends reparse` does (`ingest.replay`), with `workers` parsing processes."""
-    con = open_warehouse(db_path)
+    `jobtrends reparse` does (`ingest.replay`), with `workers` parsing processes, through
+    the writer's connection settings (`open_for_load`)."""
+    con = open_for_load(db_path, 30.0)
     try:
         done = engine.replay(
             con,
@@ -386,10 +389,21 @@ def _in_child(kind: str, workdir: Path, postings: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure_steady_history(workdir: Path, boards: int) -> dict[str, Any]:
+    data = shared_data_dir()
+    return steady.measure(workdir, boards, data / "greenhouse_history" if data else None)
+
+
+def measure_steady_synthetic(workdir: Path, boards: int) -> dict[str, Any]:
+    return steady.measure(workdir, boards, None)
+
+
 MEASURES: dict[str, Callable[[Path, int], dict[str, Any]]] = {
     "size": measure_size,
     "naive": measure_naive,
     "workers": measure_workers,
+    "steady": measure_steady_history,
+    "steady-synthetic": measure_steady_synthetic,
 }
 
 
@@ -399,9 +413,12 @@ def run(
     *,
     naive_size: int = NAIVE_SIZE,
     workers_size: int = WORKERS_SIZE,
+    steady_boards: int = STEADY_BOARDS,
+    steady_history: bool = True,
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Generate what is missing, measure every size, and return the results document."""
+    """Generate what is missing, measure every size and the steady-state nights, and return
+    the results document."""
     started = time.perf_counter()
     generate_s = {}
     for n in sorted({*sizes, naive_size, workers_size}):
@@ -421,8 +438,34 @@ def run(
         echo(f"measured {n:,}")
     results["naive"] = _in_child("naive", workdir, naive_size)
     results["workers"] = _in_child("workers", workdir, workers_size)
+    data = shared_data_dir()
+    if steady_history and not (data and (data / "greenhouse_history").is_dir()):
+        echo("steady-state nights: ../shared/data/greenhouse_history is absent; synthetic churn")
+        steady_history = False
+    results["steady"] = _in_child(
+        "steady" if steady_history else "steady-synthetic", workdir, steady_boards
+    )
+    echo(f"measured steady-state nights ({results['steady']['kind']})")
     results["wall_s"] = time.perf_counter() - started
+    results.update(headline(results))
     return results
+
+
+def headline(results: dict[str, Any]) -> dict[str, Any]:
+    """The figures the issue tracks, at the top level of the results document."""
+    sizes = results["sizes"]
+    steady_night = results["steady"]["night_s"]
+    return {
+        "end_to_end_per_s": {n: r["first"]["postings_per_s"] for n, r in sizes.items()},
+        "ceiling_per_s": {n: r["ceiling"]["postings_per_s"] for n, r in sizes.items()},
+        "ceiling_fraction": {n: r["ceiling_fraction"] for n, r in sizes.items()},
+        "naive_ratio": results["naive"]["ratio"],
+        "peak_rss_mb": {n: r["peak_rss_mb"] for n, r in sizes.items()},
+        "rerun_speedup": {n: r["rerun_speedup"] for n, r in sizes.items()},
+        "slowest_view_s": {n: max(r["views_s"].values(), default=0.0) for n, r in sizes.items()},
+        "steady_night_s": steady_night,
+        "steady_growth": results["steady"]["growth"],
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -469,7 +512,26 @@ def table(results: dict[str, Any]) -> str:
         f"workers ({workers['postings']:,} postings; parse+classify in worker processes, loads "
         f"in the parent): in-process {rates['0']:,.0f}/s, 1 → {rates['1']:,.0f}/s, "
         f"2 → {rates['2']:,.0f}/s = {workers['speedup']:.2f}×",
+        "",
+        steady_table(results["steady"]),
     ]
+    return "\n".join(lines)
+
+
+def steady_table(s: dict[str, Any]) -> str:
+    """The steady-state rows: each reported night, incremental against a full regroup."""
+    lines = [
+        f"steady-state nights ({s['kind']}, {s['boards']} boards): night s (incremental "
+        f"grouping s) vs full regroup s on the same warehouse; growth {s['growth']:.2f}×",
+        "| night | open postings | seen | boards loaded | night s | grouping s | full regroup s |",
+        "|" + "---|" * 7,
+    ]
+    for night, seconds in s["night_s"].items():
+        p = s["postings"][night]
+        lines.append(
+            f"| {night} | {p['open']:,} | {p['seen']:,} | {p['boards']} | {seconds:.2f} "
+            f"| {s['group_s'][night]:.2f} | {s['full_regroup_s'][night]:.2f} |"
+        )
     return "\n".join(lines)
 
 

@@ -20,6 +20,10 @@ Connection = duckdb.DuckDBPyConnection
 WarehouseError = duckdb.Error
 """What a failed statement raises; the engine catches it to record a board's load as failed."""
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+WRITER_MEMORY_LIMIT = "1GB"
+"""DuckDB's memory cap on the load connection. Its default is 80% of the machine's RAM, which
+the buffer pool fills as the warehouse grows; above the cap, joins and sorts spill to the
+temp directory beside the file instead, so the writer's memory stays flat in N."""
 
 
 class WarehouseLocked(RuntimeError):
@@ -153,10 +157,13 @@ def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckD
 
 
 def open_for_load(path: str | Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """`open_warehouse` with the caller's patience for another writer's lock: the flow waits
-    briefly here and retries its task after a delay, so each wait shows in the run's history."""
+    """`open_warehouse` with the caller's patience for another writer's lock (the flow waits
+    briefly here and retries its task after a delay, so each wait shows in the run's
+    history) and the writer's memory bounded by `WRITER_MEMORY_LIMIT`."""
     con = connect(path, wait_seconds=wait_seconds)
     try:
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        con.execute("SET temp_directory = ?", [f"{Path(path)}.tmp"])
         migrate(con)
         create_views(con)
     except BaseException:

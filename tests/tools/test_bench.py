@@ -29,6 +29,9 @@ def test_bench_command_writes_every_field(tmp_path: Path) -> None:
             str(tmp_path / "w"),
             "--results",
             str(results_dir),
+            "--synthetic-steady",
+            "--steady-boards",
+            "3",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -48,6 +51,11 @@ def test_bench_command_writes_every_field(tmp_path: Path) -> None:
     assert {"stg_postings", "mart_weekly_postings"} <= set(size["views_s"])
     assert doc["naive"]["ratio"] > 0 and doc["workers"]["speedup"] > 0
     assert doc["naive"]["naive"]["postings"] == doc["naive"]["ours"]["postings"]
+    assert "steady-state nights (synthetic, 3 boards)" in result.output
+    for key in ("end_to_end_per_s", "ceiling_per_s", "ceiling_fraction", "peak_rss_mb"):
+        assert set(doc[key]) == {"300"}
+    assert {"rerun_speedup", "slowest_view_s", "naive_ratio", "steady_growth"} <= set(doc)
+    assert len(doc["steady_night_s"]) == 3 and doc["steady"]["kind"] == "synthetic"
 
 
 def test_generated_archive_holds_every_source_and_is_reused(tmp_path: Path) -> None:
