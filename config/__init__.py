@@ -68,6 +68,9 @@ class Orchestration:
     parse_timeout_seconds: float = 600.0
     load_retries: int = 3
     lock_wait_seconds: float = 30.0
+    night_budget_seconds: float = 6 * 3600.0
+    """Longest a night may spend fetching; boards not reached by then are read first next
+    night. 0 means no budget."""
     runner: RunnerKind = "thread"
     dask_address: str | None = None
     dask_workers: int = 2
@@ -82,6 +85,7 @@ TUNING_KEYS = frozenset(
         "parse_timeout_seconds",
         "load_retries",
         "lock_wait_seconds",
+        "night_budget_seconds",
     }
 )
 
@@ -172,6 +176,9 @@ def _orchestration(raw: dict[str, Any], origin: str) -> Orchestration:
             ),
             load_retries=int(tuning.get("load_retries", defaults.load_retries)),
             lock_wait_seconds=float(tuning.get("lock_wait_seconds", defaults.lock_wait_seconds)),
+            night_budget_seconds=float(
+                tuning.get("night_budget_seconds", defaults.night_budget_seconds)
+            ),
             runner=kind,
             dask_address=os.environ.get("JOBTRENDS_DASK_ADDRESS") or runner.get("address"),
             dask_workers=int(runner.get("n_workers", defaults.dask_workers)),

@@ -14,6 +14,7 @@ failures: "Partially failed" (Completed) when some boards failed, Failed when al
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -30,14 +31,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from config import Settings, load_settings
 from flows.runners import configured
-from ingest import fetch, key, load, parse, plan
+from ingest import boards, fetch, key, load, parse, plan
 from ingest.notify import notify
 from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, RunSummary
 from pipeline.http import HttpClient, HttpError
 from pipeline.models import Board, RawPage
 from pipeline.sources.base import Source
 from warehouse.archive import RawArchive
-from warehouse.db import WarehouseLocked
+from warehouse.db import WarehouseError, WarehouseLocked
 from warehouse.runlock import run_lock
 
 PARSE_CACHE_DAYS = 30
@@ -83,9 +84,15 @@ def fetch_board_task(
     night: date,
     run_id: str,
     mode: str,
+    deadline: float | None = None,
+    budget: float = 0.0,
 ) -> BoardOutcome:
     """While task retries remain, a fetch the client judged retriable raises `FetchAgain`;
-    on the last attempt it is recorded instead, keeping its pages and reason."""
+    on the last attempt it is recorded instead, keeping its pages and reason. Past the
+    night's `deadline` (monotonic seconds) the board is not fetched but recorded as not
+    reached, so the next night reads it first."""
+    if boards.deadline_passed(deadline):
+        return boards.not_reached(item, night, run_id, mode, budget)
     outcome = fetch.download(item, client, archive, night, run_id, mode)
     ctx = TaskRunContext.get()
     retries_left = ctx is not None and ctx.task_run.run_count <= ctx.task.retries
@@ -149,7 +156,12 @@ def nightly(
         ctx = FlowRunContext.get()
         run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
         planned = plan.plan(settings, sources, companies)
+        if settings.mode == "live":
+            for line in boards.estimate_lines(planned, tuning.night_budget_seconds):
+                logger.info("estimate: %s", line)
         outcomes = _fetch_and_parse(planned, settings, night, run_id)
+        outcomes, skipped = boards.split_not_reached(outcomes)
+        loaded = not dry_run
         if dry_run:
             summaries = [
                 BoardSummary(
@@ -178,6 +190,10 @@ def nightly(
                     night,
                 )
                 summaries = load.failed_summaries(settings.db_path, outcomes, reason)
+                loaded = False
+        summaries += skipped
+        if settings.mode == "live" and loaded:
+            _record_health(settings, night, summaries, logger)
         summary = RunSummary(run_id, night, settings.mode, summaries)
     _report(summary, settings, logger)
     return _final_state(summary)
@@ -199,6 +215,8 @@ def _fetch_and_parse(
         timeout_seconds=tuning.parse_timeout_seconds,
         result_storage=settings.data_dir.resolve() / "parse-cache",
     )
+    budget = tuning.night_budget_seconds
+    deadline = time.monotonic() + budget if budget > 0 and settings.mode == "live" else None
     outcomes: dict[int, BoardOutcome] = {}
     parses: dict[int, PrefectFuture] = {}
     with ExitStack() as stack:
@@ -217,6 +235,8 @@ def _fetch_and_parse(
                     "night": night,
                     "run_id": run_id,
                     "mode": settings.mode,
+                    "deadline": deadline,
+                    "budget": budget,
                 },
             ): i
             for i, item in enumerate(planned)
@@ -238,6 +258,18 @@ def _fetch_and_parse(
             parsed = _settled(future) or ParsedBoard(failure=f"parse: {_why(future)}")
         load.finish(outcomes[i], item, parsed)
     return [outcomes[i] for i in range(len(planned))]
+
+
+def _record_health(
+    settings: Settings, night: date, summaries: list[BoardSummary], logger: logging.Logger
+) -> None:
+    """Update the board registry from the night; what loaded stays loaded if this fails."""
+    try:
+        changed = boards.record_night(settings.db_path, night, summaries)
+    except (WarehouseError, WarehouseLocked) as exc:
+        logger.warning("board health not recorded for %s: %s", night, exc)
+    else:
+        logger.info("board registry: %d boards changed status", changed)
 
 
 def _settled(future: PrefectFuture) -> Any:

@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 
 from config import Settings
+from ingest.boards import record_night
 from ingest.fetch import download, make_client
 from ingest.load import finish, load_all
 from ingest.parse import parse_board
@@ -33,7 +34,8 @@ def fetch_board(
 
 
 def ingest_night(settings: Settings, night: date, run_id: str | None = None) -> RunSummary:
-    """Plan, fetch, parse, load and group one night, one board after another."""
+    """Plan, fetch, parse, load and group one night, one board after another; a live night
+    also updates the board registry's health."""
     run_id = run_id or str(uuid.uuid4())
     planned = plan(settings)
     client = make_client(settings, night, planned)
@@ -41,4 +43,7 @@ def ingest_night(settings: Settings, night: date, run_id: str | None = None) -> 
     outcomes = [
         fetch_board(item, client, archive, night, run_id, settings.mode) for item in planned
     ]
-    return RunSummary(run_id, night, settings.mode, load_all(settings.db_path, outcomes))
+    summaries = load_all(settings.db_path, outcomes)
+    if settings.mode == "live":
+        record_night(settings.db_path, night, summaries)
+    return RunSummary(run_id, night, settings.mode, summaries)

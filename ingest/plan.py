@@ -7,6 +7,7 @@ source class supplies every default the file leaves out) and is where a source n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime, timedelta
@@ -19,6 +20,12 @@ from pipeline.models import Board
 from pipeline.sources import REGISTRY, get_source
 from pipeline.sources.base import Source, SourceSettings
 from sample.recorded import sample_manifest
+from warehouse import registry
+from warehouse.db import WarehouseLocked, open_warehouse
+
+REGISTRY_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters"})
+"""Sources whose boards are one company each: the ones the board registry holds."""
+log = logging.getLogger(__name__)
 
 
 def sample_nights() -> list[date]:
@@ -103,6 +110,43 @@ def live_boards(settings: Settings) -> list[PlannedBoard]:
     return planned
 
 
+def with_registry(settings: Settings, pinned: list[PlannedBoard]) -> list[PlannedBoard]:
+    """The pinned boards plus the registry's enabled, not-gone ones, minus any pin the
+    registry has disabled or found gone. A pin keeps its own options; a registry board of a
+    source sources.toml configures gets that source's rate and base URL, and none of a
+    source the file disables."""
+    if not settings.db_path.exists():
+        return pinned
+    try:
+        con = open_warehouse(settings.db_path)
+    except WarehouseLocked as exc:
+        log.warning("board registry not read, pinned boards only: %s", exc)
+        return pinned
+    try:
+        skip = registry.skipped(con)
+        extra = registry.to_read(con, set(REGISTRY_SOURCES))
+    finally:
+        con.close()
+    sources: dict[str, Source] = {}
+    for name in {b.source for b in extra}:
+        cfg = settings.sources.get(name)
+        if cfg is None:
+            sources[name] = get_source(name)
+        elif cfg.enabled:
+            sources[name] = configured_source(cfg, settings.config_path)
+    pinned_keys = {(p.board.source, p.board.token) for p in pinned}
+    kept = [p for p in pinned if (p.board.source, p.board.token) not in skip]
+    for b in extra:
+        if b.source in sources and (b.source, b.token) not in pinned_keys:
+            options = {"industry": b.industry} if b.industry else {}
+            kept.append(
+                PlannedBoard(
+                    sources[b.source], Board(b.source, b.token, b.company or b.token, options)
+                )
+            )
+    return kept
+
+
 def check(settings: Settings) -> None:
     """Fail now, not at 02:00, on what only the code can judge: sources and `[http]` keys."""
     http_settings(settings)
@@ -127,9 +171,14 @@ def plan(
     sources: Sequence[str] | None = None,
     companies: Sequence[str] | None = None,
 ) -> list[PlannedBoard]:
-    """The boards this run reads: the sample's own boards, or the configured live ones."""
+    """The boards this run reads: the sample's own boards, or the live ones (pinned in
+    sources.toml, then the board registry's)."""
     check(settings)
-    boards = sample_boards() if settings.mode == "sample" else live_boards(settings)
+    boards = (
+        sample_boards()
+        if settings.mode == "sample"
+        else with_registry(settings, live_boards(settings))
+    )
     wanted_sources = set(sources) if sources else None
     wanted_companies = {c.lower() for c in companies} if companies else None
     return [

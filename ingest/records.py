@@ -13,6 +13,8 @@ from warehouse.load import BoardLoad, PageRecord
 
 FETCH_FAILED = "fetch: "
 """Prefix of a failure that stopped a board mid-fetch: its archived pages are incomplete."""
+NOT_REACHED = "not reached: "
+"""Prefix of a board the night's time budget ran out before: not a failure of the board."""
 
 
 @dataclass(frozen=True, slots=True)

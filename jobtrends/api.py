@@ -20,13 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from config import Settings, load_settings
-from ingest.plan import check, check_night
+from config import ConfigError, Settings, load_settings
+from ingest import boards
+from ingest.plan import check, check_night, plan
 from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
-from warehouse import survey
+from warehouse import registry, survey
 from warehouse.archive import RawArchive, VerifyReport
 from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import open_warehouse, query_sandboxed
@@ -90,6 +91,71 @@ def run_nightly(
         config_path=config_path,
         return_state=True,
     )
+
+
+def estimate_night(
+    mode: str | None = None,
+    sources: list[str] | None = None,
+    companies: list[str] | None = None,
+    config_path: str | None = None,
+) -> list[str]:
+    """What a live night will read and about how long it takes, from the per-host limits;
+    nothing for a sample night, which replays recorded answers."""
+    checked = settings(config_path, mode)
+    if checked.mode != "live":
+        return []
+    planned = plan(checked, sources, companies)
+    return boards.estimate_lines(planned, checked.orchestration.night_budget_seconds)
+
+
+def import_boards(path: str | None = None, config_path: str | None = None) -> registry.ImportCounts:
+    """Add a CSV of `source,token[,company]` to the board registry (default: the shipped one)."""
+    con = open_warehouse(load_settings(config_path).db_path)
+    try:
+        return boards.import_file(con, path)
+    finally:
+        con.close()
+
+
+def list_boards(
+    source: str | None = None, status: str | None = None, config_path: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The registry's boards and their counts per source and status, filtered."""
+    if source:
+        boards.board_source(source)
+    if status and status not in registry.STATUSES:
+        raise ConfigError(f"unknown status {status!r}; valid: {', '.join(registry.STATUSES)}")
+    con = open_warehouse(load_settings(config_path).db_path)
+    try:
+        return registry.list_boards(con, source, status), registry.counts(con, source, status)
+    finally:
+        con.close()
+
+
+def check_boards(
+    source: str | None = None, limit: int | None = None, config_path: str | None = None
+) -> list[boards.Attempt]:
+    """Probe registered boards once each, politely, and record what each answered."""
+    return boards.check(settings(config_path), source, limit)
+
+
+def discover_boards(
+    names: Sequence[str], add: bool = False, config_path: str | None = None
+) -> dict[str, list[boards.Attempt]]:
+    """Which ATS boards answer for each company name or domain, with their job counts."""
+    return boards.discover(settings(config_path), names, add=add)
+
+
+def enable_boards(
+    source: str, tokens: Sequence[str], enabled: bool, config_path: str | None = None
+) -> list[str]:
+    """Enable or disable registered boards; returns the tokens the registry does not hold."""
+    boards.board_source(source)
+    con = open_warehouse(load_settings(config_path).db_path)
+    try:
+        return registry.set_enabled(con, source, list(tokens), enabled)
+    finally:
+        con.close()
 
 
 def run_report(week: str | None = None, config_path: str | None = None) -> str:

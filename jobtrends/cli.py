@@ -14,6 +14,7 @@ from warehouse.db import QueryError, WarehouseLocked
 from warehouse.runlock import RunLocked
 
 MOVES_SHOWN = 5
+ERROR_SHOWN = 80
 CONFIG = click.option(
     "--config",
     "config_path",
@@ -58,7 +59,11 @@ def nightly(
     dry_run: bool,
     force: bool,
 ) -> None:
-    """Run the nightly ingest flow once."""
+    """Run the nightly ingest flow once (a live run first prints how long it should take)."""
+    for line in api.estimate_night(
+        mode, list(sources) or None, list(companies) or None, config_path
+    ):
+        click.echo(f"estimate: {line}")
     state = api.run_nightly(
         night.date() if night else None,
         mode,
@@ -78,6 +83,96 @@ def nightly(
         line = f"{b.source}/{b.board}: {b.status} fetched={b.fetched} new={b.new} closed={b.closed}"
         click.echo(line + (f" error={b.error}" if b.error else ""))
     if summary.failed:
+        sys.exit(1)
+
+
+@main.group()
+def boards() -> None:
+    """The board registry: import, list, check, discover, enable and disable boards."""
+
+
+@boards.command("import")
+@CONFIG
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def boards_import(config_path: str | None, file: str | None) -> None:
+    """Import a CSV of source,token[,company] (default: the shipped config/boards.csv)."""
+    counts = api.import_boards(file, config_path)
+    click.echo(f"{counts.added:,} boards added, {counts.known:,} already registered")
+
+
+@boards.command("list")
+@CONFIG
+@click.option("--source", help="Only this source.")
+@click.option("--status", help="Only this status (unchecked, active, empty, failing, gone).")
+@click.option("--counts", "counts_only", is_flag=True, help="Only the counts per source/status.")
+def boards_list(
+    config_path: str | None, source: str | None, status: str | None, counts_only: bool
+) -> None:
+    """List registered boards and their health, then the counts per source and status."""
+    frame, counts = api.list_boards(source, status, config_path)
+    frame["last_error"] = frame["last_error"].str.slice(0, ERROR_SHOWN)
+    if not counts_only:
+        click.echo(frame.to_string(index=False) if not frame.empty else "(no boards)")
+    click.echo(counts.to_string(index=False) if not counts.empty else "(no boards)")
+    click.echo(f"total: {int(counts['boards'].sum()) if not counts.empty else 0:,} boards")
+
+
+@boards.command("check")
+@CONFIG
+@click.option("--source", help="Only this source's boards.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many boards.")
+def boards_check(config_path: str | None, source: str | None, limit: int | None) -> None:
+    """Ask each board's API once, politely, and record the answer (404 and empty included)."""
+    attempts = api.check_boards(source, limit, config_path)
+    for a in attempts:
+        detail = f"{a.postings} postings" if a.outcome == "ok" else a.error
+        click.echo(f"{a.source}/{a.token}: {a.outcome} {detail}")
+    by_outcome: dict[str, int] = {}
+    for a in attempts:
+        by_outcome[a.outcome] = by_outcome.get(a.outcome, 0) + 1
+    click.echo(
+        f"checked {len(attempts)} boards: "
+        + (", ".join(f"{n} {k}" for k, n in sorted(by_outcome.items())) or "none registered")
+    )
+
+
+@boards.command("discover")
+@CONFIG
+@click.option("--add", is_flag=True, help="Register the boards that answered.")
+@click.argument("names", nargs=-1, required=True)
+def boards_discover(config_path: str | None, add: bool, names: tuple[str, ...]) -> None:
+    """Try each company's likely token on every ATS's public API; print which answered."""
+    for name, attempts in api.discover_boards(names, add, config_path).items():
+        if not attempts:
+            click.echo(f"{name}: no board found")
+        for a in attempts:
+            click.echo(f"{name}: {a.source}/{a.token} answered with {a.postings} jobs")
+
+
+@boards.command("enable")
+@CONFIG
+@click.option("--source", required=True, help="The boards' source.")
+@click.argument("tokens", nargs=-1, required=True)
+def boards_enable(config_path: str | None, source: str, tokens: tuple[str, ...]) -> None:
+    """Let the nightly run read these registered boards again."""
+    _toggle(config_path, source, tokens, True)
+
+
+@boards.command("disable")
+@CONFIG
+@click.option("--source", required=True, help="The boards' source.")
+@click.argument("tokens", nargs=-1, required=True)
+def boards_disable(config_path: str | None, source: str, tokens: tuple[str, ...]) -> None:
+    """Keep the nightly run and checks from reading these registered boards."""
+    _toggle(config_path, source, tokens, False)
+
+
+def _toggle(config_path: str | None, source: str, tokens: tuple[str, ...], enabled: bool) -> None:
+    missing = api.enable_boards(source, tokens, enabled, config_path)
+    done = len(set(tokens)) - len(missing)
+    click.echo(f"{'enabled' if enabled else 'disabled'} {done} {source} boards")
+    if missing:
+        click.echo(f"error: not registered: {', '.join(missing)}", err=True)
         sys.exit(1)
 
 
