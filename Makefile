@@ -28,7 +28,7 @@ test: $(STAMP)
 # The fault, crash and fuzz suites with heavy counts (the default `test` runs them lightly).
 reliability: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
-	JOBTRENDS_CRASH_ROUNDS=20 JOBTRENDS_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -m "faults or crash or fuzz"
+	JOBTRENDS_CRASH_ROUNDS=20 JOBTRENDS_FUZZ_EXAMPLES=500 JOBTRENDS_FUZZ_RECORD_EXAMPLES=10000 JOBTRENDS_ORDER_EXAMPLES=200 $(BIN)/python -m pytest -m "faults or crash or fuzz"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

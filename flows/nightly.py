@@ -136,18 +136,23 @@ def nightly(
     lock_wait: float = 0.0,
 ):
     """Ingest one night. `night` defaults to today in the configured timezone (sample mode:
-    the sample's last night); `dry_run` fetches and parses but loads nothing.
+    the sample's last night); `dry_run` fetches and parses but loads nothing. A night after
+    tomorrow is refused; what a person may ask for beyond that is `plan.check_night`'s, at
+    the command line.
 
-    The whole run holds the warehouse's run lock (fetching too: the archive's manifests are
-    rewritten in place), so a second ingest started meanwhile waits `lock_wait` seconds and
-    then fails with `RunLocked` naming the holder. The summary is reported (webhook included)
-    after the lock is released, so a slow webhook never holds up the next run.
+    The whole run holds the warehouse's run lock (fetching too, so two runs never load one
+    night against each other), so a second ingest started meanwhile waits `lock_wait`
+    seconds and then fails with `RunLocked` naming the holder. A load that fails outright
+    (the file locked, damaged or on a full disk) fails every board with its reason, and the
+    run is still reported like any other. The summary is reported (webhook included) after
+    the lock is released, so a slow webhook never holds up the next run.
     """
     logger = get_run_logger()
     settings = load_settings(config_path, mode=mode)
     tuning = settings.orchestration
+    night = night or plan.default_night(settings)
+    plan.refuse_future_night(settings, night)
     with run_lock(settings.db_path, wait_seconds=lock_wait):
-        night = night or plan.default_night(settings)
         ctx = FlowRunContext.get()
         run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
         planned = plan.plan(settings, sources, companies)
@@ -156,6 +161,7 @@ def nightly(
                 logger.info("estimate: %s", line)
         outcomes = _fetch_and_parse(planned, settings, night, run_id)
         outcomes, skipped = boards.split_not_reached(outcomes)
+        loaded = not dry_run
         if dry_run:
             summaries = [
                 BoardSummary(
@@ -174,17 +180,19 @@ def nightly(
             )
             try:
                 summaries = load_task(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
-            except WarehouseLocked as exc:
+            except Exception as exc:
+                reason = load.load_failure(exc)
                 logger.error(
                     "nothing loaded for %s: %s. The pages are archived; "
-                    "`jobtrends reparse --since %s` loads them once the file is free.",
+                    "`jobtrends reparse --since %s` loads them once the warehouse is usable.",
                     night,
-                    exc,
+                    reason,
                     night,
                 )
-                raise
+                summaries = load.failed_summaries(settings.db_path, outcomes, reason)
+                loaded = False
         summaries += skipped
-        if settings.mode == "live" and not dry_run:
+        if settings.mode == "live" and loaded:
             _record_health(settings, night, summaries, logger)
         summary = RunSummary(run_id, night, settings.mode, summaries)
     _report(summary, settings, logger)
@@ -302,11 +310,15 @@ def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> 
 
 def _final_state(summary: RunSummary) -> Any:
     """All boards failed: a Failed run, so the usual alerting fires. Some failed: Completed
-    under its own name, since what did load is good and the next night will retry the rest."""
+    under its own name, since what did load is good and the next night will retry the rest.
+    Failures sharing one reason (a load that never happened) name it in the message."""
     if not summary.failed:
         return summary
     names = ", ".join(f"{b.source}/{b.board}" for b in summary.failed)
     message = f"{len(summary.failed)} of {len(summary.boards)} boards failed: {names}"
+    reasons = {b.error for b in summary.failed}
+    if len(summary.failed) > 1 and len(reasons) == 1:
+        message += f" ({reasons.pop()})"
     if len(summary.failed) == len(summary.boards):
         return Failed(message=message, data=summary)
     return Completed(name="Partially failed", message=message, data=summary)

@@ -1,7 +1,10 @@
 """Archive: every page filed in the raw archive as it arrives, and archived fetches read back.
 
 Filing comes before parsing, so a parser bug never loses a payload; reading back is what
-`replay` parses from, using the fetch manifests alone until a body is actually needed.
+`replay` parses from, using the fetch manifests alone until a body is actually needed. Each
+fetch is its own attempt: its bodies are filed as they arrive and its manifest is written
+once when it ends (`close_attempt`), complete or not, so no later fetch of the night can
+change what an earlier one archived.
 """
 
 from __future__ import annotations
@@ -13,26 +16,49 @@ from typing import Any
 
 from ingest.records import BoardOutcome, PlannedBoard
 from pipeline.models import Board, RawPage
-from pipeline.sources import get_source
-from warehouse.archive import RawArchive
+from pipeline.sources import REGISTRY, get_source
+from warehouse.archive import ArchiveError, RawArchive
 from warehouse.load import PageRecord, page_record
+
+ARCHIVE_FAILED = "archive: "
+"""Prefix of a failure to file or read back a board's pages (disk full, a damaged object)."""
 
 
 def file_page(archive: RawArchive, outcome: BoardOutcome, page: RawPage) -> None:
-    """Archive one page under the outcome's night and keep it, and its record, on the outcome."""
-    path = archive.put(page, outcome.night)
+    """Archive one page's body and keep it, and its record, on the outcome."""
+    path = archive.store(page)
     outcome.raw_pages.append(page)
     outcome.pages.append(page_record(page, path))
 
 
+def close_attempt(archive: RawArchive, outcome: BoardOutcome) -> None:
+    """Write the attempt's manifest: its pages, and whether the fetch ran to the end (no
+    error so far). A manifest that cannot be written fails the board, since nothing may load
+    pages the archive cannot name."""
+    try:
+        archive.commit(
+            outcome.night,
+            outcome.fetch_id,
+            outcome.source,
+            outcome.board,
+            outcome.pages,
+            complete=outcome.error is None,
+            error=outcome.error,
+        )
+    except ArchiveError as exc:
+        outcome.error = outcome.error or f"{ARCHIVE_FAILED}{type(exc).__name__}: {exc}"
+
+
 @dataclass(frozen=True, slots=True)
 class ArchivedFetch:
-    """One board fetch as the archive holds it: which board, and its pages' records."""
+    """One board fetch attempt as the archive holds it: which board, its pages' records, and
+    whether it ran to the end (None: archived before attempts said so)."""
 
     night: date
     fetch_id: str
     item: PlannedBoard
     pages: list[PageRecord]
+    complete: bool | None = None
 
 
 def archived_fetches(
@@ -41,23 +67,30 @@ def archived_fetches(
     since: date | None = None,
     until: date | None = None,
 ) -> Iterator[ArchivedFetch]:
-    """Every archived fetch between two nights, oldest first, read from its manifest only.
+    """Every archived fetch attempt between two nights, oldest first, a night's attempts in
+    the order made, read from its manifest only.
 
     `boards` gives each (source, token) its configured board; an unknown one comes back under
-    its token with no options.
+    its token with no options. A manifest that cannot be read is passed over: it names no
+    board to fail, and `jobtrends archive verify` reports it.
     """
     for night, fid in archive.fetches(since, until):
-        entries = archive.manifest(night, fid)
-        if not entries:
+        try:
+            attempt = archive.attempt(night, fid)
+        except ArchiveError:
             continue
-        source, token = entries[0]["source"], entries[0]["board"]
+        if not attempt.pages or attempt.source not in REGISTRY:
+            continue
+        source, token = attempt.source, attempt.board
         item = boards.get((source, token)) or PlannedBoard(
             get_source(source), Board(source, token, token)
         )
-        yield ArchivedFetch(night, fid, item, [_record(archive, fid, e) for e in entries])
+        records = [_record(archive, fid, e) for e in attempt.pages]
+        yield ArchivedFetch(night, fid, item, records, attempt.complete)
 
 
 def read_pages(archive: RawArchive, fetch: ArchivedFetch) -> list[RawPage]:
+    """The fetch's bodies, each checked against its digest (`ArchiveError` if one is not)."""
     return archive.fetch_pages(fetch.night, fetch.fetch_id)
 
 

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from config import Settings
-from ingest.archive import file_page
+from ingest.archive import close_attempt, file_page
 from ingest.plan import http_settings
-from ingest.records import FETCH_FAILED, BoardOutcome, PlannedBoard, fetch_id
+from ingest.records import FETCH_FAILED, BoardOutcome, PlannedBoard
 from pipeline.http import HostPolicy, HttpClient, HttpError
 from pipeline.snapshot import SnapshotAdapter
 from pipeline.sources.base import SourceError
 from sample.recorded import sample_night
-from warehouse.archive import RawArchive
+from warehouse.archive import ArchiveError, RawArchive, new_attempt_id
 
 SAMPLE_FETCH_HOUR = time(2, 0)
 
@@ -51,23 +51,26 @@ def download(
     run_id: str,
     mode: str,
 ) -> BoardOutcome:
-    """Fetch one board and archive every page as it arrives; never raises.
+    """Fetch one board as a new archive attempt, filing every page as it arrives; never raises.
 
-    Pages archived before an error stay archived (they are content-addressed), so a fetch
-    tried again later files nothing twice.
+    The attempt's manifest is written when the fetch ends, saying whether it ran to the end,
+    so a failed or cut-short fetch is archived beside the night's others, never over them.
+    Bodies are content-addressed, so a fetch tried again later stores nothing twice.
     """
     source, board = item.source, item.board
     outcome = BoardOutcome(run_id, mode, source.name, board.token, night, datetime.now(UTC))
+    outcome.fetch_id = new_attempt_id()
     try:
-        for page in source.fetch(client, board, fetch_id(source.name, board.token, night)):
+        for page in source.fetch(client, board, outcome.fetch_id):
             file_page(archive, outcome, page)
     except HttpError as exc:
         outcome.error = f"{FETCH_FAILED}{type(exc).__name__}: {exc}"
         outcome.retriable = exc.retriable
-    except SourceError as exc:
+    except (SourceError, ArchiveError) as exc:
         outcome.error = f"{FETCH_FAILED}{type(exc).__name__}: {exc}"
     except Exception as exc:  # an adapter bug must not take the night down; the reason is kept
         outcome.error = f"{FETCH_FAILED}unexpected {type(exc).__name__}: {exc}"
+    close_attempt(archive, outcome)
     return outcome
 
 

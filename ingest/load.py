@@ -8,12 +8,13 @@ its reason and loads nothing at all.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 
 from ingest.group import group
 from ingest.key import skip_key
-from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, fetch_id
+from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard
 from warehouse.db import Connection, WarehouseError, open_for_load
 from warehouse.load import BoardLoad, LoadCounts, load_board, load_boards, record_failed_fetch
 
@@ -43,7 +44,7 @@ def finish(
         source=outcome.source,
         board=outcome.board,
         as_of=outcome.night,
-        fetch_id=fetch_id(outcome.source, outcome.board, outcome.night),
+        fetch_id=outcome.fetch_id,
         started_at=outcome.started_at,
         pages=outcome.pages,
         postings=parsed.postings,
@@ -77,7 +78,7 @@ def load_outcome(con: Connection, outcome: BoardOutcome) -> BoardSummary:
         try:
             counts = load_board(con, load)
         except WarehouseError as exc:
-            outcome.error = f"load failed, nothing kept: {type(exc).__name__}: {exc}"
+            outcome.error = load_failure(exc)
         else:
             return summary_of(outcome, "success", len(load.pages), counts)
     record_failed_fetch(
@@ -90,6 +91,7 @@ def load_outcome(con: Connection, outcome: BoardOutcome) -> BoardSummary:
         outcome.started_at,
         outcome.pages,
         outcome.error,
+        outcome.fetch_id or None,
     )
     return summary_of(outcome, "failed", len(outcome.pages), None)
 
@@ -129,6 +131,37 @@ def load_outcomes(
                 pages = len(outcome.load.pages) if outcome.load else 0
                 summaries[i] = summary_of(outcome, "success", pages, c)
     return [summaries[i] for i in range(len(outcomes))]
+
+
+def load_failure(exc: BaseException) -> str:
+    """Why a load failed, in words: a full disk says so, whatever layer noticed it."""
+    text = f"{type(exc).__name__}: {exc}"
+    if "No space left on device" in text or (
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    ):
+        return f"load failed, nothing kept: disk full ({text})"
+    return f"load failed, nothing kept: {text}"
+
+
+def failed_summaries(
+    db_path: str | Path, outcomes: Sequence[BoardOutcome], reason: str
+) -> list[BoardSummary]:
+    """Every board of a run whose load never happened, failed with the load's reason (a
+    board that had failed before keeps its own), and written to `runs` if the warehouse still
+    takes a write: a damaged or full file may not, and the run is reported all the same."""
+    for outcome in outcomes:
+        outcome.load = None
+        outcome.error = outcome.error or reason
+    try:
+        con = open_for_load(db_path, 0.0)
+    except Exception:
+        return [summary_of(o, "failed", len(o.pages), None) for o in outcomes]
+    try:
+        return [load_outcome(con, o) for o in outcomes]
+    except Exception:
+        return [summary_of(o, "failed", len(o.pages), None) for o in outcomes]
+    finally:
+        con.close()
 
 
 def summary_of(

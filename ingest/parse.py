@@ -22,15 +22,15 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
         started = perf_counter()
         result = source.parse(pages, board)
         parsed = perf_counter()
-        labels = label_board(result.postings, board, pages[0].fetched_at.date())
+        labelled = label_board(result.postings, board, pages[0].fetched_at.date())
     except SourceError as exc:
         return ParsedBoard(failure=f"parse: {type(exc).__name__}: {exc}")
     except Exception as exc:  # a parser bug must not take the night down; the reason is kept
         return ParsedBoard(failure=f"parse: unexpected {type(exc).__name__}: {exc}")
     return ParsedBoard(
-        result.postings,
-        labels,
-        result.errors,
+        labelled.postings,
+        labelled.labels,
+        [*result.errors, *labelled.errors],
         parse_seconds=parsed - started,
         classify_seconds=perf_counter() - parsed,
     )

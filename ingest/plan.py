@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from config import ConfigError, Settings, SourceConfig
@@ -38,6 +38,31 @@ def default_night(settings: Settings) -> date:
     if settings.mode == "sample":
         return sample_nights()[-1]
     return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+class NightRefused(ConfigError):
+    """A night a run must not file fetches under."""
+
+
+def refuse_future_night(settings: Settings, night: date) -> None:
+    """Refuse a night after tomorrow in the configured timezone: a clock jump or a typo,
+    whose listing would be every posting's newest sighting until real time caught up."""
+    tomorrow = datetime.now(ZoneInfo(settings.timezone)).date() + timedelta(days=1)
+    if night > tomorrow:
+        raise NightRefused(f"night {night} is after tomorrow ({tomorrow})")
+
+
+def check_night(settings: Settings, night: date, *, force: bool = False) -> None:
+    """What a person may ask a run for: not a night after tomorrow, and in live mode not a
+    past night unless `force`, since a live fetch reads today's boards and, filed under a
+    past night, would date today's postings back to it."""
+    refuse_future_night(settings, night)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    if settings.mode == "live" and night < today and not force:
+        raise NightRefused(
+            f"night {night} is in the past: a live run fetches today's boards and would file "
+            f"them under {night}; pass --force to record them as a new attempt of that night"
+        )
 
 
 def http_settings(settings: Settings) -> HttpSettings:

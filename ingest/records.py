@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +28,8 @@ class BoardOutcome:
     """One board's night so far: its archived pages, then its load or why it has none.
 
     `retriable` carries the HTTP client's verdict on the error that stopped the fetch, so an
-    orchestrator can fetch again later without deciding anything itself.
+    orchestrator can fetch again later without deciding anything itself. `fetch_id` is the
+    archive attempt the pages were filed under: every fetch is a new one.
     """
 
     run_id: str
@@ -43,6 +43,7 @@ class BoardOutcome:
     error: str | None = None
     raw_pages: list[RawPage] = field(default_factory=list)
     retriable: bool = False
+    fetch_id: str = ""
 
 
 @dataclass(slots=True)
@@ -119,8 +120,3 @@ class RunSummary:
             "sources": self.by_source(),
             "board_results": [asdict(b) for b in self.boards],
         }
-
-
-def fetch_id(source: str, board: str, night: date) -> str:
-    """One fetch per board and night, so a rerun of the night replaces, not duplicates."""
-    return hashlib.sha256(f"{source}\x1f{board}\x1f{night.isoformat()}".encode()).hexdigest()[:32]

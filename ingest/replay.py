@@ -21,21 +21,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from itertools import groupby
 from pathlib import Path
 from time import perf_counter
 
 from config import Settings
-from ingest.archive import ArchivedFetch, archived_fetches, read_pages
+from ingest.archive import ARCHIVE_FAILED, ArchivedFetch, archived_fetches, read_pages
 from ingest.group import group
 from ingest.key import skip_key
 from ingest.load import LOAD_BATCH_POSTINGS, finish, load_outcomes
 from ingest.parse import parse_board
 from ingest.plan import plan
 from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
-from warehouse.archive import RawArchive
+from warehouse.archive import ArchiveError, RawArchive
 from warehouse.db import Connection, open_for_load
 from warehouse.load import BoardLoad, parse_keys, record_unchanged
-from warehouse.runs import cut_short_fetches
+from warehouse.runlock import run_lock
+from warehouse.runs import cut_short_fetches, loaded_attempts
 
 WINDOW_PER_WORKER = 4
 """Fetches handed to each worker ahead of the loads: enough to keep it busy while this
@@ -169,28 +171,56 @@ def _fetches(
     since: date | None,
     until: date | None,
 ) -> Iterator[tuple[KeyedFetch, str | None]]:
-    """Each archived fetch with its skip key, and the key its board's last load recorded.
+    """The attempt to replay of each board night, with its skip key and the key its board's
+    last load recorded.
 
     Keys come from the fetch manifests alone, so an unchanged fetch's bodies are never read.
     """
     cut_short = cut_short_fetches(con, FETCH_FAILED)
-    loaded: dict[date, dict[tuple[str, str], str]] = {}
-    for fetch in archived_fetches(archive, dict(boards), since, until):
-        board = fetch.item.board
-        complete = (board.source, board.token, fetch.night) not in cut_short
-        key = skip_key(fetch.item.source, board, fetch.pages, complete=complete)
-        if fetch.night not in loaded:
-            loaded.clear()
-            loaded[fetch.night] = parse_keys(con, fetch.night)
-        yield KeyedFetch(fetch, complete, key), loaded[fetch.night].get((board.source, board.token))
+    for night, attempts in groupby(archived_fetches(archive, dict(boards), since, until), _night):
+        keys = parse_keys(con, night)
+        for fetch in choose_attempts(list(attempts), loaded_attempts(con, night)):
+            board = fetch.item.board
+            complete = fetch.complete
+            if complete is None:
+                complete = (board.source, board.token, night) not in cut_short
+            key = skip_key(fetch.item.source, board, fetch.pages, complete=complete)
+            yield KeyedFetch(fetch, complete, key), keys.get((board.source, board.token))
+
+
+def _night(fetch: ArchivedFetch) -> date:
+    return fetch.night
+
+
+def choose_attempts(
+    attempts: Sequence[ArchivedFetch], loaded: Mapping[tuple[str, str], str]
+) -> list[ArchivedFetch]:
+    """One attempt per board of a night, in archive order: the one its latest successful load
+    used, so a reparse rebuilds exactly what the live loads did (a failed refetch or a later
+    retry never stands in for it); for a board night never loaded, its latest complete
+    attempt, else its latest (which loads what it has and closes nothing)."""
+    by_board: dict[tuple[str, str], list[ArchivedFetch]] = {}
+    for fetch in attempts:
+        by_board.setdefault((fetch.item.board.source, fetch.item.board.token), []).append(fetch)
+    chosen = []
+    for key, tries in by_board.items():
+        used = [f for f in tries if f.fetch_id == loaded.get(key)]
+        finished = [f for f in tries if f.complete is not False]
+        chosen.append((used or finished or tries)[-1])
+    order = {id(f): i for i, f in enumerate(attempts)}
+    return sorted(chosen, key=lambda f: order[id(f)])
 
 
 def prepare(root: str, keyed: KeyedFetch, run_id: str, mode: str) -> Prepared:
     """Read, parse and label one fetch: everything but the load. Top-level, so a worker
     process can run it."""
     t0 = perf_counter()
-    pages = read_pages(RawArchive(root), keyed.fetch)
     outcome = _outcome(keyed, run_id, mode)
+    try:
+        pages = read_pages(RawArchive(root), keyed.fetch)
+    except ArchiveError as exc:
+        outcome.error = f"{ARCHIVE_FAILED}{type(exc).__name__}: {exc}"
+        return Prepared(outcome, False, Stages(read=perf_counter() - t0))
     stages = Stages(read=perf_counter() - t0)
     item = keyed.fetch.item
     parsed = parse_board(item.source, item.board, pages)
@@ -222,6 +252,7 @@ def _outcome(keyed: KeyedFetch, run_id: str, mode: str) -> BoardOutcome:
     board = keyed.fetch.item.board
     outcome = BoardOutcome(run_id, mode, board.source, board.token, keyed.night, datetime.now(UTC))
     outcome.pages = list(keyed.fetch.pages)
+    outcome.fetch_id = keyed.fetch.fetch_id
     return outcome
 
 
@@ -300,19 +331,23 @@ def reparse(
     but closes nothing. A fetch whose skip key matches its board's last load of that night is
     not parsed again. `workers` parsing processes (0: this one). One `RunSummary` per night,
     each under its own run id.
+
+    Holds the run lock like a nightly run, so it never loads a fetch another run is still
+    writing; with the lock taken it stops at once with `RunLocked` naming the holder.
     """
     known = {(p.board.source, p.board.token): p for p in plan(settings)}
-    con = open_for_load(settings.db_path, settings.orchestration.lock_wait_seconds)
-    try:
-        return replay(
-            con,
-            settings.archive_dir,
-            known,
-            run_prefix=f"reparse-{uuid.uuid4().hex[:8]}",
-            mode=settings.mode,
-            since=since,
-            until=until,
-            workers=workers,
-        ).runs
-    finally:
-        con.close()
+    with run_lock(settings.db_path):
+        con = open_for_load(settings.db_path, settings.orchestration.lock_wait_seconds)
+        try:
+            return replay(
+                con,
+                settings.archive_dir,
+                known,
+                run_prefix=f"reparse-{uuid.uuid4().hex[:8]}",
+                mode=settings.mode,
+                since=since,
+                until=until,
+                workers=workers,
+            ).runs
+        finally:
+            con.close()

@@ -26,12 +26,14 @@ import pandas as pd
 from config import ConfigError, Settings, load_settings
 from ingest import boards
 from ingest.plan import check, live_boards, plan, sample_boards, sample_nights
+from ingest.plan import check_night as check_live_night
 from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from reports.weekly import Report, build_report, write_report
 from warehouse import registry, survey
+from warehouse.archive import RawArchive, VerifyReport
 from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
@@ -116,6 +118,7 @@ def run_nightly(
     companies: list[str] | None = None,
     dry_run: bool = False,
     config_path: str | None = None,
+    force: bool = False,
 ) -> RunSummary:
     """Run the nightly flow once, after checking everything a typo could get wrong: the
     sources, companies and night asked for, the warehouse path, and that no other ingest
@@ -123,7 +126,7 @@ def run_nightly(
     Prefect is imported only once those pass, so a typo costs a second, not a server start."""
     checked = settings(config_path, mode)
     check_selection(checked, sources, companies)
-    check_night(checked, night)
+    check_night(checked, night, force)
     free_to_ingest(checked)
     from flows.nightly import nightly
     from flows.runners import configured
@@ -165,8 +168,9 @@ def check_selection(
             )
 
 
-def check_night(checked: Settings, night: date | None) -> None:
-    """The sample has fixed nights; a live night cannot be in the future."""
+def check_night(checked: Settings, night: date | None, force: bool = False) -> None:
+    """The sample has fixed nights; a live night is never after tomorrow, and a past one
+    needs `force` (the engine's rule, `ingest.plan.check_night`)."""
     if night is None:
         return
     if checked.mode == "sample":
@@ -176,11 +180,7 @@ def check_night(checked: Settings, night: date | None) -> None:
                 f"--night {night} is not a sample night; valid: {nights[0]} to {nights[-1]}"
             )
         return
-    from ingest.plan import default_night
-
-    today = default_night(checked)
-    if night > today:
-        raise BadChoice(f"--night {night} is after tonight ({today} in {checked.timezone})")
+    check_live_night(checked, night, force=force)
 
 
 def free_to_ingest(checked: Settings) -> None:
@@ -554,6 +554,11 @@ def reparse(
         until,
         workers=default_workers() if workers is None else workers,
     )
+
+
+def verify_archive(config_path: str | None = None) -> VerifyReport:
+    """Every archived object checked against its digest: what is missing or corrupt."""
+    return RawArchive(load_settings(config_path).archive_dir).verify()
 
 
 def backfill(since: date, until: date, config_path: str | None = None) -> list[str]:

@@ -110,6 +110,11 @@ def run(config_path: str | None) -> None:
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
 @click.option("--company", "companies", multiple=True, help="Only this board token or company.")
 @click.option("--dry-run", is_flag=True, help="Fetch and parse, load nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Allow a past --night in live mode: today's boards, filed as a new attempt of it.",
+)
 def nightly(
     config_path: str | None,
     night: datetime | None,
@@ -117,6 +122,7 @@ def nightly(
     sources: tuple[str, ...],
     companies: tuple[str, ...],
     dry_run: bool,
+    force: bool,
 ) -> None:
     """Run the nightly ingest flow once (a live run first prints how long it should take)."""
     for line in api.estimate_night(
@@ -131,6 +137,7 @@ def nightly(
             list(companies) or None,
             dry_run,
             config_path,
+            force,
         )
     click.echo(per_source([summary]))
     if summary.failed:
@@ -355,6 +362,26 @@ def sample_generate() -> None:
     """Regenerate sample/data from its seeded generator (byte-identical; source checkout)."""
     manifest = api.write_sample()
     click.echo(f"wrote {len(manifest['nights'])} nights for {len(manifest['boards'])} boards")
+
+
+@main.group()
+def archive() -> None:
+    """The raw archive of every fetched page."""
+
+
+@archive.command("verify")
+@CONFIG
+def archive_verify(config_path: str | None) -> None:
+    """Check every archived object against its digest; list what is missing or corrupt."""
+    report = api.verify_archive(config_path)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(
+        f"{report.manifests} fetch manifests, {report.objects} objects checked: "
+        + ("ok" if report.ok else f"{len(report.lines())} problems")
+    )
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command()

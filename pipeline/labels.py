@@ -17,9 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
-from pipeline.models import Posting
+from pipeline.models import ParseError, Posting
 
-__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings", "labels_of"]
+__all__ = [
+    "CLASSIFIER_VERSION",
+    "LabelRow",
+    "Labelled",
+    "label_each",
+    "label_postings",
+    "labels_of",
+]
 
 
 @dataclass(slots=True)
@@ -57,6 +64,42 @@ def label_postings(
 ) -> list[LabelRow]:
     """Classify each posting; `on_date` picks the dated currency table for USD columns."""
     return [_row(p, industry, on_date) for p in postings]
+
+
+@dataclass(slots=True)
+class Labelled:
+    """What `label_each` made of a board's postings: the ones it labelled, with their rows,
+    and a `ParseError` for each one the classifier could not label."""
+
+    postings: list[Posting]
+    labels: list[LabelRow]
+    errors: list[ParseError]
+
+
+def label_each(
+    postings: Sequence[Posting], industry: str | None = None, on_date: date | None = None
+) -> Labelled:
+    """`label_postings`, one posting at a time: a posting the classifier chokes on becomes a
+    `ParseError` with the reason and leaves the board's other postings labelled. Any
+    exception counts, since on an aggregator any job poster chooses the values."""
+    out = Labelled([], [], [])
+    for posting in postings:
+        try:
+            row = _row(posting, industry, on_date)
+        except Exception as exc:
+            out.errors.append(
+                ParseError(
+                    posting.source,
+                    posting.board,
+                    posting.raw_payload_id,
+                    f"label: {type(exc).__name__}: {exc}",
+                    posting.source_id,
+                )
+            )
+        else:
+            out.postings.append(posting)
+            out.labels.append(row)
+    return out
 
 
 def labels_of(posting: Posting, on_date: date | None = None) -> Labels:

@@ -140,9 +140,18 @@ def table_contents(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
 
 
 def snapshot(db: Path, tables: Sequence[str] = DATA_TABLES) -> dict[str, list[tuple]]:
-    """Every data table's rows, sorted: two warehouses holding the same facts compare equal."""
+    """Every data table's rows, sorted: two warehouses holding the same facts compare equal.
+
+    Fetch attempt ids are left out: every fetch gets a fresh one, so two runs of one night
+    (or a rerun after a crash) file the same pages under different ids."""
     con = open_warehouse(db)
     try:
-        return {t: table_contents(con, t) for t in tables}
+        return {t: _facts(con, t) for t in tables}
     finally:
         con.close()
+
+
+def _facts(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    exclude = " EXCLUDE (fetch_id)" if "fetch_id" in columns else ""
+    return sorted(con.execute(f"SELECT *{exclude} FROM {table}").fetchall(), key=repr)

@@ -11,6 +11,7 @@ fetched and archived at a time, so memory stays flat however many postings are a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import random
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ingest.fetch import SAMPLE_FETCH_HOUR
-from ingest.records import fetch_id
 from pipeline.http import HttpClient, HttpSettings
 from pipeline.models import Board
 from pipeline.snapshot import SnapshotAdapter
@@ -30,7 +30,7 @@ from pipeline.sources import get_source
 from sample import AGGREGATORS, RENDERERS, _recorded
 from sample.world import FIRST_NIGHT, Company, Job, _job
 from warehouse.archive import RawArchive
-from warehouse.load import vars_of
+from warehouse.load import page_record, vars_of
 
 SEED = 8
 NIGHT = FIRST_NIGHT
@@ -192,7 +192,7 @@ def archive_board(root: str, company: Company, size: int, seed: int) -> Generate
     options = dict(company.options)
     options.update(next((a.options for a in AGGREGATORS if a.source == company.source), {}))
     generated = GeneratedBoard(
-        fetch_id(company.source, company.token, NIGHT),
+        _fetch_id(company),
         company.source,
         company.token,
         company.name,
@@ -201,9 +201,19 @@ def archive_board(root: str, company: Company, size: int, seed: int) -> Generate
         size,
     )
     archive = RawArchive(root)
-    for page in get_source(company.source).fetch(client, generated.board(), generated.fetch_id):
-        archive.put(page, NIGHT)
+    pages = [
+        page_record(page, archive.store(page))
+        for page in get_source(company.source).fetch(client, generated.board(), generated.fetch_id)
+    ]
+    archive.commit(NIGHT, generated.fetch_id, company.source, company.token, pages, complete=True)
     return generated
+
+
+def _fetch_id(company: Company) -> str:
+    """A fixed attempt id per board: a generated archive is the same whichever process, or
+    run, wrote it."""
+    text = f"{company.source}\x1f{company.token}\x1f{NIGHT.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def read_boards(root: Path) -> list[GeneratedBoard]:

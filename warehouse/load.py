@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -34,6 +34,20 @@ SUSPECT_FRACTION = 0.5
 """A fetch returning fewer than this share of the board's open postings closes nothing."""
 SUSPECT_MIN_OPEN = 10
 """Boards with fewer open postings than this are small enough that a big drop is plausible."""
+LATEST_NIGHT_AHEAD = timedelta(days=2)
+"""How far past today's UTC date a night may lie: tomorrow in the furthest-ahead timezone."""
+
+
+class FutureNight(ValueError):
+    """A load dated after tomorrow: a clock jump or a typo, never a real night's listing."""
+
+
+def check_night(as_of: date) -> None:
+    """Refuse a night after tomorrow in every timezone: its listing would be every posting's
+    newest sighting, so its content would win until real time caught up."""
+    latest = datetime.now(UTC).date() + LATEST_NIGHT_AHEAD
+    if as_of > latest:
+        raise FutureNight(f"night {as_of} is after tomorrow (latest allowed: {latest})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +155,7 @@ RUN_COLUMNS = (
     "warning",
     "load_digest",
     "parse_key",
+    "fetch_id",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 LABEL_COLUMNS = ", ".join(LabelRow.__slots__)
@@ -220,19 +235,23 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
     fixed cost (a join against the whole postings table). Either every board lands or none.
     A board whose latest successful load of this night had the same skip key (`parse_key`,
     from `ingest.key`) would change nothing, so only its run's row is written: that is what
-    makes rerunning a night cheap.
+    makes rerunning a night cheap. That row names the attempt the earlier load used, whose
+    pages are the same and already indexed (`_carry_over`).
     """
     if not loads:
         return []
     if len({load.as_of for load in loads}) > 1:
         raise ValueError("load_boards takes fetches of one night; load other nights separately")
     as_of = loads[0].as_of
+    check_night(as_of)
     previous = _last_loads(con, as_of)
     results: list[tuple[LoadCounts, str | None]] = []
     pending: list[int] = []
+    loads = list(loads)
     for i, load in enumerate(loads):
         before = previous.get((load.source, load.board))
         if _unchanged(load, before):
+            loads[i] = _carry_over(load, before)
             fetched = len(_unique(load.postings))
             results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before.warning))
         else:
@@ -262,6 +281,20 @@ class LastLoad:
     parse_key: str | None
     counts: LoadCounts
     warning: str | None
+    fetch_id: str | None
+
+
+def _carry_over(load: BoardLoad, before: LastLoad) -> BoardLoad:
+    """An unchanged load as its run records it: under the attempt the earlier load used (a
+    refetch with the same pages is a new attempt of the same content), so the archive index
+    gains nothing and reparse loads the attempt already indexed."""
+    if before.fetch_id is None:
+        return load
+    return replace(
+        load,
+        fetch_id=before.fetch_id,
+        pages=[replace(p, fetch_id=before.fetch_id) for p in load.pages],
+    )
 
 
 def _unchanged(load: BoardLoad, before: LastLoad | None) -> bool:
@@ -273,10 +306,10 @@ def _unchanged(load: BoardLoad, before: LastLoad | None) -> bool:
 def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], LastLoad]:
     """Each board's latest successful load of a night: what a rerun of it compares against."""
     return {
-        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning)
-        for source, board, key, fetched, errors, warning in con.execute(
+        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning, fid)
+        for source, board, key, fetched, errors, warning, fid in con.execute(
             """
-            SELECT source, board, parse_key, fetched, parse_errors, warning
+            SELECT source, board, parse_key, fetched, parse_errors, warning, fetch_id
             FROM runs WHERE as_of = ? AND status = 'success'
             QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
             """,
@@ -300,9 +333,10 @@ def record_unchanged(
     """Record fetches whose `parse_key` matches their board's latest successful load of the
     night, without their postings: a load of the same parse would change nothing.
 
-    Each gets a run row carrying that load's fetched and parse-error counts and its warning,
-    and its pages are re-indexed, all in one transaction. A fetch whose key no longer matches raises
-    `ValueError` and records nothing: the caller must parse it.
+    Each gets a run row carrying that load's fetched and parse-error counts, its warning and
+    its attempt (`_carry_over`), and its pages are re-indexed, all in one transaction. A fetch
+    whose key no longer matches raises `ValueError` and records nothing: the caller must
+    parse it.
     """
     if not loads:
         return []
@@ -318,6 +352,9 @@ def record_unchanged(
     ]
     if stale:
         raise ValueError(f"parse key changed since the last load: {', '.join(stale)}")
+    loads = [
+        _carry_over(load, before) for load, before in zip(loads, matched, strict=True) if before
+    ]
     con.execute("BEGIN TRANSACTION")
     try:
         _index_pages(con, loads, as_of)
@@ -384,23 +421,11 @@ def _merge(
         if labels_missing:
             _insert_labels(con)
         if updated or labels_outdated:
-            _replace_stale_labels(con)
+            _replace_stale_labels(con, as_of)
         _upsert_postings(con, as_of, inserts=new > 0, updates=updated > 0)
         _record_observations(con, as_of, reload=reload, new_content=new + updated > 0)
-        closing, warnings = [], {}
-        for load in loads:
-            counts = per_board[(load.source, load.board)]
-            fraction = SUSPECT_FRACTION if load.suspect_fraction is None else load.suspect_fraction
-            if not load.closes_missing:
-                continue
-            if counts["open"] >= SUSPECT_MIN_OPEN and counts["fetched"] < fraction * counts["open"]:
-                warnings[(load.source, load.board)] = (
-                    f"suspect fetch: {counts['fetched']} postings returned while "
-                    f"{counts['open']} were open (below {fraction:.0%}); nothing closed"
-                )
-            else:
-                closing.append((load.source, load.board))
-        closed = _close_missing(con, closing, as_of)
+        warnings, since = _relist(con, loads, per_board, as_of)
+        closed = _close_missing(con, since)
         if not frames["incoming_errors"].empty:
             con.execute("INSERT OR IGNORE INTO parse_errors SELECT * FROM incoming_errors")
         errors = frames["incoming_errors"].groupby(["source", "board"]).size().to_dict()
@@ -423,7 +448,7 @@ def _merge(
 
 
 def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, int]]:
-    """Per board of the batch: postings fetched, new, changed, and open before this load."""
+    """Per board of the batch: postings fetched, new and changed."""
     rows = con.execute(
         """
         WITH listed AS (
@@ -439,23 +464,16 @@ def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[
             JOIN incoming_postings AS i USING (source, source_id)
             LEFT JOIN postings AS p USING (source, source_id)
             GROUP BY l.source, l.board
-        ),
-        open AS (
-            SELECT b.source, b.board, count(p.source_id) AS open
-            FROM incoming_boards AS b
-            LEFT JOIN postings AS p
-              ON p.source = b.source AND p.board = b.board AND p.closed_at IS NULL
-            GROUP BY b.source, b.board
         )
-        SELECT o.source, o.board, coalesce(f.fetched, 0), coalesce(f.new, 0),
-               coalesce(f.updated, 0), o.open
-        FROM open AS o
+        SELECT DISTINCT b.source, b.board, coalesce(f.fetched, 0), coalesce(f.new, 0),
+               coalesce(f.updated, 0)
+        FROM incoming_boards AS b
         LEFT JOIN fetched AS f USING (source, board)
         """
     ).fetchall()
     return {
-        (source, board): {"fetched": fetched, "new": new, "updated": updated, "open": open_}
-        for source, board, fetched, new, updated, open_ in rows
+        (source, board): {"fetched": fetched, "new": new, "updated": updated}
+        for source, board, fetched, new, updated in rows
     }
 
 
@@ -474,11 +492,13 @@ def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
+def _replace_stale_labels(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     """Rewrite labels whose posting content or classifier version changed.
 
     Runs before the postings merge, which is what lets it compare the stored content hash
-    with the incoming one. Labels are taken to be decided by content and classifier version.
+    with the incoming one. Labels are taken to be decided by content and classifier version,
+    and follow the posting's newest sighting: an older night loaded late labels nothing, as
+    it changes no content (see `_upsert_postings`).
     """
     con.execute(
         f"""
@@ -488,20 +508,22 @@ def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
         JOIN posting_labels AS e USING (source, source_id)
         JOIN postings AS p USING (source, source_id)
         JOIN incoming_postings AS i USING (source, source_id)
-        WHERE e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash
-        """
+        WHERE (e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash)
+          AND p.last_seen <= ?::DATE
+        """,
+        [as_of],
     )
 
 
 def _upsert_postings(
     con: duckdb.DuckDBPyConnection, as_of: date, *, inserts: bool, updates: bool
 ) -> None:
-    """Insert new postings, update changed ones, extend re-sighted ones; leave current rows be.
+    """Insert new postings, update changed ones, extend re-sighted ones' first and last seen.
 
-    Content is only overwritten by a sighting at least as recent as the stored one, so
-    reloading an old night never rolls a posting back, and a closed posting that is listed
-    again reopens. Each case is its own set-based statement, so the common ones (a new
-    posting, a posting seen again unchanged) never go through the costlier conflict path.
+    Content is only overwritten by a sighting at least as recent as the stored one, so a
+    posting's content is that of its newest sighting whatever order nights load in. Closing
+    and reopening are `_close_missing`'s. Each case is its own set-based statement, so the
+    common ones (a new posting, a posting seen again unchanged) never take the costlier path.
     """
     if inserts:
         con.execute(
@@ -531,26 +553,30 @@ def _upsert_postings(
     con.execute(
         """
         UPDATE postings SET
-            closed_at = CASE WHEN postings.last_seen <= ?::DATE THEN NULL ELSE closed_at END,
             first_seen = least(postings.first_seen, ?::DATE),
             last_seen = greatest(postings.last_seen, ?::DATE)
         FROM incoming_postings AS i
         WHERE postings.source = i.source AND postings.source_id = i.source_id
-          AND (postings.last_seen < ?::DATE OR postings.first_seen > ?::DATE
-               OR (postings.closed_at IS NOT NULL AND postings.last_seen <= ?::DATE))
+          AND (postings.last_seen < ?::DATE OR postings.first_seen > ?::DATE)
         """,
-        [as_of] * 6,
+        [as_of] * 4,
     )
 
 
 def _record_observations(
     con: duckdb.DuckDBPyConnection, as_of: date, *, reload: bool, new_content: bool
 ) -> None:
-    """The night's sightings, and a version row per content; `reload`: night seen before."""
+    """The night's sightings, and a version row per content; `reload`: night seen before.
+
+    Sightings are facts and only accumulate: a second load of a night adds what it lists and
+    drops nothing, so a rerun that hiccups (an empty page served with 200) cannot erase what
+    the night's first load saw. Its content becomes the night's; a version the first load
+    recorded stays, since that content was listed too.
+    """
     con.execute(
         """
         INSERT INTO posting_observations
-        SELECT i.source, i.source_id, ?::DATE, i.content_hash
+        SELECT i.source, i.source_id, ?::DATE, i.content_hash, i.board
         FROM incoming_postings AS i
         WHERE NOT EXISTS (
             SELECT 1 FROM posting_observations AS o
@@ -599,33 +625,176 @@ def _record_observations(
     )
 
 
+def _relist(
+    con: duckdb.DuckDBPyConnection,
+    loads: Sequence[BoardLoad],
+    per_board: dict[tuple[str, str], dict[str, int]],
+    as_of: date,
+) -> tuple[dict[tuple[str, str], str], pd.DataFrame]:
+    """Record the batch's listings and re-derive which of each board's listings close.
+
+    A listing that can close is a suspect drop, closing nothing, when it lists fewer than the
+    board's `suspect_fraction` of the postings open before it (boards with at least
+    `SUSPECT_MIN_OPEN` open). What was open before a listing depends on which earlier ones
+    closed, so this walks the board's listings in night order, but only from its last closing
+    listing before this night: there the open postings are exactly the ones it listed, and
+    listings before it cannot change. In the nightly case that is one or two listings.
+
+    A night loaded twice lists what either load listed, so only a drop against the earlier
+    nights is suspect; a load that returned too few is still warned about, since the run
+    should say so even when an earlier load of the night keeps everything open.
+
+    Returns the warning of each suspect board of this night, and per board the night the
+    walk started from (`since`, NULL when it walked all), which bounds the postings whose
+    closing `_close_missing` must re-derive.
+    """
+    listings = pd.DataFrame(
+        {
+            "source": [load.source for load in loads],
+            "board": [load.board for load in loads],
+            "night": [as_of] * len(loads),
+            "fetch_id": [load.fetch_id for load in loads],
+            "listed": [per_board[(load.source, load.board)]["fetched"] for load in loads],
+            "can_close": [load.closes_missing for load in loads],
+            "suspect_fraction": [load.suspect_fraction for load in loads],
+            "closing": [load.closes_missing for load in loads],
+        }
+    ).drop_duplicates(subset=["source", "board"], keep="last")
+    con.register("incoming_listings", listings)
+    try:
+        con.execute(
+            """
+            INSERT INTO board_listings SELECT * FROM incoming_listings
+            ON CONFLICT (source, board, night) DO UPDATE SET
+                fetch_id = excluded.fetch_id, listed = excluded.listed,
+                can_close = board_listings.can_close OR excluded.can_close,
+                suspect_fraction = excluded.suspect_fraction
+            """
+        )
+        since = con.execute(
+            """
+            SELECT b.source, b.board,
+                   max(l.night) FILTER (WHERE l.closing AND l.night < ?::DATE) AS since
+            FROM incoming_listings AS b
+            JOIN board_listings AS l USING (source, board)
+            GROUP BY b.source, b.board
+            """,
+            [as_of],
+        ).df()
+    finally:
+        con.unregister("incoming_listings")
+    con.register("relisting", since)
+    try:
+        walk = con.execute(
+            """
+            SELECT l.source, l.board, l.night, l.can_close, l.suspect_fraction, l.closing,
+                   r.since
+            FROM board_listings AS l JOIN relisting AS r USING (source, board)
+            WHERE r.since IS NULL OR l.night >= r.since
+            ORDER BY l.source, l.board, l.night
+            """
+        ).fetchall()
+        listed: dict[tuple[str, str, date], set[str]] = {}
+        for source, board, night, ids in con.execute(
+            """
+            SELECT o.source, o.board, o.night, list(o.source_id)
+            FROM posting_observations AS o JOIN relisting AS r USING (source, board)
+            WHERE (r.since IS NULL OR o.night >= r.since)
+              AND EXISTS (SELECT 1 FROM board_listings AS l
+                          WHERE l.source = r.source AND l.board = r.board AND l.can_close
+                            AND l.night >= coalesce(r.since, l.night))
+            GROUP BY ALL
+            """
+        ).fetchall():
+            listed[(source, board, night)] = set(ids)
+    finally:
+        con.unregister("relisting")
+    closes = {(load.source, load.board): load.closes_missing for load in loads}
+    incoming = {(load.source, load.board): {p.source_id for p in load.postings} for load in loads}
+    warnings: dict[tuple[str, str], str] = {}
+    changed: list[tuple[str, str, date, bool]] = []
+    open_ids: dict[tuple[str, str], set[str]] = {}
+    for source, board, night, can_close, fraction, closing, start in walk:
+        ids = listed.get((source, board, night), set())
+        before = open_ids.setdefault((source, board), set())
+        if night == start:
+            open_ids[(source, board)] = set(ids)
+            continue
+        share = SUSPECT_FRACTION if fraction is None else fraction
+        suspect = can_close and len(before) >= SUSPECT_MIN_OPEN and len(ids) < share * len(before)
+        if night == as_of and closes.get((source, board)):
+            returned = incoming[(source, board)]
+            was_open = len(before | (ids - returned))
+            if was_open >= SUSPECT_MIN_OPEN and len(returned) < share * was_open:
+                warnings[(source, board)] = (
+                    f"suspect fetch: {len(returned)} postings returned while {was_open} were "
+                    f"open (below {share:.0%}); nothing closed"
+                )
+        now_closing = can_close and not suspect
+        open_ids[(source, board)] = set(ids) if now_closing else before | ids
+        if now_closing != closing:
+            changed.append((source, board, night, now_closing))
+    if changed:
+        con.register(
+            "relisted", pd.DataFrame(changed, columns=["source", "board", "night", "closing"])
+        )
+        try:
+            con.execute(
+                """
+                UPDATE board_listings AS l SET closing = r.closing
+                FROM relisted AS r
+                WHERE l.source = r.source AND l.board = r.board AND l.night = r.night
+                """
+            )
+        finally:
+            con.unregister("relisted")
+    return warnings, since
+
+
 def _close_missing(
-    con: duckdb.DuckDBPyConnection, boards: Sequence[tuple[str, str]], as_of: date
+    con: duckdb.DuckDBPyConnection, since: pd.DataFrame
 ) -> dict[tuple[str, str], int]:
-    """Close the open postings these complete listings no longer have; counts per board."""
-    if not boards:
-        return {}
-    con.register("closing_boards", pd.DataFrame(list(boards), columns=["source", "board"]))
+    """Derive `closed_at` as the first closing listing of the board after the posting's last
+    sighting (NULL: open), for the postings a load can have changed; counts per board of the
+    postings this load closed.
+
+    Those are the night's postings and, per board, the ones last seen on or after `since`: a
+    posting last seen before it closed at or before that listing, which no later night moves.
+    """
+    con.register("relisting", since)
     try:
         rows = con.execute(
             """
-            UPDATE postings SET closed_at = ?::DATE
-            FROM closing_boards AS b
-            WHERE postings.source = b.source AND postings.board = b.board
-              AND postings.closed_at IS NULL AND postings.last_seen < ?::DATE
-              AND NOT EXISTS (
-                  SELECT 1 FROM incoming_postings AS i
-                  WHERE i.source = postings.source AND i.source_id = postings.source_id
-              )
-            RETURNING postings.source, postings.board
-            """,
-            [as_of, as_of],
+            WITH affected AS (
+                SELECT p.source, p.source_id FROM postings AS p
+                JOIN relisting AS r ON p.source = r.source AND p.board = r.board
+                WHERE p.last_seen >= r.since
+                   OR (r.since IS NULL AND EXISTS (
+                       SELECT 1 FROM board_listings AS l
+                       WHERE l.source = r.source AND l.board = r.board AND l.closing))
+                UNION
+                SELECT source, source_id FROM incoming_postings
+            ),
+            derived AS (
+                SELECT p.source, p.source_id,
+                       (SELECT min(l.night) FROM board_listings AS l
+                        WHERE l.source = p.source AND l.board = p.board AND l.closing
+                          AND l.night > p.last_seen) AS closed_at
+                FROM postings AS p JOIN affected AS a USING (source, source_id)
+            )
+            UPDATE postings SET closed_at = d.closed_at
+            FROM derived AS d
+            WHERE postings.source = d.source AND postings.source_id = d.source_id
+              AND postings.closed_at IS DISTINCT FROM d.closed_at
+            RETURNING postings.source, postings.board, postings.closed_at
+            """
         ).fetchall()
     finally:
-        con.unregister("closing_boards")
+        con.unregister("relisting")
     closed: dict[tuple[str, str], int] = {}
-    for key in rows:
-        closed[key] = closed.get(key, 0) + 1
+    for source, board, closed_at in rows:
+        if closed_at is not None:
+            closed[(source, board)] = closed.get((source, board), 0) + 1
     return closed
 
 
@@ -658,6 +827,7 @@ def _record_runs(
                 warning,
                 None,
                 load.parse_key,
+                load.fetch_id,
             )
             for load, (counts, warning) in zip(loads, results, strict=True)
         ],
@@ -676,9 +846,10 @@ def _record_runs(
 def _index_pages(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], as_of: date) -> None:
     """Re-point `raw_payloads` at an unchanged load's pages.
 
-    A failed fetch of the same night may have indexed a different body under the same
-    (fetch_id, seq) (a truncated page, say); the rerun that loads nothing new must still say
-    which bytes its postings came from.
+    Archives from before fetch attempts used one fetch id per board and night, so a failed
+    fetch may have indexed a different body under the same (fetch_id, seq) (a truncated
+    page, say); the rerun that loads nothing new must still say which bytes its postings
+    came from. For an attempt of its own this finds every row in place and writes nothing.
     """
     con.register(
         "incoming_pages", _columns([p for load in loads for p in load.pages], PageRecord.__slots__)
@@ -718,8 +889,11 @@ def record_failed_fetch(
     started_at: datetime,
     pages: Sequence[PageRecord],
     error: str | None,
+    fetch_id: str | None = None,
 ) -> None:
-    """A failed board keeps what it received (indexed for reparse) and its reason; no postings."""
+    """A failed board keeps what it received (indexed for reparse) and its reason; no postings.
+
+    `fetch_id` names the failed attempt (by default its pages' own)."""
     frame = pd.DataFrame([vars_of(p) for p in pages], columns=list(PageRecord.__slots__))
     con.execute("BEGIN TRANSACTION")
     try:
@@ -736,6 +910,7 @@ def record_failed_fetch(
             started_at,
             pages=len(pages),
             error=error,
+            fetch_id=fetch_id or (pages[0].fetch_id if pages else None),
         )
         con.execute("COMMIT")
     except BaseException:
@@ -759,6 +934,7 @@ def record_run(
     counts: LoadCounts | None = None,
     error: str | None = None,
     warning: str | None = None,
+    fetch_id: str | None = None,
 ) -> None:
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
@@ -786,6 +962,7 @@ def record_run(
             warning,
             None,
             None,
+            fetch_id,
         ],
     )
 

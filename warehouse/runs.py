@@ -24,3 +24,17 @@ def cut_short_fetches(con: Connection, failure_prefix: str) -> set[tuple[str, st
         [failure_prefix],
     ).fetchall()
     return {(source, board, as_of) for source, board, as_of in rows}
+
+
+def loaded_attempts(con: Connection, night: date) -> dict[tuple[str, str], str]:
+    """The archive attempt each board's latest successful load of a night used: what a
+    reparse of that night must load again, whatever was fetched after it."""
+    rows = con.execute(
+        """
+        SELECT source, board, fetch_id FROM runs
+        WHERE as_of = ? AND status = 'success' AND fetch_id IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+        """,
+        [night],
+    ).fetchall()
+    return {(source, board): fid for source, board, fid in rows}

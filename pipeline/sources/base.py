@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from pipeline.http import HttpClient, HttpError, Response
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage
 from pipeline.surrogates import scrub_surrogates
+from pipeline.validate import posting_type_problem
 
 SKIPPED_CONTENT_TYPE = "application/x-jobtrends-skipped+json"
 
@@ -177,13 +178,24 @@ class PageFetcher:
 
 
 def guard(parse_one: Callable[..., Any], record: Any, *args: Any) -> tuple[Any, str | None]:
-    """Run a per-record parser, turning a bad record into a reason instead of a crash."""
+    """Run a per-record parser, turning a bad record into a reason instead of a crash.
+
+    Any exception counts, not a list of expected ones: a value nobody foresaw (an integer
+    with 400 digits overflowing a float, say) must cost one record, never the board. The
+    result is also type-checked, because a parser that copies a payload value through
+    unchanged (`company_name: 42`) would otherwise hand the classifier a number.
+    """
     if not isinstance(record, dict):
         return None, f"record is {type(record).__name__}, not an object"
     try:
-        return parse_one(record, *args), None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        parsed = parse_one(record, *args)
+    except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
+    for posting in parsed if isinstance(parsed, list) else [parsed]:
+        problem = posting_type_problem(posting)
+        if problem is not None:
+            return None, f"TypeError: {problem}"
+    return parsed, None
 
 
 def compact(values: dict[str, Any]) -> dict[str, Any]:

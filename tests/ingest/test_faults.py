@@ -27,7 +27,7 @@ from ingest.fetch import make_client
 from ingest.load import load_outcome
 from ingest.night import fetch_board
 from ingest.plan import plan
-from ingest.records import BoardSummary, fetch_id
+from ingest.records import BoardSummary
 from pipeline.sources import REGISTRY
 from tests.faultserver import FAULT_KINDS, Fault, FaultServer, empty_listing, live_config
 from tests.faultserver import sample_boards as _sample_boards
@@ -229,11 +229,14 @@ BODY_KINDS = ("malformed_json", "truncated_json", "html_error_page", "wrong_cont
 
 
 def assert_archived(w: World, source: str, sha256: str) -> None:
-    fid = fetch_id(source, BOARDS[source]["token"], NIGHT)
+    """The body is indexed under the board's latest run's attempt, and reads back intact."""
     digests = {
         row[0]
         for row in w.con.execute(
-            "SELECT sha256 FROM raw_payloads WHERE fetch_id = ?", [fid]
+            "SELECT p.sha256 FROM raw_payloads AS p JOIN runs AS r USING (fetch_id)"
+            " WHERE r.source = ? AND r.board = ?"
+            " QUALIFY rank() OVER (ORDER BY r.finished_at DESC) = 1",
+            [source, BOARDS[source]["token"]],
         ).fetchall()
     }
     assert sha256 in digests

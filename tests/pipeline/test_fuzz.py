@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from config import load_settings
 from ingest.fetch import make_client
+from ingest.parse import parse_board
 from ingest.plan import plan, sample_nights
 from pipeline.classify.location import parse_location
 from pipeline.classify.salary import extract_salary, parse_salary_text
@@ -239,3 +240,91 @@ def test_lone_surrogate_escapes_become_replacement_characters() -> None:
     titles = [p.title for p in result.postings]
     assert "ML \ufffd Engineer" in titles
     assert html_to_text("<p>\udc00</p>") == "\ufffd"
+
+
+RECORD_EXAMPLES = int(os.environ.get("JOBTRENDS_FUZZ_RECORD_EXAMPLES", str(EXAMPLES)))
+RECORD_FUZZ = settings(FUZZ, max_examples=RECORD_EXAMPLES)
+TYPE_CONFUSED = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400), 2**63, 253402300799000, -62135596800000]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.lists(st.integers() | st.text(max_size=8), max_size=3),
+    st.dictionaries(st.text(max_size=8), st.integers() | st.none(), max_size=3),
+)
+
+
+def _records(doc: Any) -> list[Any] | None:
+    """The payload's longest list of objects: the board's records."""
+    lists = [c for c in containers(doc) if isinstance(c, list) and c and isinstance(c[0], dict)]
+    return max(lists, key=len) if lists else None
+
+
+@cache
+def single_record_pages(source: str) -> tuple[Board, tuple[RawPage, ...]]:
+    """A sample board cut down to one record: labelling a whole board per example would
+    make ten thousand examples a source take an hour.
+
+    The index page keeps only its first record; detail pages (SmartRecruiters) stay only for
+    that record, and a career site keeps its sitemap and first page.
+    """
+    board, pages = sample_pages(source)
+    if source == "jsonld":
+        return board, pages[:2]
+    kept: list[RawPage] = []
+    keep_id = ""
+    for page in pages:
+        doc = json.loads(page.body)
+        records = _records(doc)
+        if records is not None and not kept:
+            del records[1:]
+            keep_id = str(records[0].get("id", ""))
+            kept.append(dataclasses.replace(page, body=json.dumps(doc).encode()))
+        elif not kept or (keep_id and str(doc.get("id", "")) == keep_id):
+            kept.append(page)
+    return board, tuple(kept)
+
+
+@st.composite
+def type_confused_pages(draw: st.DrawFn, source: str) -> list[RawPage]:
+    """The one-record board with one field, at any depth of its record, set to a value of
+    the wrong type (or out of range), on the index, a detail or a JSON-LD page."""
+    _, pages = single_record_pages(source)
+    index = draw(
+        st.sampled_from(
+            [i for i, p in enumerate(pages) if LD_BLOCK.search(p.body) or p.body[:1] in b"[{"]
+        )
+    )
+    page = pages[index]
+    block = LD_BLOCK.search(page.body)
+    text = block.group(2).decode() if block else page.body.decode()
+    doc = json.loads(text)
+    record = _records(doc) if not block else None
+    root = record[0] if record else doc
+    target = draw(st.sampled_from([c for c in containers(root) if isinstance(c, dict)] or [{}]))
+    key = draw(st.sampled_from(sorted(target) or ["id"]))
+    target[key] = draw(TYPE_CONFUSED)
+    body = json.dumps(doc).encode()
+    if block:
+        body = page.body[: block.start(2)] + body + page.body[block.end(2) :]
+    return [*pages[:index], dataclasses.replace(page, body=body), *pages[index + 1 :]]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@RECORD_FUZZ
+@given(data=st.data())
+def test_a_type_confused_field_costs_at_most_its_record(source: str, data: st.DataObject) -> None:
+    """Parse and label as the nightly does: a wrong-typed value anywhere in a record ends as
+    that record's `ParseError` or a `SourceError` for the page, never an unexpected crash,
+    and every posting that survives has its label row."""
+    board, _ = single_record_pages(source)
+    hostile = data.draw(type_confused_pages(source))
+    TALLY["fuzz record examples run (parse and label)"] += 1
+    parsed = parse_board(get_source(source), board, hostile)
+    assert parsed.failure is None or not parsed.failure.startswith("parse: unexpected"), (
+        parsed.failure
+    )
+    assert [r.source_id for r in parsed.labels] == [p.source_id for p in parsed.postings]
+    assert all(e.reason for e in parsed.errors)
