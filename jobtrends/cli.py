@@ -245,6 +245,77 @@ def backfill(config_path: str | None, since, until) -> None:
         click.echo(f"report: {path}")
 
 
+@main.command("import-history")
+@CONFIG
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--source", help="Only this source (the compact history is greenhouse).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First night to import.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last night to import.")
+@click.option(
+    "--boards", type=click.IntRange(min=1), help="Only the first N boards (by first night, name)."
+)
+@click.option("--board", "tokens", multiple=True, help="Only this board token (repeatable).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Parsing processes (default: one per core; 0 parses in this process).",
+)
+def import_history_command(
+    config_path: str | None,
+    path: Path,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    boards: int | None,
+    tokens: tuple[str, ...],
+    workers: int | None,
+) -> None:
+    """Import recorded board captures as nights and replay them into the warehouse.
+
+    PATH is either <YYYY-MM-DD>/<source>/<board>.json[.gz] folders (capture time from an
+    optional <board>.meta.json, else the night) or a compact Greenhouse history
+    (versions.jsonl.gz + nights.jsonl.gz). A capture whose fetched_at equals the board's
+    previous one is no new fetch and is skipped. Importing the same captures again changes
+    nothing.
+    """
+    from ingest.captures import CaptureError
+    from jobtrends.history import import_history
+    from pipeline.sources import REGISTRY
+
+    if source is not None and source not in REGISTRY:
+        raise click.BadParameter(
+            f"{source!r}; valid: {', '.join(sorted(REGISTRY))}", param_hint="--source"
+        )
+    if boards and tokens:
+        raise click.UsageError("give --boards N or --board TOKEN, not both")
+    try:
+        result = import_history(
+            load_settings(config_path),
+            path,
+            source=source,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            boards=boards,
+            tokens=tokens,
+            workers=workers,
+        )
+    except CaptureError as exc:
+        raise click.ClickException(str(exc)) from exc
+    c = result.captures
+    click.echo(
+        f"captures: {c.nights} nights, {len(c.boards)} boards, {c.fresh} fresh, "
+        f"{c.stale} stale (skipped), {c.refused} refused"
+    )
+    if result.replay is not None:
+        r = result.replay
+        click.echo(
+            f"replayed {result.first_night} to {result.last_night}: {r.postings} postings "
+            f"({r.unchanged} fetches unchanged) in {result.archive_seconds + r.seconds:.0f} s"
+        )
+    if result.failed:
+        click.echo(f"{result.failed} board-nights failed or refused: see the runs table")
+
+
 @main.command()
 @click.option(
     "--postings",

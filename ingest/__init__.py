@@ -1,0 +1,1 @@
+"""Getting board responses into the raw archive: live fetches and recorded captures."""
