@@ -248,12 +248,12 @@ class _VersionStore:
     ) -> Capture:
         if ids:
             self._read_through(max(ids))
+            self._file.flush()
         wrong = next((v for v in ids if not self._shape_ok[v]), None)
         if wrong is not None:
             job = json.loads(self._text(wrong))
             reason = f"not Greenhouse's listing shape: {_greenhouse_job_problem(job)}"
             return Capture(night, "greenhouse", board, fetched_at, url, refused=reason)
-        self._file.flush()
         jobs = b", ".join(self._text(v) for v in ids)
         body = b'{"jobs": [' + jobs + b'], "meta": {"total": ' + str(len(ids)).encode() + b"}}"
         return Capture(night, "greenhouse", board, fetched_at, url, body)

@@ -1,0 +1,211 @@
+"""`import-history` on small capture folders built here: both forms, freshness, refusals,
+idempotence, and the command line's answers to bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.captures import CaptureError, CaptureStats, read_captures
+from jobtrends.cli import main
+from jobtrends.config import load_settings
+from jobtrends.history import import_history
+from tests.integrity import problems, snapshot
+from warehouse.db import open_warehouse
+
+NIGHTS = [date(2026, 3, d) for d in (1, 2, 3, 4)]
+
+
+def job(job_id: int, title: str = "Machine Learning Engineer", **extra: Any) -> dict[str, Any]:
+    """A job object as Greenhouse's listing endpoint returns it (no `content`)."""
+    return {
+        "absolute_url": f"https://boards.greenhouse.io/acme/jobs/{job_id}",
+        "data_compliance": [{"type": "gdpr", "requires_consent": False}],
+        "internal_job_id": 5000 + job_id,
+        "location": {"name": "San Francisco, CA"},
+        "metadata": None,
+        "id": job_id,
+        "updated_at": "2026-02-20T10:00:00-05:00",
+        "requisition_id": f"R-{job_id}",
+        "title": title,
+        "company_name": "Acme",
+        "first_published": "2026-02-20T10:00:00-05:00",
+        "language": "en",
+        **extra,
+    }
+
+
+def write_capture(
+    root: Path, night: date, token: str, jobs: list[dict[str, Any]], fetched_at: str | None
+) -> None:
+    folder = root / night.isoformat() / "greenhouse"
+    folder.mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
+    (folder / f"{token}.json.gz").write_bytes(gzip.compress(body))
+    if fetched_at is not None:
+        (folder / f"{token}.meta.json").write_text(json.dumps({"fetched_at": fetched_at}))
+
+
+@pytest.fixture
+def captures(tmp_path: Path) -> Path:
+    """acme: fresh on nights 1 and 3, stale on 2 (listing job 2 no more, which must not
+    count) and 4; beta: fresh every night (no sidecar); old: the earlier simplified shape."""
+    root = tmp_path / "captures"
+    night1, night2, night3, night4 = NIGHTS
+    write_capture(root, night1, "acme", [job(1), job(2)], "2026-03-01T03:00:00")
+    write_capture(root, night2, "acme", [job(1)], "2026-03-01T03:00:00")
+    write_capture(root, night3, "acme", [job(1), job(3, "Data Analyst")], "2026-03-03T04:00:00")
+    write_capture(root, night4, "acme", [job(1)], "2026-03-03T04:00:00")
+    for night in NIGHTS:
+        write_capture(root, night, "beta", [job(20 + night.day, "Recruiter")], None)
+    old = [{"id": 9, "title": "AI Engineer", "location": "Remote", "url": "x", "updated_at": "y"}]
+    write_capture(root, night1, "old", old, None)
+    return root
+
+
+def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = open_warehouse(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_only_fresh_captures_are_observations(data_dir: Path, captures: Path) -> None:
+    result = import_history(load_settings(None), captures, workers=0)
+
+    assert (result.captures.fresh, result.captures.stale, result.captures.refused) == (6, 2, 1)
+    db = data_dir / "warehouse.duckdb"
+    lifecycle = _rows(
+        db,
+        "SELECT board, source_id, first_seen, last_seen, closed_at FROM postings "
+        "WHERE board = 'acme' ORDER BY source_id",
+    )
+    night1, _, night3, _ = NIGHTS
+    assert lifecycle == [
+        ("acme", "1", night1, night3, None),
+        ("acme", "2", night1, night1, night3),
+        ("acme", "3", night3, night3, None),
+    ]
+    checked = _rows(db, "SELECT as_of FROM runs WHERE board = 'acme' ORDER BY as_of")
+    assert checked == [(night1,), (night3,)]
+    assert problems(db) == []
+
+
+def test_capture_time_comes_from_the_sidecar_or_the_night(data_dir: Path, captures: Path) -> None:
+    import_history(load_settings(None), captures, workers=0)
+
+    times = dict(
+        _rows(
+            data_dir / "warehouse.duckdb",
+            "SELECT board || '/' || as_of, strftime(fetched_at AT TIME ZONE 'UTC', '%H:%M') "
+            "FROM raw_payloads WHERE as_of = DATE '2026-03-03'",
+        )
+    )
+    assert times == {"acme/2026-03-03": "04:00", "beta/2026-03-03": "00:00"}
+
+
+def test_an_earlier_format_is_refused_with_its_reason(data_dir: Path, captures: Path) -> None:
+    import_history(load_settings(None), captures, workers=0)
+
+    [(status, error)] = _rows(
+        data_dir / "warehouse.duckdb", "SELECT status, error FROM runs WHERE board = 'old'"
+    )
+    assert status == "failed"
+    assert error.startswith("capture refused: not Greenhouse's listing shape")
+    assert "'location'" in error
+    assert _rows(data_dir / "warehouse.duckdb", "SELECT 1 FROM postings WHERE board = 'old'") == []
+
+
+def test_importing_twice_changes_nothing(data_dir: Path, captures: Path) -> None:
+    settings = load_settings(None)
+    import_history(settings, captures, workers=0)
+    db = data_dir / "warehouse.duckdb"
+    before = snapshot(db)
+    runs = _rows(db, "SELECT run_id, board, as_of, status, fetched FROM runs ORDER BY ALL")
+
+    again = import_history(settings, captures, workers=0)
+
+    assert snapshot(db) == before
+    assert _rows(db, "SELECT run_id, board, as_of, status, fetched FROM runs ORDER BY ALL") == runs
+    assert again.replay is not None and again.replay.unchanged == again.captures.fresh
+
+
+def test_a_slice_by_board_and_night(data_dir: Path, captures: Path) -> None:
+    stats = CaptureStats()
+    taken = list(
+        read_captures(captures, tokens=["acme"], since=NIGHTS[1], until=NIGHTS[2], stats=stats)
+    )
+
+    assert [(c.board, c.night) for c in taken] == [("acme", NIGHTS[2])]
+    assert (stats.nights, stats.stale) == (2, 1)
+    assert [c.board for c in read_captures(captures, boards=1)] == ["acme", "acme"]
+
+
+def _compact(root: Path, versions: list[dict[str, Any]], nights: list[dict[str, Any]]) -> Path:
+    root.mkdir(parents=True)
+    for name, rows in (("versions.jsonl.gz", versions), ("nights.jsonl.gz", nights)):
+        with gzip.open(root / name, "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
+    return root
+
+
+def test_the_compact_form_rebuilds_each_nights_body(tmp_path: Path) -> None:
+    old = {"id": 7, "title": "AI Engineer", "location": "Remote", "url": "u", "updated_at": "t"}
+    versions = [
+        {"v": 0, "board": "acme", "job": old},
+        {"v": 1, "board": "acme", "job": job(1)},
+        {"v": 2, "board": "acme", "job": job(2)},
+        {"v": 3, "board": "zeta", "job": job(30)},
+    ]
+    line = {"company": "acme", "job_count": 0}
+    nights = [
+        {**line, "night": "2026-03-01", "board": "acme", "fetched_at": "2026-03-01T01:00:00",
+         "jobs": [0]},
+        {**line, "night": "2026-03-02", "board": "acme", "fetched_at": "2026-03-02T01:00:00",
+         "jobs": [1, 2]},
+        {**line, "night": "2026-03-02", "board": "zeta", "fetched_at": "2026-03-02T02:00:00",
+         "jobs": [3]},
+        {**line, "night": "2026-03-03", "board": "acme", "fetched_at": "2026-03-02T01:00:00",
+         "jobs": [1, 2]},
+    ]  # fmt: skip
+    root = _compact(tmp_path / "history", versions, nights)
+    stats = CaptureStats()
+
+    taken = list(read_captures(root, tokens=["acme"], stats=stats))
+
+    assert [(c.night.day, c.refused is not None) for c in taken] == [(1, True), (2, False)]
+    body = json.loads(taken[1].body)
+    assert body == {"jobs": [job(1), job(2)], "meta": {"total": 2}}
+    assert taken[1].body.startswith(b'{"jobs": [{"absolute_url": ')
+    assert taken[1].url == "https://boards-api.greenhouse.io/v1/boards/acme/jobs"
+    assert (stats.stale, stats.fresh, stats.refused, stats.postings) == (1, 1, 1, 2)
+
+
+def test_a_folder_of_neither_form_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="not a capture folder"):
+        read_captures(tmp_path)
+
+
+def test_cli_reports_bad_input_in_one_line(data_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad_source = runner.invoke(main, ["import-history", str(tmp_path), "--source", "monster"])
+    not_captures = runner.invoke(main, ["import-history", str(tmp_path)])
+
+    assert bad_source.exit_code == 2
+    assert "greenhouse" in bad_source.output and "Traceback" not in bad_source.output
+    assert not_captures.exit_code == 1
+    assert "not a capture folder" in not_captures.output
+
+
+def test_cli_imports_and_summarises(data_dir: Path, captures: Path) -> None:
+    result = CliRunner().invoke(main, ["import-history", str(captures), "--workers", "0"])
+
+    assert result.exit_code == 0, result.output
+    assert "6 fresh, 2 stale (skipped), 1 refused" in result.output
