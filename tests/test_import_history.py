@@ -209,3 +209,31 @@ def test_cli_imports_and_summarises(data_dir: Path, captures: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert "6 fresh, 2 stale (skipped), 1 refused" in result.output
+
+
+def test_time_open_is_a_kaplan_meier_over_demand(data_dir: Path, tmp_path: Path) -> None:
+    """Job 4 closes after 0 days, job 2 after 2; job 3 is reposted as job 5 (same internal
+    id) and, with job 1, is still open after 6 days: S(0) = 3/4, S(2) = 1/2."""
+    root = tmp_path / "captures"
+    titles = {
+        1: "Senior Machine Learning Engineer, Ranking",
+        2: "Senior Machine Learning Engineer, Payments Fraud",
+        3: "Senior Machine Learning Engineer, Search",
+        4: "Senior Machine Learning Engineer, Ads Auctions",
+    }
+    listed = {1: [1, 2, 3, 4], 3: [1, 2, 3], 5: [1, 3], 7: [1, 5]}
+    for day, ids in listed.items():
+        jobs = [job(i, titles[i]) for i in ids if i != 5]
+        if 5 in ids:
+            jobs.append(
+                job(5, "Senior Machine Learning Engineer, Search Quality", internal_job_id=5003)
+            )
+        write_capture(root, date(2026, 3, day), "acme", jobs, None)
+    import_history(load_settings(None), root, workers=0)
+
+    rows = _rows(
+        data_dir / "warehouse.duckdb",
+        "SELECT n, closed, censored, reposts, p25_days, median_days, p75_days "
+        "FROM mart_time_open WHERE seniority = 'all'",
+    )
+    assert rows == [(4, 2, 2, 1, 0, 2, None)]
