@@ -73,8 +73,16 @@ def nightly(
 @main.command()
 @CONFIG
 @click.option("--week", help="ISO week like 2026-W46 (default: the latest week with data).")
-def report(config_path: str | None, week: str | None) -> None:
+@click.option("--all", "all_weeks", is_flag=True, help="Every week with data, and the index page.")
+def report(config_path: str | None, week: str | None, all_weeks: bool) -> None:
     """Write the weekly report."""
+    if all_weeks:
+        if week:
+            raise click.UsageError("give --week or --all, not both")
+        from jobtrends.history import write_all_reports
+
+        click.echo(write_all_reports(load_settings(config_path)))
+        return
     click.echo(api.run_report(week, config_path))
 
 

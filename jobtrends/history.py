@@ -221,3 +221,14 @@ def _display(show: bool | None) -> Iterator[Progress]:
     with progress:
         yield progress
     sys.stderr.flush()
+
+
+def write_all_reports(settings: Settings) -> Path:
+    """Every week's report and the index beside them; the index's Markdown path."""
+    from reports.index import write_all
+
+    con = open_warehouse(settings.db_path)
+    try:
+        return write_all(con, settings.reports_dir).markdown
+    finally:
+        con.close()
