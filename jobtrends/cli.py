@@ -86,6 +86,22 @@ def report(config_path: str | None, week: str | None, all_weeks: bool) -> None:
     click.echo(api.run_report(week, config_path))
 
 
+@main.command("real-market")
+@CONFIG
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/real-market.md"),
+    show_default=True,
+    help="Where the document goes.",
+)
+def real_market(config_path: str | None, out: Path) -> None:
+    """Write what a replayed history of real postings says about the guide (Markdown)."""
+    from jobtrends.history import write_real_market
+
+    click.echo(write_real_market(load_settings(config_path), out))
+
+
 @main.command()
 @click.argument("query")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")

@@ -232,3 +232,17 @@ def write_all_reports(settings: Settings) -> Path:
         return write_all(con, settings.reports_dir).markdown
     finally:
         con.close()
+
+
+def write_real_market(settings: Settings, out: Path) -> Path:
+    """`docs/real-market.md` (or `out`) from the warehouse; the path written."""
+    from reports.real_market import build
+
+    con = open_warehouse(settings.db_path)
+    try:
+        text = build(con)
+    finally:
+        con.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out

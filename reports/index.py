@@ -94,7 +94,8 @@ def _linked(weeks: pd.Series, html: bool) -> list[str]:
 
 INTRO = (
     "One row per ISO week with data. Counts are canonical jobs open at some point in the "
-    "week (a job cross-posted or reposted counts once); new jobs were first seen that week. "
+    "week (a job cross-posted or reposted counts once); new jobs were first seen that week "
+    "(in the first week, and when a board first appears, that is everything it had open). "
     "Arrangement shares are of open AI jobs whose arrangement is known."
 )
 STALE_NOTE = (

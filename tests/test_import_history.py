@@ -237,3 +237,42 @@ def test_time_open_is_a_kaplan_meier_over_demand(data_dir: Path, tmp_path: Path)
         "FROM mart_time_open WHERE seniority = 'all'",
     )
     assert rows == [(4, 2, 2, 1, 0, 2, None)]
+
+
+def test_every_week_gets_a_report_and_the_index_shows_the_trends(
+    data_dir: Path, captures: Path
+) -> None:
+    import_history(load_settings(None), captures, workers=0)
+
+    result = CliRunner().invoke(main, ["report", "--all"])
+
+    assert result.exit_code == 0, result.output
+    reports = data_dir / "reports"
+    assert sorted(p.parent.name for p in reports.glob("*/report.md")) == ["2026-W09", "2026-W10"]
+    index = (reports / "index.md").read_text(encoding="utf-8")
+    assert "[2026-W09](2026-W09/report.md)" in index
+    assert "[2026-W10](2026-W10/report.md)" in index
+    assert "AI share" in index and "AI new entry" in index
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert '<a href="2026-W10/report.html">2026-W10</a>' in page
+
+
+def test_the_real_market_document_is_generated_and_escaped(
+    data_dir: Path, captures: Path, tmp_path: Path
+) -> None:
+    hostile = [job(40, "Machine Learning Engineer", company_name="<script>x</script>|Evil")]
+    write_capture(captures, NIGHTS[3], "hostile", hostile, None)
+    runner = CliRunner()
+    assert runner.invoke(main, ["import-history", str(captures), "--workers", "0"]).exit_code == 0
+    out = tmp_path / "real-market.md"
+
+    result = runner.invoke(main, ["real-market", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for claim in ("| G4 |", "| G5 |", "| G5b |", "| G5c |", "| G8 |"):
+        assert claim in text
+    untestable = text.split("## Claims this data cannot test")[1].split("##")[0]
+    assert all(f"| {c} |" in untestable for c in ("G1", "G2", "G3", "G6", "G7", "G7b", "G7c"))
+    assert "## How long jobs stay open, by role" in text
+    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt;\\|Evil" in text

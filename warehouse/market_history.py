@@ -36,7 +36,10 @@ def coverage(con: duckdb.DuckDBPyConnection) -> Coverage:
     """What the warehouse holds: nights, boards, fetches (failed ones too) and jobs."""
     runs = con.execute(
         """
-        SELECT min(as_of), max(as_of), count(DISTINCT as_of), count(DISTINCT source || board),
+        SELECT min(as_of) FILTER (WHERE status = 'success'),
+               max(as_of) FILTER (WHERE status = 'success'),
+               count(DISTINCT as_of) FILTER (WHERE status = 'success'),
+               count(DISTINCT (source, board)),
                count(*) FILTER (WHERE status = 'success'),
                count(*) FILTER (WHERE status = 'failed')
         FROM runs
@@ -171,9 +174,8 @@ def time_open(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def ai_roles(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Roles the classifier has labelled AI anywhere in the warehouse."""
-    return [
-        r for (r,) in con.execute("SELECT DISTINCT role FROM stg_postings WHERE is_ai ORDER BY 1")
-    ]
+    rows = con.execute("SELECT DISTINCT role FROM stg_postings WHERE is_ai ORDER BY 1").fetchall()
+    return [role for (role,) in rows]
 
 
 def stale_boards(con: duckdb.DuckDBPyConnection, days: int = STALE_DAYS) -> pd.DataFrame:
@@ -205,7 +207,8 @@ def refused_fetches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """
         SELECT regexp_replace(error, 'job [^ ]+ ', 'a job ') AS reason,
                count(*)::BIGINT AS board_nights,
-               count(DISTINCT board)::BIGINT AS boards, min(as_of) AS first, max(as_of) AS last
+               count(DISTINCT board)::BIGINT AS boards,
+               strftime(min(as_of), '%Y-%m-%d') AS first, strftime(max(as_of), '%Y-%m-%d') AS last
         FROM runs WHERE status = 'failed'
         GROUP BY ALL
         ORDER BY board_nights DESC

@@ -96,7 +96,7 @@ counts AS (
         count(*) AS n,
         count(*) FILTER (WHERE closed) AS closed,
         count(*) FILTER (WHERE NOT closed) AS censored,
-        sum(reposts) AS reposts
+        sum(reposts)::BIGINT AS reposts
     FROM both_levels
     GROUP BY ALL
 )
