@@ -113,6 +113,23 @@ def read_captures(
     return _directory(path, source, since, until, pick, seen)
 
 
+def night_count(path: Path, since: date | None = None, until: date | None = None) -> int:
+    """How many nights the captures hold in the range, for a progress display's total.
+
+    The compact form is scanned for its nights alone (no JSON decoding, no versions).
+    """
+    if form_of(path) == "compact":
+        with gzip.open(path / "nights.jsonl.gz", "rt", encoding="utf-8") as fh:
+            found = {_night(line[10:20]) for line in fh if line.startswith('{"night":"')}
+    else:
+        found = {_night(p.name) for p in path.iterdir() if p.is_dir()}
+    return sum(
+        1
+        for night in found
+        if night is not None and not (since and night < since) and not (until and night > until)
+    )
+
+
 @dataclass(slots=True)
 class _Selection:
     limit: int | None

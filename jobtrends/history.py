@@ -27,11 +27,10 @@ from rich.progress import (
     Progress,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
-from ingest.captures import Capture, CaptureStats, read_captures
+from ingest.captures import Capture, CaptureStats, night_count, read_captures
 from jobtrends.config import Settings
 from jobtrends.ingest import fetch_id
 from jobtrends.replay import ReplayResult, default_workers, replay
@@ -94,7 +93,9 @@ def import_history(
     try:
         with _display(show_progress) as display:
             started = perf_counter()
-            reading = display.add_task("archive", total=_span(since, until))
+            reading = display.add_task(
+                "archive", total=night_count(path, since, until) or None, detail=""
+            )
             for capture in _by_night(captures, display, reading, stats):
                 result.first_night = min(result.first_night or capture.night, capture.night)
                 result.last_night = max(result.last_night or capture.night, capture.night)
@@ -105,17 +106,21 @@ def import_history(
             result.archive_seconds = perf_counter() - started
             if result.first_night is None or result.last_night is None:
                 return result
-            nights = (result.last_night - result.first_night).days + 1
-            replaying = display.add_task("replay", total=nights)
+            first = result.first_night
+            nights = (result.last_night - first).days + 1
+            replaying = display.add_task("replay", total=nights, detail="")
             clock = _NightClock(result.night_seconds)
+            done = {"boards": 0, "postings": 0}
 
             def advance(night: date, boards_done: int, postings: int) -> None:
                 clock.tick(night)
-                done = (night - result.first_night).days + 1 if result.first_night else 0
+                done["boards"] += boards_done
+                done["postings"] += postings
                 display.update(
                     replaying,
-                    completed=done,
-                    description=f"replay {night} ({postings} postings in {boards_done} boards)",
+                    completed=(night - first).days + 1,
+                    description=f"replay {night}",
+                    detail=f"{done['boards']} fetches, {done['postings']} postings",
                 )
 
             result.replay = replay(
@@ -135,10 +140,6 @@ def import_history(
     return result
 
 
-def _span(since: date | None, until: date | None) -> int | None:
-    return (until - since).days + 1 if since and until else None
-
-
 def _by_night(
     captures: Iterator[Capture], display: Progress, task: TaskID, stats: CaptureStats
 ) -> Iterator[Capture]:
@@ -150,9 +151,10 @@ def _by_night(
             display.update(
                 task,
                 completed=stats.nights,
-                description=(
-                    f"archive {night}: {stats.fresh} fresh, {stats.stale} stale, "
-                    f"{stats.refused} refused, {len(stats.boards)} boards"
+                description=f"archive {night}",
+                detail=(
+                    f"{len(stats.boards)} boards, {stats.fresh} fresh, {stats.stale} stale, "
+                    f"{stats.refused} refused"
                 ),
             )
         yield capture
@@ -209,11 +211,11 @@ def _display(show: bool | None) -> Iterator[Progress]:
     enabled = console.is_terminal if show is None else show
     progress = Progress(
         TextColumn("{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=24),
         MofNCompleteColumn(),
         TextColumn("nights"),
-        TimeElapsedColumn(),
         TimeRemainingColumn(),
+        TextColumn("{task.fields[detail]}"),
         console=console,
         disable=not enabled,
         transient=False,
