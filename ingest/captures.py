@@ -44,6 +44,9 @@ TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 GREENHOUSE_LISTING = "https://boards-api.greenhouse.io/v1/boards/{token}/jobs"
 """The endpoint the compact history's scraper called (the listing, without `content`)."""
 MISSING = -1
+VERSION_HEAD = re.compile(r'^\{"v":\s*(\d+),\s*"board":\s*"([^"\\]*)"')
+"""A version line's id and board, read without decoding the job: a slice of the history
+skips most versions, and decoding them would cost most of its time."""
 
 
 class CaptureError(ValueError):
@@ -285,15 +288,17 @@ class _VersionStore:
             line = self._source.readline()
             if not line:
                 raise CaptureError(f"versions.jsonl.gz ends before version {needed}")
-            row = json.loads(line)
-            v = row["v"]
+            head = VERSION_HEAD.match(line)
+            row = None if head else json.loads(line)
+            v, board = (int(head[1]), head[2]) if head else (row["v"], row["board"])
             while len(self._offsets) <= v:
                 self._offsets.append(MISSING)
                 self._lengths.append(0)
                 self._shape_ok.append(0)
             self._next = max(self._next, v + 1)
-            if not self._pick(row["board"]):
+            if not self._pick(board):
                 continue
+            row = row or json.loads(line)
             text = json.dumps(row["job"]).encode()
             self._file.seek(self._end)
             self._file.write(text)
