@@ -222,12 +222,21 @@ def _time_open(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _quality(con: duckdb.DuckDBPyConnection) -> str:
     stale = market_history.stale_boards(con)
     refused = market_history.refused_fetches(con)
+    suspect = market_history.suspect_fetches(con)
     frozen = int(stale["frozen_open"].sum()) if not stale.empty else 0
     lines = [
         f"- **Boards we stopped seeing:** {len(stale)} boards had no fresh fetch in the last "
         f"{market_history.STALE_DAYS} days of the history (the scraper's fetches of them kept "
         f"failing and it left the old file in place). Their {frozen} jobs are still counted "
         "as open: we do not know they closed, and the time-open estimate censors them.",
+        f"- **Fetches that closed nothing:** {len(suspect)} boards had "
+        f"{int(suspect['suspect_fetches'].sum()) if not suspect.empty else 0} fresh fetches "
+        "listing fewer than half the jobs the warehouse had open for them. The load takes "
+        "such a drop for a broken fetch and closes nothing; when a board really shrank, every "
+        "later fetch compares with the same inflated open count, so its vanished jobs stay "
+        "open to the end (the boards with most such fetches are below).",
+        "",
+        table(suspect.head(10)),
         "- **Refused or failed board-nights**, by reason:",
         "",
         table(refused),

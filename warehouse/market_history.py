@@ -214,3 +214,19 @@ def refused_fetches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY board_nights DESC
         """
     ).df()
+
+
+def suspect_fetches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Boards with fetches the load judged suspect (far fewer jobs than it had open), which
+    therefore closed nothing: how many, over which nights, and the latest warning."""
+    return con.execute(
+        """
+        SELECT source, board, count(*)::BIGINT AS suspect_fetches,
+               strftime(min(as_of), '%Y-%m-%d') AS first, strftime(max(as_of), '%Y-%m-%d') AS last,
+               arg_max(warning, as_of) AS latest_warning
+        FROM runs
+        WHERE status = 'success' AND starts_with(coalesce(warning, ''), 'suspect fetch')
+        GROUP BY ALL
+        ORDER BY suspect_fetches DESC, source, board
+        """
+    ).df()
