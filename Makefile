@@ -39,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 eval: $(STAMP)
-	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python tools/evaluate.py
 
 bench: $(STAMP)
 	$(BIN)/jobtrends bench

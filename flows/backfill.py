@@ -12,14 +12,15 @@ from datetime import date
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from config import Settings, load_settings
 from flows.weekly import weekly
-from jobtrends import ingest
-from jobtrends.config import Settings, load_settings
+from ingest.records import RunSummary
+from ingest.replay import reparse
 
 
 @task(name="reparse-archive", cache_policy=NO_CACHE)
-def reparse_task(settings: Settings, since: date, until: date) -> list[ingest.RunSummary]:
-    return ingest.reparse(settings, since, until)
+def reparse_task(settings: Settings, since: date, until: date) -> list[RunSummary]:
+    return reparse(settings, since, until)
 
 
 def iso_week(night: date) -> str:

@@ -19,17 +19,20 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
+from config import ConfigError, Settings
 from flows.nightly import nightly
 from flows.runners import configured
 from flows.weekly import weekly
-from jobtrends.config import ConfigError, Settings
+from ingest.plan import check
 
 NIGHTLY = "nightly"
 WEEKLY = "weekly"
 
 
 def build_deployments(settings: Settings, config_path: str | None = None) -> list[RunnerDeployment]:
-    """One deployment per flow, each on its cron in the configured timezone."""
+    """One deployment per flow, each on its cron in the configured timezone; a config the
+    engine cannot run fails here, at start-up, rather than at the first scheduled night."""
+    check(settings)
     tuning = settings.orchestration
     parameters: dict[str, Any] = {"config_path": config_path} if config_path else {}
     common: dict[str, Any] = {
@@ -61,12 +64,18 @@ def serve(settings: Settings, config_path: str | None = None) -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
     prefect.serve(*build_deployments(settings, config_path), pause_on_shutdown=True)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     """SIGTERM before Prefect's runner installs its own handler (a service manager stopping
-    us during startup) takes the same clean way out as Ctrl-C."""
+    us during startup) takes the same clean way out as Ctrl-C.
+
+    SIGINT raises here too, instead of through asyncio.run's own handler: that one only
+    cancels the main task, and the runner's anyio task group can absorb that cancellation,
+    so a Ctrl-C was sometimes lost and serve never exited. Raising in the main thread takes
+    the path SIGTERM takes, which always stops."""
     raise KeyboardInterrupt
 
 

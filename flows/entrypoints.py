@@ -8,8 +8,8 @@ serve` does not need this module: it applies the same choice to the flow objects
 
 from __future__ import annotations
 
+from config import load_settings
 from flows.nightly import nightly as _nightly
 from flows.runners import configured
-from jobtrends.config import load_settings
 
 nightly = configured(_nightly, load_settings())

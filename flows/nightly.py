@@ -1,5 +1,5 @@
-"""The nightly ingest flow: fetch boards in parallel, parse them wherever the runner says, load
-them one at a time.
+"""The nightly ingest flow: the engine's steps (`ingest`) wired into Prefect tasks. Fetch boards
+in parallel, parse them wherever the runner says, load them one at a time.
 
 Fetches run on one small thread pool per source in the flow's own process, sized to the
 source's `max_concurrency`, so a source never has more boards in flight than its rate limit
@@ -20,7 +20,6 @@ from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
 
-import requests
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -29,9 +28,11 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from config import Settings, load_settings
 from flows.runners import configured
-from jobtrends import ingest
-from jobtrends.config import Settings, load_settings
+from ingest import fetch, key, load, parse, plan
+from ingest.notify import notify
+from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, RunSummary
 from pipeline.http import HttpClient, HttpError
 from pipeline.models import Board, RawPage
 from pipeline.sources.base import Source
@@ -54,10 +55,14 @@ class _ThreadTimeoutCaveat(logging.Filter):
 logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutCaveat())
 
 
-def _retriable_http(task: Any, task_run: Any, state: State) -> bool:
-    """Retry a board only for errors that may pass: 429, 5xx, timeouts, dropped connections.
-    A 404 or a malformed payload fails the same way every time, so it is recorded at once."""
-    return isinstance(state.data, HttpError) and state.data.retriable
+class FetchAgain(Exception):
+    """Raised by the fetch task to have Prefect fetch the board again after the delay."""
+
+
+def _fetch_again(task: Any, task_run: Any, state: State) -> bool:
+    """Retry only a fetch the HTTP client judged worth retrying (429, 5xx, timeouts, dropped
+    connections); a 404 or a malformed payload fails the same way every time."""
+    return isinstance(state.data, FetchAgain)
 
 
 def _warehouse_locked(task: Any, task_run: Any, state: State) -> bool:
@@ -68,46 +73,49 @@ def _warehouse_locked(task: Any, task_run: Any, state: State) -> bool:
 @task(
     name="fetch-board",
     cache_policy=NO_CACHE,
-    retry_condition_fn=_retriable_http,
+    retry_condition_fn=_fetch_again,
     task_run_name="fetch {item.board.source}/{item.board.token}",
 )
 def fetch_board_task(
-    item: ingest.PlannedBoard,
+    item: PlannedBoard,
     client: HttpClient,
     archive: RawArchive,
     night: date,
     run_id: str,
     mode: str,
-) -> ingest.BoardOutcome:
-    """Raise a retriable error while task retries remain, so Prefect fetches the board again
-    after the delay; on the last attempt record it instead, keeping pages and reason."""
+) -> BoardOutcome:
+    """While task retries remain, a fetch the client judged retriable raises `FetchAgain`;
+    on the last attempt it is recorded instead, keeping its pages and reason."""
+    outcome = fetch.download(item, client, archive, night, run_id, mode)
     ctx = TaskRunContext.get()
     retries_left = ctx is not None and ctx.task_run.run_count <= ctx.task.retries
-    return ingest.download(item, client, archive, night, run_id, mode, raise_retriable=retries_left)
+    if outcome.retriable and retries_left:
+        raise FetchAgain(outcome.error)
+    return outcome
 
 
-def _parse_key(context: Any, parameters: dict[str, Any]) -> str:
-    return ingest.parse_cache_key(parameters["source"], parameters["board"], parameters["pages"])
+def _skip_key(context: Any, parameters: dict[str, Any]) -> str:
+    return key.skip_key(parameters["source"], parameters["board"], parameters["pages"])
 
 
 @task(
     name="parse-board",
-    cache_key_fn=_parse_key,
+    cache_key_fn=_skip_key,
     cache_expiration=timedelta(days=PARSE_CACHE_DAYS),
     persist_result=True,
     task_run_name="parse {board.source}/{board.token}",
 )
-def parse_board_task(source: Source, board: Board, pages: list[RawPage]) -> ingest.ParsedBoard:
-    """Cached on the pages' hashes and the parser's code: a rerun of a night whose payloads
-    did not change reads the stored result instead of parsing again."""
-    return ingest.parse_board(source, board, pages)
+def parse_board_task(source: Source, board: Board, pages: list[RawPage]) -> ParsedBoard:
+    """Cached under the skip key: a rerun of a night whose payloads and code did not change
+    reads the stored result instead of parsing again."""
+    return parse.parse_board(source, board, pages)
 
 
 @task(name="load-boards", cache_policy=NO_CACHE, retry_condition_fn=_warehouse_locked)
 def load_boards_task(
-    db_path: str, outcomes: list[ingest.BoardOutcome], lock_wait_seconds: float
-) -> list[ingest.BoardSummary]:
-    return ingest.load_all(db_path, outcomes, lock_wait_seconds)
+    db_path: str, outcomes: list[BoardOutcome], lock_wait_seconds: float
+) -> list[BoardSummary]:
+    return load.load_all(db_path, outcomes, lock_wait_seconds)
 
 
 @flow(name="nightly-ingest", log_prints=False)
@@ -131,14 +139,14 @@ def nightly(
     settings = load_settings(config_path, mode=mode)
     tuning = settings.orchestration
     with run_lock(settings.db_path, wait_seconds=lock_wait):
-        night = night or ingest.default_night(settings)
+        night = night or plan.default_night(settings)
         ctx = FlowRunContext.get()
         run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
-        planned = ingest.plan(settings, sources, companies)
+        planned = plan.plan(settings, sources, companies)
         outcomes = _fetch_and_parse(planned, settings, night, run_id)
         if dry_run:
             summaries = [
-                ingest.BoardSummary(
+                BoardSummary(
                     o.source,
                     o.board,
                     "failed" if o.error else "dry-run",
@@ -149,11 +157,11 @@ def nightly(
                 for o in outcomes
             ]
         else:
-            load = load_boards_task.with_options(
+            load_task = load_boards_task.with_options(
                 retries=tuning.load_retries, retry_delay_seconds=tuning.retry_delay_seconds
             )
             try:
-                summaries = load(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
+                summaries = load_task(str(settings.db_path), outcomes, tuning.lock_wait_seconds)
             except WarehouseLocked as exc:
                 logger.error(
                     "nothing loaded for %s: %s. The pages are archived; "
@@ -163,28 +171,28 @@ def nightly(
                     night,
                 )
                 raise
-        summary = ingest.RunSummary(run_id, night, settings.mode, summaries)
+        summary = RunSummary(run_id, night, settings.mode, summaries)
         _report(summary, settings, logger)
         return _final_state(summary)
 
 
 def _fetch_and_parse(
-    planned: Sequence[ingest.PlannedBoard], settings: Settings, night: date, run_id: str
-) -> list[ingest.BoardOutcome]:
+    planned: Sequence[PlannedBoard], settings: Settings, night: date, run_id: str
+) -> list[BoardOutcome]:
     """Fetch on per-source thread pools; submit each board's parse the moment it arrives."""
     tuning = settings.orchestration
-    client = ingest.make_client(settings, night, planned)
+    client = fetch.make_client(settings, night, planned)
     archive = RawArchive(settings.archive_dir)
-    fetch = fetch_board_task.with_options(
+    fetch_task = fetch_board_task.with_options(
         retries=tuning.fetch_retries,
         retry_delay_seconds=tuning.retry_delay_seconds,
         timeout_seconds=tuning.fetch_timeout_seconds,
     )
-    parse = parse_board_task.with_options(
+    parse_task = parse_board_task.with_options(
         timeout_seconds=tuning.parse_timeout_seconds,
         result_storage=settings.data_dir.resolve() / "parse-cache",
     )
-    outcomes: dict[int, ingest.BoardOutcome] = {}
+    outcomes: dict[int, BoardOutcome] = {}
     parses: dict[int, PrefectFuture] = {}
     with ExitStack() as stack:
         pools: dict[str, ThreadPoolTaskRunner] = {}
@@ -194,7 +202,7 @@ def _fetch_and_parse(
                 pools[item.source.name] = stack.enter_context(ThreadPoolTaskRunner(cap))
         fetches = {
             pools[item.source.name].submit(
-                fetch,
+                fetch_task,
                 {
                     "item": item,
                     "client": client,
@@ -209,19 +217,19 @@ def _fetch_and_parse(
         for done in as_completed(list(fetches)):
             i = fetches[done]
             item = planned[i]
-            outcome = _settled(done) or ingest.failed_outcome(
+            outcome = _settled(done) or fetch.failed_outcome(
                 item, night, run_id, settings.mode, _why(done)
             )
             outcomes[i] = outcome
             if outcome.error is None:
-                parses[i] = parse.submit(item.source, item.board, outcome.raw_pages)
+                parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages)
     for i, item in enumerate(planned):
         future = parses.get(i)
         if future is None:
-            parsed = ingest.ParsedBoard()
+            parsed = ParsedBoard()
         else:
-            parsed = _settled(future) or ingest.ParsedBoard(failure=f"parse: {_why(future)}")
-        ingest.finish(outcomes[i], item, parsed)
+            parsed = _settled(future) or ParsedBoard(failure=f"parse: {_why(future)}")
+        load.finish(outcomes[i], item, parsed)
     return [outcomes[i] for i in range(len(planned))]
 
 
@@ -237,7 +245,7 @@ def _why(future: PrefectFuture) -> str:
     return f"{state.name}: {state.message}"
 
 
-def _report(summary: ingest.RunSummary, settings: Settings, logger: logging.Logger) -> None:
+def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> None:
     """Log, publish and (on failures) notify the run summary, per source and per board."""
     _publish(summary)
     for row in summary.by_source():
@@ -256,12 +264,12 @@ def _report(summary: ingest.RunSummary, settings: Settings, logger: logging.Logg
     webhook = settings.orchestration.webhook_url
     if summary.failed and webhook:
         try:
-            ingest.notify(webhook, summary)
-        except requests.RequestException as exc:
+            notify(webhook, summary)
+        except HttpError as exc:
             logger.warning("failure webhook not delivered: %s", exc)
 
 
-def _final_state(summary: ingest.RunSummary) -> Any:
+def _final_state(summary: RunSummary) -> Any:
     """All boards failed: a Failed run, so the usual alerting fires. Some failed: Completed
     under its own name, since what did load is good and the next night will retry the rest."""
     if not summary.failed:
@@ -273,7 +281,7 @@ def _final_state(summary: ingest.RunSummary) -> Any:
     return Completed(name="Partially failed", message=message, data=summary)
 
 
-def _publish(summary: ingest.RunSummary) -> None:
+def _publish(summary: RunSummary) -> None:
     description = f"Nightly ingest for {summary.night} ({summary.mode}), run {summary.run_id}"
     create_table_artifact(
         key="nightly-ingest-summary",
@@ -304,11 +312,11 @@ def _publish(summary: ingest.RunSummary) -> None:
 @flow(name="sample-replay")
 def replay_sample(
     nights: Sequence[date] | None = None, config_path: str | None = None
-) -> list[ingest.RunSummary]:
+) -> list[RunSummary]:
     """Run the nightly flow for each sample night in order, as if on those nights."""
     run = configured(nightly, load_settings(config_path))
     results = []
-    for night in nights or ingest.sample_nights():
+    for night in nights or plan.sample_nights():
         state = run(night=night, mode="sample", config_path=config_path, return_state=True)
         results.append(state.result())
     return results

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from prefect import Flow
 
-from jobtrends.config import Settings
+from config import Settings
 
 
 def configured(flow: Flow, settings: Settings) -> Flow:

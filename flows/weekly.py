@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from jobtrends.config import load_settings
+from config import load_settings
 from reports.weekly import write_report
 from warehouse.db import open_warehouse
 

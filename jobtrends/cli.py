@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
+from config import ConfigError, load_settings
 from jobtrends import api
-from jobtrends.config import ConfigError, load_settings
 from warehouse.db import WarehouseLocked
 from warehouse.runlock import RunLocked
 
+MOVES_SHOWN = 5
 CONFIG = click.option(
     "--config",
     "config_path",
@@ -79,9 +80,7 @@ def report(config_path: str | None, week: str | None, all_weeks: bool) -> None:
     if all_weeks:
         if week:
             raise click.UsageError("give --week or --all, not both")
-        from jobtrends.history import write_all_reports
-
-        click.echo(write_all_reports(load_settings(config_path)))
+        click.echo(api.write_all_reports(config_path))
         return
     click.echo(api.run_report(week, config_path))
 
@@ -97,9 +96,7 @@ def report(config_path: str | None, week: str | None, all_weeks: bool) -> None:
 )
 def real_market(config_path: str | None, out: Path) -> None:
     """Write what a replayed history of real postings says about the guide (Markdown)."""
-    from jobtrends.history import write_real_market
-
-    click.echo(write_real_market(load_settings(config_path), out))
+    click.echo(api.write_real_market(out, config_path))
 
 
 @main.command()
@@ -122,11 +119,50 @@ def classify(input_file: click.utils.LazyFile) -> None:
 
 
 @main.command()
+@click.option("--source", required=True, help="The source whose saved bodies these are.")
+@click.option("--board", help="Board token (and company) to parse them as (default: file stem).")
+@click.argument("files", nargs=-1, required=True)
+def parse(source: str, board: str | None, files: tuple[str, ...]) -> None:
+    """Parse saved response bodies and print each posting with its labels and their evidence.
+
+    One JSON line per posting on stdout; a file that cannot be parsed gets one error line on
+    stderr (the others still print) and the exit status is 1.
+    """
+    import json
+
+    known = api.source_names()
+    if source not in known:
+        raise click.BadParameter(f"{source!r}; known: {', '.join(known)}", param_hint="--source")
+    failed = 0
+    for parsed in api.parse_files(source, files, board):
+        for record in parsed.postings:
+            click.echo(json.dumps(record, ensure_ascii=False, default=str))
+        for reason in parsed.record_errors:
+            click.echo(f"warning: {parsed.path}: {reason}", err=True)
+        if parsed.error is not None:
+            failed += 1
+            click.echo(f"error: {parsed.path}: {parsed.error}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def reclassify(db_path: str | None) -> None:
-    """Relabel every stored posting with the current classifier rules (bulk, one transaction)."""
-    count, version = api.reclassify(db_path)
-    click.echo(f"relabelled {count} postings with classifier {version}")
+    """Relabel every stored posting with the current rules (bulk); report which labels moved."""
+    changes, version = api.reclassify(db_path)
+    click.echo(f"relabelled {changes.relabelled} postings with classifier {version}")
+    click.echo(
+        f"{changes.changed} had a label change; {changes.unlabelled_before} had no labels before"
+    )
+    for label, rows in changes.per_label().items():
+        pairs = sorted(
+            ((n, old, new) for (name, old, new), n in changes.moves.items() if name == label),
+            reverse=True,
+        )
+        shown = ", ".join(f"{old} -> {new} ({n})" for n, old, new in pairs[:MOVES_SHOWN])
+        more = f", ... {len(pairs) - MOVES_SHOWN} more" if len(pairs) > MOVES_SHOWN else ""
+        click.echo(f"  {label}: {rows} rows: {shown}{more}")
 
 
 @main.group()
@@ -136,10 +172,8 @@ def sample() -> None:
 
 @sample.command("generate")
 def sample_generate() -> None:
-    """Regenerate pipeline/sample/data from its seeded generator (byte-identical)."""
-    from jobtrends.samplegen import write_sample
-
-    manifest = write_sample()
+    """Regenerate sample/data from its seeded generator (byte-identical; source checkout)."""
+    manifest = api.write_sample()
     click.echo(f"wrote {len(manifest['nights'])} nights for {len(manifest['boards'])} boards")
 
 
@@ -163,17 +197,12 @@ def where(config_path: str | None) -> None:
 @click.argument("path_or_url", required=False)
 def import_survey_command(config_path: str | None, path_or_url: str | None) -> None:
     """Import the aijobs.net salary survey CSV (default: download the live file)."""
-    from warehouse.db import open_warehouse
-    from warehouse.survey import DEFAULT_URL, SurveyDownloadError, import_survey
+    from warehouse.survey import SurveyDownloadError
 
-    settings = load_settings(config_path)
-    con = open_warehouse(settings.db_path)
     try:
-        result = import_survey(con, path_or_url or DEFAULT_URL)
+        result = api.import_survey(path_or_url, config_path)
     except SurveyDownloadError as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(
         f"imported {result.rows} rows as snapshot {result.snapshot[:12]}; title mapping covers "
         f"{result.coverage:.1%} of {result.ai_data_rows} AI/data-titled rows"
@@ -188,15 +217,7 @@ def import_survey_command(config_path: str | None, path_or_url: str | None) -> N
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Default: <data>/export.")
 def export_command(config_path: str | None, fmt: str, out_dir: str | None) -> None:
     """Write postings (Hive-partitioned by week and source) and every mart as Parquet."""
-    from warehouse.db import open_warehouse
-    from warehouse.export import export_parquet
-
-    settings = load_settings(config_path)
-    con = open_warehouse(settings.db_path)
-    try:
-        result = export_parquet(con, out_dir or settings.data_dir / "export")
-    finally:
-        con.close()
+    result = api.export(out_dir, config_path)
     click.echo(f"{fmt}: {result.out_dir} ({result.postings} postings, {len(result.marts)} marts)")
 
 
@@ -207,15 +228,13 @@ def serve(config_path: str | None) -> None:
 
     Talks to the Prefect server in PREFECT_API_URL (start one with `prefect server start`).
     """
-    from flows.deployments import serve as serve_deployments
-
-    settings = load_settings(config_path)
+    settings = api.settings(config_path)
     tuning = settings.orchestration
     click.echo(
         f"serving nightly ({tuning.nightly_cron}) and weekly ({tuning.weekly_cron}) "
         f"in {settings.timezone}, task runner {tuning.runner}"
     )
-    serve_deployments(settings, config_path)
+    api.serve(config_path)
 
 
 @main.command()
@@ -232,15 +251,7 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 
     Fetches whose pages, board and code match their last load of the night are skipped.
     """
-    from jobtrends.ingest import reparse as reparse_archive
-    from jobtrends.replay import default_workers
-
-    runs = reparse_archive(
-        load_settings(config_path),
-        since.date(),
-        until.date() if until else None,
-        workers=default_workers() if workers is None else workers,
-    )
+    runs = api.reparse(since.date(), until.date() if until else None, workers, config_path)
     for run in runs:
         failed = [f"{b.source}/{b.board}: {b.error}" for b in run.failed]
         click.echo(
@@ -263,9 +274,7 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 @click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last night.")
 def backfill(config_path: str | None, since, until) -> None:
     """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
-    from flows.backfill import backfill as backfill_flow
-
-    for path in backfill_flow(since.date(), until.date(), config_path):
+    for path in api.backfill(since.date(), until.date(), config_path):
         click.echo(f"report: {path}")
 
 
@@ -303,18 +312,15 @@ def import_history_command(
     nothing.
     """
     from ingest.captures import CaptureError
-    from jobtrends.history import import_history
-    from pipeline.sources import REGISTRY
 
-    if source is not None and source not in REGISTRY:
+    if source is not None and source not in api.source_names():
         raise click.BadParameter(
-            f"{source!r}; valid: {', '.join(sorted(REGISTRY))}", param_hint="--source"
+            f"{source!r}; valid: {', '.join(api.source_names())}", param_hint="--source"
         )
     if boards and tokens:
         raise click.UsageError("give --boards N or --board TOKEN, not both")
     try:
-        result = import_history(
-            load_settings(config_path),
+        result = api.import_history(
             path,
             source=source,
             since=since.date() if since else None,
@@ -322,6 +328,7 @@ def import_history_command(
             boards=boards,
             tokens=tokens,
             workers=workers,
+            config_path=config_path,
         )
     except CaptureError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -365,8 +372,10 @@ def import_history_command(
     help="Where the dated results JSON goes.",
 )
 def bench(sizes: tuple[int, ...], large: bool, workdir: Path, results_dir: Path) -> None:
-    """Benchmark the archive replay: throughput, ceiling, naive baseline, memory, rerun, views."""
-    from jobtrends import bench as harness
+    """Benchmark the archive replay: throughput, ceiling, naive baseline, memory, rerun, views.
+
+    A developer tool: it needs `tools/` from a source checkout."""
+    harness = api.bench_tools()
 
     chosen = sorted(
         set(sizes or harness.DEFAULT_SIZES) | ({harness.LARGE_SIZE} if large else set())
@@ -387,6 +396,9 @@ def _entry() -> None:
     try:
         main(standalone_mode=True)
     except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except api.ToolsMissing as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except (RunLocked, WarehouseLocked) as exc:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -316,3 +317,16 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def post_json(url: str, payload: Any, *, timeout: float = 10.0) -> None:
+    """POST one JSON document (a notification: sent once, never retried, so a slow receiver
+    cannot hold up the run); raises `HttpError` when it is not accepted."""
+    try:
+        resp = requests.post(url, json=payload, timeout=timeout)
+    except requests.RequestException as exc:
+        raise RetriableHttpError(url, f"{type(exc).__name__}: {exc}") from exc
+    with resp:
+        if resp.status_code >= 400:
+            cls = RetriableHttpError if resp.status_code in RETRIABLE_STATUSES else FatalHttpError
+            raise cls(url, resp.reason or "error", resp.status_code)

@@ -1,8 +1,12 @@
 """Labels for loaded postings, in the row shape the warehouse stores beside each posting.
 
-The classifier decides; this module only flattens its `Labels` into `posting_labels` rows,
-keeping the evidence a person needs to see why a label was chosen in one JSON `detail`
-column. Industry configured for a board beats the classifier's inference.
+The classifier decides; this module only flattens its `Labels` into `posting_labels` rows.
+The evidence a person reads to see why a label was chosen has its own columns (role and
+seniority evidence, work-arrangement basis and evidence, salary source and matched text);
+the rest (stated salary, parsed locations, ...) stays in one JSON `detail` column. Industry
+configured for a board beats the classifier's inference. The evidence columns come last, in
+the order migration 0006 added them to the table, and default to None (no evidence) so rows
+built before them still construct.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, classify
+from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, Labels, classify
 from pipeline.models import Posting
 
-__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings"]
+__all__ = ["CLASSIFIER_VERSION", "LabelRow", "label_postings", "labels_of"]
 
 
 @dataclass(slots=True)
@@ -41,6 +45,11 @@ class LabelRow:
     industry: str | None
     employment_type: str | None
     detail: str | None
+    work_arrangement_basis: str | None = None
+    work_arrangement_evidence: str | None = None
+    seniority_evidence: str | None = None
+    salary_source: str | None = None
+    salary_text: str | None = None
 
 
 def label_postings(
@@ -50,12 +59,19 @@ def label_postings(
     return [_row(p, industry, on_date) for p in postings]
 
 
+def labels_of(posting: Posting, on_date: date | None = None) -> Labels:
+    """The classifier's labels for one parsed posting, exactly as a load computes them.
+
+    `jobtrends parse` and the real-data evaluation call this too, so what they show is what
+    the warehouse would store.
+    """
+    return classify(ClassifyInput.from_posting(posting), on_date)
+
+
 def _row(posting: Posting, industry: str | None, on_date: date | None) -> LabelRow:
-    labels = classify(ClassifyInput.from_posting(posting), on_date)
+    labels = labels_of(posting, on_date)
     detail = {
-        "seniority_evidence": labels.seniority_evidence,
         "llmops": labels.llmops,
-        "salary_source": labels.salary_source,
         "salary_stated": None
         if labels.salary is None
         else {
@@ -90,4 +106,9 @@ def _row(posting: Posting, industry: str | None, on_date: date | None) -> LabelR
         industry=industry or labels.industry,
         employment_type=labels.employment_type,
         detail=json.dumps(detail, sort_keys=True, default=str),
+        work_arrangement_basis=labels.work_arrangement_basis,
+        work_arrangement_evidence=labels.work_arrangement_evidence,
+        seniority_evidence=labels.seniority_evidence,
+        salary_source=labels.salary_source,
+        salary_text=labels.salary_text,
     )

@@ -1,17 +1,14 @@
 """A requests transport that answers from a recorded snapshot instead of the network.
 
 Mounted on the shared `HttpClient`'s session, it lets the offline sample (or any recorded
-night) run through exactly the fetch → archive → parse path of a live run: only the transport
-differs. A URL the snapshot does not hold answers 404, as an unknown board would.
+night, `sample.recorded`) run through exactly the fetch → archive → parse path of a live
+run: only the transport differs. A URL the snapshot does not hold answers 404, as an unknown
+board would.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Mapping
-from datetime import date
-from importlib import resources
 from io import BytesIO
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,8 +16,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
-
-SAMPLE_PACKAGE = "pipeline.sample.data"
 
 
 def snapshot_key(url: str, params: Mapping[str, Any] | None = None) -> str:
@@ -64,14 +59,3 @@ class SnapshotAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release: the snapshot lives in memory."""
-
-
-def sample_manifest() -> dict[str, Any]:
-    return json.loads(resources.files(SAMPLE_PACKAGE).joinpath("manifest.json").read_text())
-
-
-def sample_night(night: date) -> dict[str, dict[str, Any]]:
-    """The recorded responses of one sample night, keyed by `snapshot_key`."""
-    name = sample_manifest()["nights"][night.isoformat()]
-    data = resources.files(SAMPLE_PACKAGE).joinpath(name).read_bytes()
-    return json.loads(gzip.decompress(data))

@@ -29,7 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.snapshot import sample_night, snapshot_key
+from pipeline.snapshot import snapshot_key
+from sample.recorded import sample_night
 
 UPSTREAMS = {
     "greenhouse": "https://boards-api.greenhouse.io/v1/boards",
@@ -314,7 +315,7 @@ def empty_listing(source: str, company: str) -> bytes:
 
 def sample_boards() -> dict[str, dict[str, Any]]:
     """One sample board per source (the first the manifest lists), as config entries."""
-    from pipeline.snapshot import sample_manifest
+    from sample.recorded import sample_manifest
 
     boards: dict[str, dict[str, Any]] = {}
     for b in sample_manifest()["boards"]:

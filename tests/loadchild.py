@@ -14,8 +14,11 @@ import time
 import uuid
 from pathlib import Path
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.load import load_outcomes
+from ingest.night import fetch_board
+from ingest.plan import plan, sample_nights
 from warehouse.archive import RawArchive
 from warehouse.canonical import refresh_canonical
 from warehouse.db import WarehouseLocked, connect, migrate
@@ -28,15 +31,14 @@ def load_nights(db: Path, archive_dir: Path, nights: int, hold: float, wait: flo
     try:
         migrate(con)
         archive = RawArchive(archive_dir)
-        for night in ingest.sample_nights()[:nights]:
-            planned = ingest.plan(settings)
-            client = ingest.make_client(settings, night, planned)
+        for night in sample_nights()[:nights]:
+            planned = plan(settings)
+            client = make_client(settings, night, planned)
             run_id = str(uuid.uuid4())
             outcomes = [
-                ingest.fetch_board(item, client, archive, night, run_id, "sample")
-                for item in planned
+                fetch_board(item, client, archive, night, run_id, "sample") for item in planned
             ]
-            ingest.load_outcomes(con, outcomes)
+            load_outcomes(con, outcomes)
             refresh_canonical(con)
         time.sleep(hold)
     finally:

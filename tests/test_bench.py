@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from jobtrends.benchgen import SHARES, generate, read_boards
 from jobtrends.cli import main
+from tools.benchgen import SHARES, generate, read_boards
 
 STAGES = {"read", "parse", "classify", "load"}
 

@@ -183,3 +183,11 @@ def test_annualise_round_trips_for_each_period(annual: int, period: str) -> None
 def test_digit_runs_are_those_of_the_run_pattern(text: str) -> None:
     assert [m.span() for m in _runs(text)] == [m.span() for m in _RUN.finditer(text)]
     assert _has_digit(text) == (_DIGIT.search(text) is not None)
+
+
+def test_salary_text_is_the_matched_text() -> None:
+    labels = classify(
+        ClassifyInput(title="Engineer", description="Great team. The salary is $120k - $150k.")
+    )
+    assert labels.salary_text == "$120k - $150k"
+    assert classify(ClassifyInput(title="Engineer")).salary_text is None

@@ -72,3 +72,32 @@ def test_scope_from_the_description_and_case_matters() -> None:
         "remote",
         "North America",
     )
+
+
+def _labels(
+    description: str = "", locations: list[str] | None = None, workplace_type: str | None = None
+) -> tuple[str, str | None, str | None]:
+    labels = classify(
+        ClassifyInput(
+            title="Engineer",
+            description=description,
+            locations=locations or [],
+            workplace_type=workplace_type,
+        )
+    )
+    return (
+        labels.work_arrangement,
+        labels.work_arrangement_basis,
+        labels.work_arrangement_evidence,
+    )
+
+
+def test_basis_and_evidence_name_what_decided() -> None:
+    assert _labels("", ["Remote - US"], "remote") == (
+        "remote",
+        "structured",
+        "workplace_type: remote",
+    )
+    assert _labels("", ["Remote - US"]) == ("remote", "stated", "Remote - US")
+    assert _labels("This is a fully remote role.") == ("remote", "stated", "fully remote")
+    assert _labels("") == ("unknown", None, None)

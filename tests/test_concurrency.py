@@ -98,7 +98,7 @@ def test_two_loaders_on_one_file_leave_it_consistent(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("prefect_harness")
 def test_the_nightly_flow_refuses_to_run_beside_another_ingest(data_dir: Path) -> None:
     from flows.nightly import nightly
-    from jobtrends.ingest import sample_nights
+    from ingest.plan import sample_nights
 
     holder = hold_lock(data_dir / "warehouse.duckdb", 60)
     try:

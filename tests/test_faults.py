@@ -22,8 +22,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.load import load_outcome
+from ingest.night import fetch_board
+from ingest.plan import plan
+from ingest.records import BoardSummary, fetch_id
 from pipeline.sources import REGISTRY
 from tests.faultserver import FAULT_KINDS, Fault, FaultServer, empty_listing, live_config
 from tests.faultserver import sample_boards as _sample_boards
@@ -151,12 +155,12 @@ def world(server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
     con.close()
 
 
-def run_board(w: World, source: str) -> ingest.BoardSummary:
-    planned = ingest.plan(w.settings, sources=[source])
-    client = ingest.make_client(w.settings, NIGHT, planned)
+def run_board(w: World, source: str) -> BoardSummary:
+    planned = plan(w.settings, sources=[source])
+    client = make_client(w.settings, NIGHT, planned)
     (item,) = planned
-    outcome = ingest.fetch_board(item, client, w.archive, NIGHT, str(uuid.uuid4()), "live")
-    summary = ingest.load_outcome(w.con, outcome)
+    outcome = fetch_board(item, client, w.archive, NIGHT, str(uuid.uuid4()), "live")
+    summary = load_outcome(w.con, outcome)
     for page in outcome.pages:
         assert (w.archive.root / page.archive_path).resolve().is_relative_to(w.archive.root)
         assert w.archive.read_body(page.sha256) is not None
@@ -216,7 +220,7 @@ BODY_KINDS = ("malformed_json", "truncated_json", "html_error_page", "wrong_cont
 
 
 def assert_archived(w: World, source: str, sha256: str) -> None:
-    fid = ingest.fetch_id(source, BOARDS[source]["token"], NIGHT)
+    fid = fetch_id(source, BOARDS[source]["token"], NIGHT)
     digests = {
         row[0]
         for row in w.con.execute(
@@ -281,11 +285,11 @@ def test_a_trickling_body_is_cut_at_the_total_timeout(
     config = tmp_path / "sources.toml"
     config.write_text(live_config(server, ["lever"], http={"max_retries": 0, "total_timeout": 0.5}))
     settings = load_settings(config, data_dir=world.root / "data")
-    planned = ingest.plan(settings)
-    client = ingest.make_client(settings, NIGHT, planned)
+    planned = plan(settings)
+    client = make_client(settings, NIGHT, planned)
     started = time.monotonic()
-    outcome = ingest.fetch_board(planned[0], client, world.archive, NIGHT, "trickle", "live")
-    summary = ingest.load_outcome(world.con, outcome)
+    outcome = fetch_board(planned[0], client, world.archive, NIGHT, "trickle", "live")
+    summary = load_outcome(world.con, outcome)
     TALLY["faults x adapters tried"] += 1
     assert summary.status == "failed" and "still arriving after 0.5s" in (summary.error or "")
     assert time.monotonic() - started < 5

@@ -11,7 +11,7 @@ import responses
 
 from flows.nightly import nightly, replay_sample
 from flows.weekly import weekly
-from jobtrends.ingest import sample_nights
+from ingest.plan import sample_nights
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

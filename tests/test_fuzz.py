@@ -24,8 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.plan import plan, sample_nights
 from pipeline.classify.location import parse_location
 from pipeline.classify.salary import extract_salary, parse_salary_text
 from pipeline.html import html_to_text
@@ -87,9 +88,9 @@ HOSTILE_VALUE = st.recursive(
 def sample_pages(source: str) -> tuple[Board, tuple[RawPage, ...]]:
     """One sample board's real pages for `source`, fetched through the snapshot transport."""
     sample = load_settings(mode="sample")
-    item = ingest.plan(sample, sources=[source])[0]
-    night = ingest.sample_nights()[-1]
-    client = ingest.make_client(sample, night, [item])
+    item = plan(sample, sources=[source])[0]
+    night = sample_nights()[-1]
+    client = make_client(sample, night, [item])
     return item.board, tuple(item.source.fetch(client, item.board, "0" * 32))
 
 

@@ -17,8 +17,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.load import load_outcomes
+from ingest.night import fetch_board
+from ingest.plan import plan
 from pipeline.snapshot import snapshot_key
 from reports.weekly import build_report, render_html, render_markdown
 from tests.faultserver import Fault, FaultServer, live_config, sample_boards
@@ -60,15 +63,14 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
         config = root / "sources.toml"
         config.write_text(live_config(server, ["workable"]))
         settings = load_settings(config, data_dir=root / "data")
-        planned = ingest.plan(settings)
-        client = ingest.make_client(settings, NIGHT, planned)
+        planned = plan(settings)
+        client = make_client(settings, NIGHT, planned)
         archive = RawArchive(settings.archive_dir)
         outcomes = [
-            ingest.fetch_board(item, client, archive, NIGHT, str(uuid.uuid4()), "live")
-            for item in planned
+            fetch_board(item, client, archive, NIGHT, str(uuid.uuid4()), "live") for item in planned
         ]
     con = open_warehouse(settings.db_path)
-    summaries = ingest.load_outcomes(con, outcomes)
+    summaries = load_outcomes(con, outcomes)
     refresh_canonical(con)
     assert [s.status for s in summaries] == ["success"]
     yield root, settings, con

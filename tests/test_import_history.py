@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from config import load_settings
 from ingest.captures import CaptureError, CaptureStats, read_captures
+from ingest.history import import_history
 from jobtrends.cli import main
-from jobtrends.config import load_settings
-from jobtrends.history import import_history
 from tests.integrity import problems, snapshot
 from warehouse.db import open_warehouse
 

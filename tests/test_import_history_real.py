@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from jobtrends.config import load_settings
-from jobtrends.history import import_history
+from config import load_settings
+from ingest.history import import_history
 from tests.integrity import problems
 from warehouse.db import open_warehouse
 

@@ -10,13 +10,16 @@ import responses
 from click.testing import CliRunner
 from test_flows import snapshot
 
+from config import load_settings
 from flows.backfill import backfill, iso_week
 from flows.nightly import replay_sample
-from jobtrends import ingest
+from ingest import replay
+from ingest.fetch import make_client
+from ingest.load import load_all
+from ingest.night import fetch_board
+from ingest.plan import plan, sample_nights
 from jobtrends.cli import main
-from jobtrends.config import load_settings
-from jobtrends.ingest import sample_nights
-from pipeline.snapshot import sample_manifest
+from sample.recorded import sample_manifest
 from warehouse.archive import RawArchive
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -85,20 +88,20 @@ def test_reparse_never_closes_postings_from_a_fetch_cut_short(
         '[sources.greenhouse]\nmin_interval = 0\nboards = [{ token = "co" }]\n'
     )
     settings = load_settings(config)
-    (item,) = ingest.plan(settings)
+    (item,) = plan(settings)
     archive = RawArchive(settings.archive_dir)
     url = "https://boards-api.greenhouse.io/v1/boards/co/jobs"
     first, second = date(2026, 11, 1), date(2026, 11, 2)
     responses.get(url, json=gh_jobs(1, 2, 3))
     responses.get(url, json=gh_jobs(1))
     for night in (first, second):
-        client = ingest.make_client(settings, night, [item])
-        outcome = ingest.fetch_board(item, client, archive, night, f"run-{night}", "live")
+        client = make_client(settings, night, [item])
+        outcome = fetch_board(item, client, archive, night, f"run-{night}", "live")
         if night == second:
             outcome.load, outcome.error = None, last_error
-        ingest.load_all(settings.db_path, [outcome])
+        load_all(settings.db_path, [outcome])
 
-    (run,) = ingest.reparse(settings, second, second)
+    (run,) = replay.reparse(settings, second, second)
 
     assert [b.status for b in run.boards] == ["success"]
     assert run.boards[0].closed == closed

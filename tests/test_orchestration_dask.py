@@ -10,7 +10,7 @@ from distributed import LocalCluster
 from test_flows import snapshot
 
 from flows.nightly import replay_sample
-from jobtrends.ingest import sample_nights
+from ingest.plan import sample_nights
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from config import ConfigError, load_settings
 from flows.deployments import build_deployments
 from flows.runners import configured
-from jobtrends.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = "from jobtrends.cli import _entry; _entry()"

@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from config import load_settings
 from flows.nightly import nightly
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from ingest import replay
+from ingest.plan import sample_nights
 from warehouse.db import WarehouseLocked, connect
 
 HOLDER = """
@@ -69,7 +70,7 @@ retry_delay_seconds = 0
 lock_wait_seconds = 0.3
 """
     )
-    night = ingest.sample_nights()[0]
+    night = sample_nights()[0]
     db = data_dir / "warehouse.duckdb"
     with held_by_another_process(db):
         state = nightly(night=night, config_path=str(config), return_state=True)
@@ -81,7 +82,7 @@ lock_wait_seconds = 0.3
     con.close()
     assert tables == {"held"}, "a locked run must write nothing"
 
-    runs = ingest.reparse(load_settings(str(config)), night, night)
+    runs = replay.reparse(load_settings(str(config)), night, night)
     assert len(runs) == 1 and not runs[0].failed
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM postings").fetchone()[0] > 0

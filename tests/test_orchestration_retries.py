@@ -13,7 +13,10 @@ import pytest
 import responses
 
 from flows.nightly import nightly
-from jobtrends import ingest
+from ingest import parse as parse_step
+from ingest.plan import sample_nights
+from ingest.records import FETCH_FAILED
+from sample.recorded import sample_manifest
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -98,7 +101,7 @@ boards = [{ token = "down" }]
     assert got["flaky"][0] == "success" and got["flaky"][2] == 1
     assert got["gone"][0] == "failed" and "NotFound" in got["gone"][1] and "404" in got["gone"][1]
     assert got["down"][0] == "failed" and "502" in got["down"][1]
-    assert got["down"][1].startswith(ingest.FETCH_FAILED)
+    assert got["down"][1].startswith(FETCH_FAILED)
     assert calls_to(f"{GH}/flaky/jobs") == 2
     assert calls_to(f"{GH}/gone/jobs") == 1
     assert calls_to(f"{LEVER}/down") == 3
@@ -160,15 +163,15 @@ def test_rerunning_a_night_reads_parses_from_the_cache(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    parse = ingest.parse_board
+    parse = parse_step.parse_board
 
     def counting(source, board, pages):
         calls.append(board.token)
         return parse(source, board, pages)
 
-    monkeypatch.setattr(ingest, "parse_board", counting)
-    night = ingest.sample_nights()[0]
-    boards = ingest.sample_manifest()["boards"][:2]
+    monkeypatch.setattr(parse_step, "parse_board", counting)
+    night = sample_nights()[0]
+    boards = sample_manifest()["boards"][:2]
     companies = [b["token"] for b in boards]
 
     first = nightly(night=night, mode="sample", companies=companies)

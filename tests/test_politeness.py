@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from jobtrends import ingest
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.night import fetch_board
+from ingest.plan import plan
 from tests.faultserver import Fault, FaultServer, live_config
 from warehouse.archive import RawArchive
 
@@ -39,11 +41,11 @@ def fetch(server: FaultServer, tmp_path: Path, source: str, min_interval: float 
     config = tmp_path / "sources.toml"
     config.write_text(live_config(server, [source], min_interval=min_interval))
     settings = load_settings(config, data_dir=tmp_path / "data")
-    planned = ingest.plan(settings)
-    client = ingest.make_client(settings, NIGHT, planned)
+    planned = plan(settings)
+    client = make_client(settings, NIGHT, planned)
     (item,) = planned
     archive = RawArchive(settings.archive_dir)
-    return ingest.fetch_board(item, client, archive, NIGHT, str(uuid.uuid4()), "live")
+    return fetch_board(item, client, archive, NIGHT, str(uuid.uuid4()), "live")
 
 
 def test_a_disallowed_career_page_is_never_requested(server: FaultServer, tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import responses
 
+from config import load_settings
 from flows.nightly import replay_sample
-from jobtrends import ingest, replay
-from jobtrends.config import load_settings
-from jobtrends.ingest import sample_nights
-from pipeline.snapshot import sample_manifest
+from ingest import replay
+from ingest.plan import sample_nights
+from ingest.records import ParsedBoard
+from sample.recorded import sample_manifest
 from tests.integrity import snapshot
 from warehouse.db import open_warehouse
 from warehouse.load import BoardLoad, record_unchanged
@@ -33,7 +34,7 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = replay.parse_board
 
-    def counting(source: Any, board: Any, pages: Any) -> ingest.ParsedBoard:
+    def counting(source: Any, board: Any, pages: Any) -> ParsedBoard:
         parsed.append(board.token)
         return real(source, board, pages)
 
@@ -48,7 +49,7 @@ def test_an_unchanged_night_is_replayed_without_parsing(
     parsed = _count_parses(monkeypatch)
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):
-        [run] = ingest.reparse(load_settings(None), sample_nights()[0])
+        [run] = replay.reparse(load_settings(None), sample_nights()[0])
 
     assert parsed == []
     assert snapshot(loaded_night) == before
@@ -80,7 +81,7 @@ def test_a_load_recorded_without_a_parse_key_is_parsed_again(
     parsed = _count_parses(monkeypatch)
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):
-        ingest.reparse(load_settings(None), sample_nights()[0])
+        replay.reparse(load_settings(None), sample_nights()[0])
 
     assert len(parsed) == len(sample_manifest()["boards"])
     assert snapshot(loaded_night) == before
@@ -92,11 +93,11 @@ def test_worker_processes_load_what_one_process_loads(data_dir: Path, tmp_path: 
     settings = load_settings(None)
     db = settings.db_path
     db.unlink()
-    ingest.reparse(settings, nights[0], nights[-1], workers=0)
+    replay.reparse(settings, nights[0], nights[-1], workers=0)
     in_process = snapshot(db)
     db.unlink()
 
-    ingest.reparse(settings, nights[0], nights[-1], workers=2)
+    replay.reparse(settings, nights[0], nights[-1], workers=2)
 
     assert snapshot(db) == in_process
 

@@ -10,17 +10,19 @@ from importlib import resources
 import pytest
 import requests
 
-from jobtrends.config import load_settings
-from jobtrends.ingest import make_client, plan, sample_nights
+from config import load_settings
+from ingest.fetch import make_client
+from ingest.plan import plan, sample_nights
 from pipeline.http import NotFound
-from pipeline.sample import render_nights
-from pipeline.sample.world import build_world, nights
-from pipeline.snapshot import SnapshotAdapter, sample_manifest, snapshot_key
+from pipeline.snapshot import SnapshotAdapter, snapshot_key
+from sample import render_nights
+from sample.recorded import sample_manifest
+from sample.world import build_world, nights
 
 
 def test_committed_sample_matches_its_generator() -> None:
     manifest = sample_manifest()
-    data = resources.files("pipeline.sample.data")
+    data = resources.files("sample.data")
     for night, responses in render_nights(manifest["seed"]).items():
         stored = json.loads(
             gzip.decompress(data.joinpath(manifest["nights"][night.isoformat()]).read_bytes())

@@ -9,10 +9,10 @@ import pytest
 
 from pipeline.http import HttpClient, HttpSettings
 from pipeline.models import Board
-from pipeline.sample import AGGREGATORS, boards, duplicates, render_nights
-from pipeline.sample.world import build_world, nights
 from pipeline.snapshot import SnapshotAdapter
 from pipeline.sources import REGISTRY, get_source
+from sample import AGGREGATORS, boards, duplicates, render_nights
+from sample.world import build_world, nights
 
 
 @pytest.fixture(scope="module")

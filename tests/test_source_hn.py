@@ -198,3 +198,41 @@ def test_parse_pay_variants() -> None:
 @pytest.mark.live
 def test_live_hn() -> None:
     assert run("hn", "whoishiring", "Hacker News").postings
+
+
+LISTED = (
+    "Quarry Data | Multiple roles | Austin, TX | REMOTE (US) | $140K-$180K"
+    "<p>We index construction permits.<p>Open roles:"
+    "<p>- Senior Data Engineer - https:&#x2F;&#x2F;quarry.example&#x2F;de"
+    "<p>- Staff ML Engineer - $190K-$230K<p>- Product Designer</p>"
+)
+
+
+@responses.activate
+def test_each_listed_role_is_a_posting_with_the_header_facts() -> None:
+    serve_search([hit(STORY, "Ask HN: Who is hiring? (March 2026)", 1)])
+    children = [
+        comment(1, LISTED),
+        comment(2, "Kestrel Bio | Boston, MA | ONSITE | Full-time<p>We build lab robots."),
+        comment(3, "Is the Austin office open to visitors?"),
+    ]
+    responses.get(f"{API}/items/{STORY}", json=thread(children))
+    result = run("hn", "whoishiring", "Hacker News")
+    assert result.errors == []
+    de, ml, pd, kb = result.postings
+    assert [p.source_id for p in result.postings] == ["1-0", "1-1", "1-2", "2-0"]
+    assert [de.title, ml.title, pd.title] == [
+        "Senior Data Engineer",
+        "Staff ML Engineer",
+        "Product Designer",
+    ]
+    for posting in (de, ml, pd):
+        assert posting.company == "Quarry Data" and posting.workplace_type == "remote"
+        assert (
+            posting.locations == ["Austin, TX", "REMOTE (US)"]
+            and posting.extras["roles_in_comment"] == 3
+        )
+    assert de.salary is not None and de.salary.min == 140000.0
+    assert ml.salary is not None and (ml.salary.min, ml.salary.max) == (190000.0, 230000.0)
+    assert kb.company == "Kestrel Bio" and kb.extras["role_not_stated"] is True
+    assert "role_not_stated" not in de.extras

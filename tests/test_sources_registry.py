@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from jobtrends.config import load_settings
+from config import load_settings
+from ingest.plan import configured_source
 from pipeline.models import Board
 from pipeline.sources import REGISTRY
 
@@ -17,10 +18,9 @@ NINE = {
 }
 
 
-def test_every_adapter_is_registered_with_its_load_rules() -> None:
+def test_every_adapter_is_registered_with_its_load_rule() -> None:
     assert set(REGISTRY) == NINE
     for cls in REGISTRY.values():
-        assert cls.primary_key == ("source", "source_id")
         assert cls.default_min_interval > 0
     assert not REGISTRY["remoteok"].closes_missing
     assert not REGISTRY["hn"].closes_missing
@@ -32,9 +32,9 @@ def test_bundled_config_names_live_boards_and_their_hosts() -> None:
     settings = load_settings(mode="live")
     assert set(settings.sources) == NINE
     for name, cfg in settings.sources.items():
-        source = REGISTRY[name](cfg.settings)
-        for board in cfg.boards:
-            assert source.hosts(board), (name, board.token)
+        source = configured_source(cfg)
+        for b in cfg.boards:
+            assert source.hosts(Board(name, b.token, b.company, b.options)), (name, b.token)
 
 
 def test_boards_on_other_hosts_name_them() -> None:

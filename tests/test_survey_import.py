@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
+import responses
 from click.testing import CliRunner
 from warehouse_fixtures import table_contents, warehouse
 
@@ -52,14 +52,13 @@ def test_salary_compare_sets_postings_beside_the_survey(tmp_path):
     assert row == (0, 2, 190000.0, 2025)
 
 
-def test_download_refuses_a_failed_request_without_network(tmp_path, monkeypatch):
-
-    def refuse(*args, **kwargs):
-        raise requests.ConnectionError("network disabled in tests")
-
-    monkeypatch.setattr(requests, "get", refuse)
-    with pytest.raises(SurveyDownloadError, match="network disabled"):
-        download("https://aijobs.net/salaries/download/salaries.csv", tmp_path / "s.csv")
+@responses.activate
+def test_download_refuses_a_failed_request(tmp_path):
+    url = "https://aijobs.net/salaries/download/salaries.csv"
+    responses.add(responses.GET, url, status=404)
+    with pytest.raises(SurveyDownloadError, match="HTTP 404"):
+        download(url, tmp_path / "s.csv")
+    assert not (tmp_path / "s.csv").exists()
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/data is not beside this checkout")
@@ -81,23 +80,12 @@ def test_real_survey_coverage_and_published_medians(tmp_path):
     assert medians == {"EN": 139_650, "MI": 168_000, "SE": 200_000, "EX": 220_000}
 
 
-def test_download_stops_at_the_size_cap(tmp_path, monkeypatch):
-    class Huge:
-        status_code = 200
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def iter_content(self, chunk_size):
-            while True:
-                yield b"x" * chunk_size
-
-    monkeypatch.setattr(requests, "get", lambda *a, **k: Huge())
+@responses.activate
+def test_download_stops_at_the_size_cap(tmp_path):
+    url = "https://example.test/s.csv"
+    responses.add(responses.GET, url, body=b"x" * 200_000, content_type="text/csv")
     with pytest.raises(SurveyDownloadError, match="larger than 100000 bytes"):
-        download("https://example.test/s.csv", tmp_path / "s.csv", max_bytes=100_000)
+        download(url, tmp_path / "s.csv", max_bytes=100_000)
 
 
 def test_cli_imports_a_local_file(tmp_path, monkeypatch):

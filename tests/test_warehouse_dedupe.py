@@ -172,7 +172,7 @@ def test_marts_count_canonical_jobs(tmp_path):
 
 def test_measure_script_reads_the_manifest_duplicates_block(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location(
-        "measure_dedupe", Path(__file__).parent.parent / "scripts" / "measure_dedupe.py"
+        "measure_dedupe", Path(__file__).parent.parent / "tools" / "measure_dedupe.py"
     )
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from warehouse_fixtures import board_load, posting, warehouse
 
-from jobtrends.ingest import BoardOutcome, load_outcome
+from ingest.load import load_outcome
+from ingest.records import BoardOutcome
 from warehouse.load import load_board
 
 N1 = date(2026, 9, 1)

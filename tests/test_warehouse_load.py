@@ -159,3 +159,93 @@ def test_a_file_held_by_another_process_is_reported(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_labels_keep_their_evidence_in_columns(con: duckdb.DuckDBPyConnection) -> None:
+    load_board(con, board_load(date(2026, 11, 1), [posting("1", salary=150000)]))
+    row = con.execute(
+        """
+        SELECT work_arrangement, work_arrangement_basis, work_arrangement_evidence,
+               seniority_evidence, salary_source, detail
+        FROM posting_labels
+        """
+    ).fetchone()
+    labels = label_postings([posting("1", salary=150000)])[0]
+    assert row[:5] == (
+        labels.work_arrangement,
+        labels.work_arrangement_basis,
+        labels.work_arrangement_evidence,
+        labels.seniority_evidence,
+        "structured",
+    )
+    assert row[3]
+    assert "seniority_evidence" not in row[5]
+    staged = con.execute("SELECT work_arrangement_basis FROM stg_postings").fetchone()
+    assert staged == (labels.work_arrangement_basis,)
+
+
+def test_migration_0006_copies_evidence_out_of_detail(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    try:
+        migrate(con, target=5)
+        con.execute(
+            """
+            INSERT INTO posting_labels
+                (source, source_id, classifier_version, role, is_ai, seniority,
+                 work_arrangement, detail)
+            VALUES ('lever', '1', 'v1', 'other', false, 'senior', 'remote',
+                    '{"seniority_evidence": "title: senior", "salary_source": "text"}')
+            """
+        )
+        assert migrate(con) == [6]
+        assert con.execute(
+            "SELECT seniority_evidence, salary_source, work_arrangement_basis FROM posting_labels"
+        ).fetchone() == ("title: senior", "text", None)
+    finally:
+        con.close()
+
+
+def test_reclassify_reports_which_labels_move(data_dir: Path) -> None:
+    from jobtrends import api
+
+    db = data_dir / "w.duckdb"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    con = open_warehouse(db)
+    try:
+        load_board(con, board_load(date(2026, 11, 1), [posting("1"), posting("2")]))
+        truth = dict(con.execute("SELECT source_id, role FROM posting_labels").fetchall())
+        con.execute(
+            "UPDATE posting_labels SET role = 'data_analyst', seniority = 'executive' "
+            "WHERE source_id = '1'"
+        )
+        con.execute("UPDATE posting_labels SET role = 'data_analyst' WHERE source_id = '2'")
+    finally:
+        con.close()
+    changes, _ = api.reclassify(db)
+    assert (changes.relabelled, changes.changed, changes.unlabelled_before) == (2, 2, 0)
+    assert changes.moves[("role", "data_analyst", truth["1"])] == 2
+    expected_seniority = label_postings([posting("1")])[0].seniority
+    assert changes.moves[("seniority", "executive", expected_seniority)] == 1
+    assert changes.per_label() == {"role": 2, "seniority": 1}
+    again, _ = api.reclassify(db)
+    assert (again.changed, dict(again.moves)) == (0, {})
+
+
+def test_reclassify_command_prints_the_moves(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from jobtrends.cli import main
+
+    db = data_dir / "w.duckdb"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    con = open_warehouse(db)
+    try:
+        load_board(con, board_load(date(2026, 11, 1), [posting("1")]))
+        con.execute("UPDATE posting_labels SET work_arrangement = 'remote'")
+    finally:
+        con.close()
+    result = CliRunner().invoke(main, ["reclassify", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "relabelled 1 postings" in result.output
+    assert "1 had a label change" in result.output
+    assert "  work_arrangement: 1 rows: remote -> " in result.output

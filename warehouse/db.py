@@ -13,7 +13,12 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+Connection = duckdb.DuckDBPyConnection
+"""The warehouse connection, named here so the layers above never import `duckdb`."""
+WarehouseError = duckdb.Error
+"""What a failed statement raises; the engine catches it to record a board's load as failed."""
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -99,3 +104,25 @@ def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckD
         migrate(con)
         create_views(con)
     return con
+
+
+def open_for_load(path: str | Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """`open_warehouse` with the caller's patience for another writer's lock: the flow waits
+    briefly here and retries its task after a delay, so each wait shows in the run's history."""
+    con = connect(path, wait_seconds=wait_seconds)
+    try:
+        migrate(con)
+        create_views(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def read_sql(path: str | Path, query: str) -> pd.DataFrame:
+    """A user's own query, read-only, against the tables and views."""
+    con = open_warehouse(path, read_only=True)
+    try:
+        return con.execute(query).df()
+    finally:
+        con.close()

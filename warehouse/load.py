@@ -7,7 +7,7 @@ observations, any new content version and each board's run row. Either all of it
 none of it does, so a failure mid-load leaves the warehouse as it was. Rows travel as pandas
 DataFrames registered with DuckDB and merged set-based (`INSERT ... SELECT`, `UPDATE ...
 FROM`), never row by row. Loading the same fetch twice changes nothing: each statement
-anti-joins away the rows the warehouse already holds, and a fetch whose digest matches the
+anti-joins away the rows the warehouse already holds, and a fetch whose skip key matches the
 night's last load is not merged at all, so rerunning an unchanged night writes only run rows.
 
 A fetch that succeeds but returns far fewer postings than the board had open (an API hiccup,
@@ -17,8 +17,8 @@ what it returned, closes nothing, and says so in the run's `warning`.
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -143,6 +143,25 @@ RUN_COLUMNS = (
     "parse_key",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
+LABEL_COLUMNS = ", ".join(LabelRow.__slots__)
+COMPARED_LABELS = (
+    "role",
+    "is_ai",
+    "seniority",
+    "work_arrangement",
+    "work_arrangement_basis",
+    "remote_scope",
+    "salary_usd_min",
+    "salary_usd_max",
+    "salary_flag",
+    "country",
+    "metro",
+    "degree",
+    "skills",
+    "industry",
+    "employment_type",
+)
+"""The labels a reclassify reports moves for (evidence text and confidence are not labels)."""
 
 
 def postings_frame(postings: Sequence[Posting]) -> pd.DataFrame:
@@ -188,48 +207,6 @@ def _columns(records: Sequence[Any], names: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({n: [getattr(r, n) for r in records] for n in names}, columns=list(names))
 
 
-def load_digest(load: BoardLoad) -> str:
-    """A digest of everything a load would merge, cheap next to building its DataFrames.
-
-    Labels enter only through their classifier versions: like `_upsert_labels`, this takes a
-    posting's labels to be decided by its content and the classifier version.
-    """
-    digest = hashlib.sha256()
-    digest.update(f"{load.source}|{load.board}|{load.as_of}|{load.fetch_id}|".encode())
-    digest.update(f"{load.closes_missing}|{load.suspect_fraction}|".encode())
-    digest.update("|".join(f"{p.seq}:{p.sha256}" for p in load.pages).encode())
-    digest.update(repr(sorted({row.classifier_version for row in load.labels})).encode())
-    digest.update(
-        repr(sorted((e.raw_payload_id, e.record_ref, e.reason) for e in load.errors)).encode()
-    )
-    digest.update("\x1e".join(_posting_text(p) for p in load.postings).encode())
-    return digest.hexdigest()
-
-
-def _posting_text(p: Posting) -> str:
-    s = p.salary
-    return "\x1f".join(
-        (
-            p.source,
-            p.source_id,
-            p.board,
-            p.company,
-            p.title,
-            p.description,
-            "|".join(p.locations),
-            p.workplace_type or "",
-            f"{s.min}|{s.max}|{s.currency}|{s.period}|{s.source}|{s.text}" if s else "",
-            p.posted_at.isoformat() if p.posted_at else "",
-            p.updated_at.isoformat() if p.updated_at else "",
-            p.url or "",
-            p.employment_type or "",
-            p.department or "",
-            p.raw_payload_id,
-            json.dumps(p.extras, sort_keys=True, default=str) if p.extras else "",
-        )
-    )
-
-
 def load_board(con: duckdb.DuckDBPyConnection, load: BoardLoad) -> LoadCounts:
     """Merge one board fetch into the warehouse in one transaction."""
     return load_boards(con, [load])[0]
@@ -241,23 +218,23 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
     A source's boards from one run go in together: every statement then runs once for all of
     them, so a night of a hundred small boards does not pay a hundred times each statement's
     fixed cost (a join against the whole postings table). Either every board lands or none.
-    A board whose latest successful load of this night had the same digest would change
-    nothing, so only its run's row is written: that is what makes rerunning a night cheap.
+    A board whose latest successful load of this night had the same skip key (`parse_key`,
+    from `ingest.key`) would change nothing, so only its run's row is written: that is what
+    makes rerunning a night cheap.
     """
     if not loads:
         return []
     if len({load.as_of for load in loads}) > 1:
         raise ValueError("load_boards takes fetches of one night; load other nights separately")
     as_of = loads[0].as_of
-    digests = [load_digest(load) for load in loads]
-    previous = {key: (run.load_digest, run.warning) for key, run in _last_loads(con, as_of).items()}
+    previous = _last_loads(con, as_of)
     results: list[tuple[LoadCounts, str | None]] = []
     pending: list[int] = []
-    for i, (load, digest) in enumerate(zip(loads, digests, strict=True)):
+    for i, load in enumerate(loads):
         before = previous.get((load.source, load.board))
-        if before is not None and before[0] == digest:
+        if _unchanged(load, before):
             fetched = len(_unique(load.postings))
-            results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before[1]))
+            results.append((LoadCounts(fetched, 0, 0, 0, len(set(load.errors))), before.warning))
         else:
             results.append((LoadCounts(0, 0, 0, 0, 0), None))
             pending.append(i)
@@ -272,7 +249,7 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
         unchanged = [load for i, load in enumerate(loads) if i not in frozenset(pending)]
         if unchanged:
             _index_pages(con, unchanged, as_of)
-        _record_runs(con, loads, digests, results)
+        _record_runs(con, loads, results)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -285,16 +262,21 @@ class LastLoad:
     parse_key: str | None
     counts: LoadCounts
     warning: str | None
-    load_digest: str | None
+
+
+def _unchanged(load: BoardLoad, before: LastLoad | None) -> bool:
+    """Whether the board's last load of the night had this load's skip key; a load without
+    one (built by hand, not by the engine) is always merged."""
+    return before is not None and load.parse_key is not None and before.parse_key == load.parse_key
 
 
 def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], LastLoad]:
     """Each board's latest successful load of a night: what a rerun of it compares against."""
     return {
-        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning, digest)
-        for source, board, key, fetched, errors, warning, digest in con.execute(
+        (source, board): LastLoad(key, LoadCounts(fetched, 0, 0, 0, errors), warning)
+        for source, board, key, fetched, errors, warning in con.execute(
             """
-            SELECT source, board, parse_key, fetched, parse_errors, warning, load_digest
+            SELECT source, board, parse_key, fetched, parse_errors, warning
             FROM runs WHERE as_of = ? AND status = 'success'
             QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
             """,
@@ -318,9 +300,8 @@ def record_unchanged(
     """Record fetches whose `parse_key` matches their board's latest successful load of the
     night, without their postings: a load of the same parse would change nothing.
 
-    Each gets a run row carrying that load's fetched and parse-error counts, its warning and
-    its load digest (so a later full load still compares against the right digest), and its
-    pages are re-indexed, all in one transaction. A fetch whose key no longer matches raises
+    Each gets a run row carrying that load's fetched and parse-error counts and its warning,
+    and its pages are re-indexed, all in one transaction. A fetch whose key no longer matches raises
     `ValueError` and records nothing: the caller must parse it.
     """
     if not loads:
@@ -340,12 +321,7 @@ def record_unchanged(
     con.execute("BEGIN TRANSACTION")
     try:
         _index_pages(con, loads, as_of)
-        _record_runs(
-            con,
-            loads,
-            [before.load_digest for before in matched],
-            [(before.counts, before.warning) for before in matched],
-        )
+        _record_runs(con, loads, [(before.counts, before.warning) for before in matched])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -487,7 +463,7 @@ def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
     """Labels for postings that have none yet."""
     con.execute(
         f"""
-        INSERT INTO posting_labels
+        INSERT INTO posting_labels ({LABEL_COLUMNS})
         SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         WHERE NOT EXISTS (
@@ -506,7 +482,7 @@ def _replace_stale_labels(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(
         f"""
-        INSERT OR REPLACE INTO posting_labels
+        INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS})
         SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
         FROM incoming_labels AS l
         JOIN posting_labels AS e USING (source, source_id)
@@ -656,10 +632,10 @@ def _close_missing(
 def _record_runs(
     con: duckdb.DuckDBPyConnection,
     loads: Sequence[BoardLoad],
-    digests: Sequence[str],
     results: Sequence[tuple[LoadCounts, str | None]],
 ) -> None:
-    """One successful run row per board of the batch, written as one insert."""
+    """One successful run row per board of the batch, written as one insert. `load_digest`
+    is left empty: the skip key in `parse_key` replaced it."""
     finished = datetime.now(UTC)
     runs = pd.DataFrame(
         [
@@ -680,10 +656,10 @@ def _record_runs(
                 counts.parse_errors,
                 None,
                 warning,
-                digest,
+                None,
                 load.parse_key,
             )
-            for load, digest, (counts, warning) in zip(loads, digests, results, strict=True)
+            for load, (counts, warning) in zip(loads, results, strict=True)
         ],
         columns=list(RUN_COLUMNS),
     )
@@ -783,7 +759,6 @@ def record_run(
     counts: LoadCounts | None = None,
     error: str | None = None,
     warning: str | None = None,
-    load_digest: str | None = None,
 ) -> None:
     """One row per run, source and board; a retried run overwrites its own row."""
     c = counts or LoadCounts(0, 0, 0, 0, 0)
@@ -809,7 +784,7 @@ def record_run(
             c.parse_errors,
             error,
             warning,
-            load_digest,
+            None,
             None,
         ],
     )
@@ -825,14 +800,74 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
-def replace_labels(con: duckdb.DuckDBPyConnection, rows: Sequence[LabelRow]) -> int:
-    """Swap in new labels for existing postings in one set-based statement."""
+@dataclass
+class LabelChanges:
+    """What a relabelling moved: rows relabelled, rows with any label moved, rows that had
+    no labels before, and `(label, old, new) -> rows` for every move."""
+
+    relabelled: int = 0
+    changed: int = 0
+    unlabelled_before: int = 0
+    moves: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def per_label(self) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for (label, _, _), n in self.moves.items():
+            out[label] += n
+        return dict(out.most_common())
+
+
+def _as_text(side: str, column: str) -> str:
+    value = f"CAST({side}.{column} AS VARCHAR[])" if column == "skills" else f"{side}.{column}"
+    return f"CAST({value} AS VARCHAR)"
+
+
+def _count_changes(con: duckdb.DuckDBPyConnection, changes: LabelChanges) -> None:
+    """Compare `incoming_labels` with the stored labels, set-based, before they are replaced."""
+    moved = " OR ".join(
+        f"{_as_text('e', c)} IS DISTINCT FROM {_as_text('i', c)}" for c in COMPARED_LABELS
+    )
+    changed, unlabelled = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE e.source IS NOT NULL AND ({moved})),
+               count(*) FILTER (WHERE e.source IS NULL)
+        FROM incoming_labels AS i
+        LEFT JOIN posting_labels AS e USING (source, source_id)
+        """
+    ).fetchone()
+    pairs = " UNION ALL ".join(
+        f"SELECT '{c}' AS label, {_as_text('e', c)} AS old, {_as_text('i', c)} AS new "
+        "FROM incoming_labels AS i JOIN posting_labels AS e USING (source, source_id) "
+        f"WHERE {_as_text('e', c)} IS DISTINCT FROM {_as_text('i', c)}"
+        for c in COMPARED_LABELS
+    )
+    rows = con.execute(
+        f"SELECT label, old, new, count(*) FROM ({pairs}) GROUP BY label, old, new"
+    ).fetchall()
+    changes.changed += changed
+    changes.unlabelled_before += unlabelled
+    for label, old, new, n in rows:
+        changes.moves[(label, str(old), str(new))] += n
+
+
+def replace_labels(
+    con: duckdb.DuckDBPyConnection,
+    rows: Sequence[LabelRow],
+    changes: LabelChanges | None = None,
+) -> int:
+    """Swap in new labels for existing postings in one set-based statement.
+
+    With `changes`, first add to it what the new labels move (one set-based comparison).
+    """
     frame = pd.DataFrame([vars_of(r) for r in rows], columns=list(LabelRow.__slots__))
     con.register("incoming_labels", frame)
     try:
+        if changes is not None:
+            _count_changes(con, changes)
+            changes.relabelled += len(frame)
         con.execute(
-            f"INSERT OR REPLACE INTO posting_labels SELECT {', '.join(LabelRow.__slots__)} "
-            "FROM incoming_labels"
+            f"INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS}) "
+            f"SELECT {LABEL_COLUMNS} FROM incoming_labels"
         )
     finally:
         con.unregister("incoming_labels")

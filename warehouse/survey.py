@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import requests
+
+from pipeline.http import HttpClient, HttpError, HttpSettings, ResponseTooLarge
 
 DEFAULT_URL = "https://aijobs.net/salaries/download/salaries.csv"
 USER_AGENT = (
@@ -29,6 +30,7 @@ USER_AGENT = (
 )
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 DOWNLOAD_TIMEOUT = (10, 120)
+DOWNLOAD_TOTAL_SECONDS = 600.0
 
 CSV_COLUMNS = {
     "work_year": "INTEGER",
@@ -98,22 +100,23 @@ def import_survey(
 
 
 def download(url: str, dest: Path, *, max_bytes: int = MAX_DOWNLOAD_BYTES) -> Path:
-    """Stream the file to `dest`, refusing anything over `max_bytes`."""
+    """Fetch the file through the project's HTTP client (retries, size cap) into `dest`."""
+    client = HttpClient(
+        HttpSettings(
+            user_agent=USER_AGENT,
+            connect_timeout=DOWNLOAD_TIMEOUT[0],
+            read_timeout=DOWNLOAD_TIMEOUT[1],
+            max_response_bytes=max_bytes,
+            total_timeout=DOWNLOAD_TOTAL_SECONDS,
+        )
+    )
     try:
-        with requests.get(
-            url, headers={"User-Agent": USER_AGENT}, stream=True, timeout=DOWNLOAD_TIMEOUT
-        ) as resp:
-            if resp.status_code != 200:
-                raise SurveyDownloadError(f"GET {url}: HTTP {resp.status_code}")
-            received = 0
-            with dest.open("wb") as fh:
-                for chunk in resp.iter_content(chunk_size=1 << 16):
-                    received += len(chunk)
-                    if received > max_bytes:
-                        raise SurveyDownloadError(f"GET {url}: larger than {max_bytes} bytes")
-                    fh.write(chunk)
-    except requests.RequestException as exc:
+        resp = client.get(url)
+    except ResponseTooLarge as exc:
+        raise SurveyDownloadError(f"GET {url}: larger than {max_bytes} bytes") from exc
+    except HttpError as exc:
         raise SurveyDownloadError(f"GET {url}: {exc}") from exc
+    dest.write_bytes(resp.body)
     return dest
 
 

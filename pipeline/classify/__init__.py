@@ -30,7 +30,7 @@ from pipeline.classify.salary import (
 )
 from pipeline.classify.seniority import classify_seniority
 from pipeline.classify.text import normalise_title, tokenise
-from pipeline.classify.workplace import classify_workplace
+from pipeline.classify.workplace import decide_workplace
 from pipeline.models import Posting, Salary
 
 _CODE_VERSION = "1.2.0"
@@ -79,6 +79,11 @@ class ClassifyInput:
 class Labels:
     """Every label for one posting. `salary` is as stated; the USD columns are annualised.
 
+    `work_arrangement_basis` says what decided the arrangement (`structured` field, `stated` in
+    the text, `inferred` from a located posting silent about remote work, None when unknown) and
+    `work_arrangement_evidence` the field value or text; `salary_text` is the text the salary
+    was read from, so a reader can check every label against the posting.
+
     `salary_flag` says why a figure was not kept ("implausible: ...", and then `salary` is None)
     or why a kept figure has no USD value ("currency unknown", "pay period unknown").
     """
@@ -92,9 +97,12 @@ class Labels:
     seniority: str
     seniority_evidence: str
     work_arrangement: str
+    work_arrangement_basis: str | None
+    work_arrangement_evidence: str | None
     remote_scope: str | None
     salary: Salary | None
     salary_source: str | None
+    salary_text: str | None
     salary_usd_annual_min: float | None
     salary_usd_annual_max: float | None
     salary_flag: str | None
@@ -139,7 +147,7 @@ def classify(inp: ClassifyInput, on_date: date | None = None) -> Labels:
     desc_tokens = tokenise(inp.description)
     role = classify_role(inp.title, desc_tokens, inp.company)
     seniority, seniority_evidence = classify_seniority(normalise_title(inp.title), inp.description)
-    arrangement, scope, _ = classify_workplace(inp.workplace_type, inp.locations, inp.description)
+    workplace = decide_workplace(inp.workplace_type, inp.locations, inp.description)
     salary, salary_source, salary_flag = _salary(inp, on_date)
     usd = annualise_usd(salary, on_date) if salary is not None else None
     locations = [dict(loc) for loc in parse_locations(inp.locations)]
@@ -155,10 +163,13 @@ def classify(inp: ClassifyInput, on_date: date | None = None) -> Labels:
         llmops=role.llmops,
         seniority=seniority,
         seniority_evidence=seniority_evidence,
-        work_arrangement=arrangement,
-        remote_scope=scope,
+        work_arrangement=workplace.arrangement,
+        work_arrangement_basis=workplace.basis,
+        work_arrangement_evidence=workplace.evidence,
+        remote_scope=workplace.remote_scope,
         salary=salary,
         salary_source=salary_source,
+        salary_text=salary.text if salary is not None else None,
         salary_usd_annual_min=usd[0] if usd else None,
         salary_usd_annual_max=usd[1] if usd else None,
         salary_flag=salary_flag,

@@ -9,6 +9,7 @@ remote wording about the company ("remote-friendly team").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.classify._data import Alternation, any_of, load
@@ -38,6 +39,18 @@ _DESCRIPTION = tuple(
 )
 _SCOPES = tuple((scope["name"], re.compile(scope["pattern"])) for scope in _DATA["scope"])
 _REMOTE_WORDS = tuple(_DESC["scope_anchors"])
+
+
+@dataclass(frozen=True, slots=True)
+class Workplace:
+    """One posting's arrangement and why: `basis` is `structured` (a board's field decided),
+    `stated` (the location or description says so), `inferred` (a located posting silent
+    about remote work) or None (unknown); `evidence` is the field value or text that decided."""
+
+    arrangement: str
+    remote_scope: str | None
+    basis: str | None
+    evidence: str | None
 
 
 def structured_arrangement(value: str | None) -> str | None:
@@ -83,25 +96,31 @@ def _scopes_in(text: str) -> frozenset[str]:
     return frozenset(name for name, regex in _SCOPES if regex.search(text))
 
 
-def classify_workplace(
+def decide_workplace(
     workplace_type: str | None, locations: list[str], description: str = ""
-) -> tuple[str, str | None, str]:
-    """(arrangement, remote_scope, evidence) for one posting."""
+) -> Workplace:
+    """Arrangement, remote scope, basis and evidence for one posting."""
     arrangement = structured_arrangement(workplace_type)
-    evidence = f"structured: {workplace_type}"
+    basis, evidence = "structured", f"workplace_type: {workplace_type}"
     if arrangement is None:
         arrangement = _from_locations(locations)
-        evidence = f"location: {'; '.join(locations)}"
-    desc_phrase = ""
+        basis, evidence = "stated", "; ".join(locations)
     if arrangement is None:
-        arrangement, desc_phrase = _from_description(description)
-        evidence = f"description: '{desc_phrase}'"
+        arrangement, evidence = _from_description(description)
     if arrangement is None:
-        return "unknown", None, "no structured field, location or description phrase"
+        return Workplace("unknown", None, None, None)
     scope = None
     if arrangement == "remote":
         scope = remote_scope(locations)
         if scope is None and description:
             near = windows(description.lower(), _REMOTE_WORDS, 60, 80, source=description)
             scope = remote_scope([near]) if near else None
-    return arrangement, scope, evidence
+    return Workplace(arrangement, scope, basis, evidence)
+
+
+def classify_workplace(
+    workplace_type: str | None, locations: list[str], description: str = ""
+) -> tuple[str, str | None, str]:
+    """(arrangement, remote_scope, evidence) for one posting; see `decide_workplace`."""
+    found = decide_workplace(workplace_type, locations, description)
+    return found.arrangement, found.remote_scope, found.evidence or "no field, place or phrase"

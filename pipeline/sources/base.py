@@ -6,8 +6,10 @@ anyone parses it), and `parse` turns the archived pages of one board fetch into 
 records. `parse` is pure, which is what makes `jobtrends reparse` possible: it runs on pages
 read back from the archive exactly as on pages that just arrived.
 
-Load rules sit on the class, as in dlt's resources: the primary key and the write
-disposition say how the warehouse merges what the source produced.
+The one load rule that differs between sources sits on the class: `closes_missing`, whether a
+complete listing is the whole board, so that a posting absent from it has closed. The engine
+hands it to the loader with each board (`BoardLoad.closes_missing`), and it is part of the
+skip key. Every source is merged on `(source, source_id)`, which the warehouse schema fixes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pipeline.http import HttpClient, HttpError, Response
@@ -56,8 +58,6 @@ class Source(ABC):
     default_base_url: ClassVar[str]
     default_min_interval: ClassVar[float] = 1.0
     default_max_concurrency: ClassVar[int] = 2
-    primary_key: ClassVar[tuple[str, ...]] = ("source", "source_id")
-    write_disposition: ClassVar[Literal["merge"]] = "merge"
     closes_missing: ClassVar[bool] = True
     """A complete board listing means a posting absent from it has closed."""
 

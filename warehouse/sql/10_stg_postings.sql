@@ -21,6 +21,7 @@ SELECT
     coalesce(l.is_ai, false) AS is_ai,
     coalesce(l.seniority, 'unknown') AS seniority,
     coalesce(l.work_arrangement, 'unknown') AS work_arrangement,
+    l.work_arrangement_basis,
     l.salary_usd_min,
     l.salary_usd_max,
     l.metro,

@@ -1,0 +1,85 @@
+"""Fetch: walk one board's endpoints through the shared client, filing each page as it arrives.
+
+Whatever stops a fetch becomes the outcome's reason, so one board's trouble cannot stop the
+others. Whether trying again could help is the HTTP client's verdict (`HttpError.retriable`),
+carried on the outcome for the orchestrator to act on; this step never retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from config import Settings
+from ingest.archive import file_page
+from ingest.plan import http_settings
+from ingest.records import FETCH_FAILED, BoardOutcome, PlannedBoard, fetch_id
+from pipeline.http import HostPolicy, HttpClient, HttpError
+from pipeline.snapshot import SnapshotAdapter
+from pipeline.sources.base import SourceError
+from sample.recorded import sample_night
+from warehouse.archive import RawArchive
+
+SAMPLE_FETCH_HOUR = time(2, 0)
+
+
+def make_client(settings: Settings, night: date, planned: Sequence[PlannedBoard]) -> HttpClient:
+    """The shared client; in sample mode its transport is the recorded night."""
+    if settings.mode == "sample":
+        client = HttpClient(
+            http_settings(settings),
+            now=lambda: datetime.combine(night, SAMPLE_FETCH_HOUR, tzinfo=UTC),
+        )
+        adapter = SnapshotAdapter(sample_night(night))
+        client.session.mount("https://", adapter)
+        client.session.mount("http://", adapter)
+        return client
+    client = HttpClient(http_settings(settings))
+    for item in planned:
+        policy = HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency)
+        for host in item.source.hosts(item.board):
+            client.set_host_policy(host, policy)
+    return client
+
+
+def download(
+    item: PlannedBoard,
+    client: HttpClient,
+    archive: RawArchive,
+    night: date,
+    run_id: str,
+    mode: str,
+) -> BoardOutcome:
+    """Fetch one board and archive every page as it arrives; never raises.
+
+    Pages archived before an error stay archived (they are content-addressed), so a fetch
+    tried again later files nothing twice.
+    """
+    source, board = item.source, item.board
+    outcome = BoardOutcome(run_id, mode, source.name, board.token, night, datetime.now(UTC))
+    try:
+        for page in source.fetch(client, board, fetch_id(source.name, board.token, night)):
+            file_page(archive, outcome, page)
+    except HttpError as exc:
+        outcome.error = f"{FETCH_FAILED}{type(exc).__name__}: {exc}"
+        outcome.retriable = exc.retriable
+    except SourceError as exc:
+        outcome.error = f"{FETCH_FAILED}{type(exc).__name__}: {exc}"
+    except Exception as exc:  # an adapter bug must not take the night down; the reason is kept
+        outcome.error = f"{FETCH_FAILED}unexpected {type(exc).__name__}: {exc}"
+    return outcome
+
+
+def failed_outcome(
+    item: PlannedBoard, night: date, run_id: str, mode: str, reason: str
+) -> BoardOutcome:
+    """A board whose fetch never returned (timed out, crashed): recorded, never empty."""
+    return BoardOutcome(
+        run_id,
+        mode,
+        item.source.name,
+        item.board.token,
+        night,
+        datetime.now(UTC),
+        error=f"{FETCH_FAILED}{reason}",
+    )

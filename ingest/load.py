@@ -1,0 +1,149 @@
+"""Load: turn each parsed board into its `BoardLoad` and merge a run's boards into the warehouse.
+
+The warehouse has one writer, so this step runs in one place; it batches a source's boards
+into one transaction each, and a batch that fails is retried board by board, so one board's
+bad data cannot keep its siblings out. A board that failed anywhere earlier is recorded with
+its reason and loads nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.group import group
+from ingest.key import skip_key
+from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, fetch_id
+from warehouse.db import Connection, WarehouseError, open_for_load
+from warehouse.load import BoardLoad, LoadCounts, load_board, load_boards, record_failed_fetch
+
+LOAD_BATCH_POSTINGS = 5_000
+"""Most postings one load transaction takes before the next begins (see `load_outcomes`)."""
+
+
+def finish(
+    outcome: BoardOutcome, item: PlannedBoard, parsed: ParsedBoard, *, complete: bool = True
+) -> BoardOutcome:
+    """Attach the parse to a downloaded board as its `BoardLoad`, or record why not; either
+    way drop the page bodies, which are archived and no longer needed in memory.
+
+    The source's load rule decides closing: a source whose listing is the whole board closes
+    the postings absent from it, but only when the fetch was `complete`, since a listing cut
+    short must never close the postings it did not reach.
+    """
+    outcome.raw_pages = []
+    if outcome.error is not None:
+        return outcome
+    if parsed.failure is not None:
+        outcome.error = parsed.failure
+        return outcome
+    outcome.load = BoardLoad(
+        run_id=outcome.run_id,
+        mode=outcome.mode,
+        source=outcome.source,
+        board=outcome.board,
+        as_of=outcome.night,
+        fetch_id=fetch_id(outcome.source, outcome.board, outcome.night),
+        started_at=outcome.started_at,
+        pages=outcome.pages,
+        postings=parsed.postings,
+        labels=parsed.labels,
+        errors=parsed.errors,
+        closes_missing=item.source.closes_missing and complete,
+        suspect_fraction=item.source.settings.options.get("suspect_fraction"),
+        parse_key=skip_key(item.source, item.board, outcome.pages, complete=complete),
+    )
+    return outcome
+
+
+def load_all(
+    db_path: str | Path, outcomes: Sequence[BoardOutcome], lock_wait_seconds: float = 30.0
+) -> list[BoardSummary]:
+    """Load every board through one connection (one transaction per source batch), then
+    regroup cross-posted postings into canonical jobs."""
+    con = open_for_load(db_path, lock_wait_seconds)
+    try:
+        summaries = load_outcomes(con, outcomes)
+        group(con)
+        return summaries
+    finally:
+        con.close()
+
+
+def load_outcome(con: Connection, outcome: BoardOutcome) -> BoardSummary:
+    """Load a successful fetch in one transaction, or record why the board failed."""
+    load = outcome.load
+    if load is not None:
+        try:
+            counts = load_board(con, load)
+        except WarehouseError as exc:
+            outcome.error = f"load failed, nothing kept: {type(exc).__name__}: {exc}"
+        else:
+            return summary_of(outcome, "success", len(load.pages), counts)
+    record_failed_fetch(
+        con,
+        outcome.run_id,
+        outcome.mode,
+        outcome.source,
+        outcome.board,
+        outcome.night,
+        outcome.started_at,
+        outcome.pages,
+        outcome.error,
+    )
+    return summary_of(outcome, "failed", len(outcome.pages), None)
+
+
+def load_outcomes(
+    con: Connection,
+    outcomes: Sequence[BoardOutcome],
+    batch_postings: int = LOAD_BATCH_POSTINGS,
+) -> list[BoardSummary]:
+    """Load a run's fetches in batches of one source's boards, and record the failed ones.
+
+    A batch goes in as one transaction, so each statement's fixed cost (a join against the
+    whole postings table) is paid per batch, not per board; it closes once it holds
+    `batch_postings` postings, so a source of a thousand boards does not become one
+    transaction holding all of them in memory. If a batch fails to load, its boards are
+    retried one at a time.
+    """
+    summaries: dict[int, BoardSummary] = {}
+    by_source: dict[str, list[list[int]]] = {}
+    for i, outcome in enumerate(outcomes):
+        if outcome.load is None:
+            summaries[i] = load_outcome(con, outcome)
+            continue
+        batches = by_source.setdefault(outcome.source, [[]])
+        if sum(len(outcomes[j].load.postings) for j in batches[-1]) >= batch_postings:
+            batches.append([])
+        batches[-1].append(i)
+    for indexes in (batch for batches in by_source.values() for batch in batches):
+        batch = [outcomes[i] for i in indexes]
+        try:
+            counts = load_boards(con, [o.load for o in batch if o.load is not None])
+        except WarehouseError:
+            for i, outcome in zip(indexes, batch, strict=True):
+                summaries[i] = load_outcome(con, outcome)
+        else:
+            for i, outcome, c in zip(indexes, batch, counts, strict=True):
+                pages = len(outcome.load.pages) if outcome.load else 0
+                summaries[i] = summary_of(outcome, "success", pages, c)
+    return [summaries[i] for i in range(len(outcomes))]
+
+
+def summary_of(
+    outcome: BoardOutcome, status: str, pages: int, counts: LoadCounts | None
+) -> BoardSummary:
+    c = counts or LoadCounts(0, 0, 0, 0, 0)
+    return BoardSummary(
+        outcome.source,
+        outcome.board,
+        status,
+        pages,
+        c.fetched,
+        c.new,
+        c.updated,
+        c.closed,
+        c.parse_errors,
+        outcome.error,
+    )

@@ -1,0 +1,36 @@
+"""Parse: one board's pages into postings, then (`ingest.label`) their labels.
+
+Pure and picklable both ways, so it can run on a Dask worker or in a replay's worker process
+and be cached under `ingest.key.skip_key`. Never raises: a failure is the result's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from time import perf_counter
+
+from ingest.label import label_board
+from ingest.records import ParsedBoard
+from pipeline.models import Board, RawPage
+from pipeline.sources.base import Source, SourceError
+
+
+def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> ParsedBoard:
+    if not pages:
+        return ParsedBoard(failure="no pages to parse")
+    try:
+        started = perf_counter()
+        result = source.parse(pages, board)
+        parsed = perf_counter()
+        labels = label_board(result.postings, board, pages[0].fetched_at.date())
+    except SourceError as exc:
+        return ParsedBoard(failure=f"parse: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a parser bug must not take the night down; the reason is kept
+        return ParsedBoard(failure=f"parse: unexpected {type(exc).__name__}: {exc}")
+    return ParsedBoard(
+        result.postings,
+        labels,
+        result.errors,
+        parse_seconds=parsed - started,
+        classify_seconds=perf_counter() - parsed,
+    )
