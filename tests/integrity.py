@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import support
 from warehouse.db import open_warehouse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = support.ROOT
 DATA_TABLES = (
     "postings",
     "posting_labels",
@@ -23,14 +24,8 @@ CHILD_TABLES = ("posting_labels", "posting_observations", "posting_versions", "p
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every data table's rows, sorted: two warehouses holding the same facts compare equal."""
-    con = open_warehouse(db)
-    try:
-        return {
-            t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES
-        }
-    finally:
-        con.close()
+    """Every table a crash could leave half-written."""
+    return support.snapshot(db, DATA_TABLES)
 
 
 def problems(db: Path) -> list[str]:

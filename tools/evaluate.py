@@ -107,7 +107,13 @@ def salary_tuple(salary: Any) -> tuple[Any, ...] | None:
     if salary is None:
         return None
     if isinstance(salary, dict):
-        return (float(salary["min"]), float(salary["max"]), salary["currency"], salary["period"])
+        low, high = salary["min"], salary["max"]
+        return (
+            None if low is None else float(low),
+            None if high is None else float(high),
+            salary["currency"],
+            salary["period"],
+        )
     return (salary.min, salary.max, salary.currency, salary.period)
 
 

@@ -30,10 +30,10 @@ from pipeline.classify.salary import (
 )
 from pipeline.classify.seniority import classify_seniority
 from pipeline.classify.text import normalise_title, tokenise
-from pipeline.classify.workplace import decide_workplace
+from pipeline.classify.workplace import decide_workplace, workplace_hint
 from pipeline.models import Posting, Salary
 
-_CODE_VERSION = "1.2.0"
+_CODE_VERSION = "1.3.0"
 CLASSIFIER_VERSION: str = ";".join(
     [_CODE_VERSION, *(f"{name}={version}" for name, version in data_versions().items())]
 )
@@ -50,7 +50,11 @@ __all__ = [
 
 @dataclass
 class ClassifyInput:
-    """What the classifier reads from a posting; `description` is plain text."""
+    """What the classifier reads from a posting; `description` is plain text.
+
+    `workplace_hint` says what kind of field `workplace_type` came from (a legacy yes/no flag, a
+    remote-only board, ...; see `workplace.decide_workplace`); None is a three-way field.
+    """
 
     title: str
     company: str = ""
@@ -60,6 +64,7 @@ class ClassifyInput:
     workplace_type: str | None = None
     salary: Salary | None = None
     employment_type: str | None = None
+    workplace_hint: str | None = None
 
     @classmethod
     def from_posting(cls, posting: Posting) -> ClassifyInput:
@@ -72,6 +77,7 @@ class ClassifyInput:
             salary=posting.salary,
             salary_text=posting.salary.text if posting.salary else None,
             employment_type=posting.employment_type,
+            workplace_hint=workplace_hint(posting.source, posting.extras),
         )
 
 
@@ -147,7 +153,9 @@ def classify(inp: ClassifyInput, on_date: date | None = None) -> Labels:
     desc_tokens = tokenise(inp.description)
     role = classify_role(inp.title, desc_tokens, inp.company)
     seniority, seniority_evidence = classify_seniority(normalise_title(inp.title), inp.description)
-    workplace = decide_workplace(inp.workplace_type, inp.locations, inp.description)
+    workplace = decide_workplace(
+        inp.workplace_type, inp.locations, inp.description, inp.workplace_hint
+    )
     salary, salary_source, salary_flag = _salary(inp, on_date)
     usd = annualise_usd(salary, on_date) if salary is not None else None
     locations = [dict(loc) for loc in parse_locations(inp.locations)]

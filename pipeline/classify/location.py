@@ -21,8 +21,15 @@ _ALIASES: dict[str, str] = _DATA["aliases"]
 _DEFAULTS: dict[str, str] = _DATA["defaults"]
 _ISO = frozenset(_COUNTRIES.values())
 _CODED = re.compile(r"^([A-Z]{2})-([A-Z0-9]{1,3})-(.+)$")
-_SPLIT = re.compile(r"\s*(?:,|\(|\)|;|\s[-–—|/]\s|\|)\s*")
+_COUNTRY_CODED = re.compile(r"^([A-Z]{2})-([A-Za-z][^,;]*)")
+_SPLIT = re.compile(r"\s*(?:,|\(|\)|;|\s[-–—|/]\s|\|| or )\s*")
 _NOT_PLACES = frozenset(_DATA["non_places"]["words"])
+_REGION_WORDS = frozenset(_DATA["non_places"]["regions"])
+_ARRANGEMENT = r"(?:remote|hybrid|on-?site|on site|in[- ]office|wfh)"
+_LEADING = re.compile(rf"^(?:{_ARRANGEMENT}|anywhere in(?: the)?|based in|within(?: the)?)\s+")
+_TRAILING = re.compile(
+    rf"(?:\s*[-–]\s*|\s+)(?:{_ARRANGEMENT}|office|offices|hq|headquarters|campus|hub)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +83,14 @@ def parse_location(raw: str) -> dict[str, str | None]:
     Cached: boards repeat the same few hundred location strings across thousands of postings.
     Workday's "US-CA-San Francisco" is read as "San Francisco, CA, US".
     """
-    coded = _CODED.match(raw.strip())
-    text = f"{coded.group(3)}, {coded.group(2)}, {coded.group(1)}" if coded else raw
-    parts = [p.strip(" .").lower() for p in _SPLIT.split(text) if p and p.strip(" .")]
-    parts = [p for p in parts if p not in _NOT_PLACES and not p.startswith("remote")]
+    text = _canonical(raw.strip())
+    parts = [_bare(p) for p in _SPLIT.split(text)]
+    parts = [p for p in parts if p and not p.startswith("remote")]
     result: dict[str, str | None] = dict.fromkeys(("city", "region", "country", "metro"))
     result["raw"] = raw
-    if not parts:
+    led_by_region = bool(parts) and parts[0] in _REGION_WORDS
+    parts = [p for p in parts if p not in _NOT_PLACES and p not in _REGION_WORDS]
+    if not parts or (led_by_region and len(parts) > 1):
         return result
     head, qualifiers = parts[0], parts[1:]
     name = _ALIASES.get(head, head)
@@ -102,6 +110,9 @@ def parse_location(raw: str) -> dict[str, str | None]:
         qualifiers = parts
     else:
         result["city"] = text.split(",")[0].strip() or None
+        trailing = _trailing_country(head)
+        if trailing is not None:
+            result["country"] = trailing
     for part in reversed(qualifiers):
         if part in _COUNTRIES:
             result["country"] = _COUNTRIES[part]
@@ -112,6 +123,40 @@ def parse_location(raw: str) -> dict[str, str | None]:
         elif len(part) == 2 and part.upper() in _ISO:
             result["country"] = part.upper()
     return result
+
+
+def _canonical(text: str) -> str:
+    """Workday's "US-CA-San Francisco" as "San Francisco, CA, US"; "US-San Francisco, US-Chicago"
+    as "San Francisco, US" (the first place is the primary one)."""
+    coded = _CODED.match(text)
+    if coded:
+        return f"{coded.group(3)}, {coded.group(2)}, {coded.group(1)}"
+    country_coded = _COUNTRY_CODED.match(text)
+    if country_coded and country_coded.group(1) in _ISO:
+        return f"{country_coded.group(2).strip()}, {country_coded.group(1)}"
+    return text
+
+
+def _bare(part: str) -> str:
+    """A location part without arrangement words and office suffixes: "New York City-Hybrid",
+    "NYC Office", "Remote Ireland", "Anywhere in the United States" name only the place."""
+    part = part.strip(" .").lower()
+    while True:
+        stripped = _TRAILING.sub("", _LEADING.sub("", part)).strip(" .")
+        if stripped == part:
+            return part
+        part = stripped
+
+
+def _trailing_country(head: str) -> str | None:
+    """The country that ends an unknown place name: company-and-region labels ("Acme US",
+    "Acme UK") and vague areas ("Midwest US", "West Coast United States")."""
+    words = head.split()
+    for size in range(min(3, len(words) - 1), 0, -1):
+        country = _COUNTRIES.get(" ".join(words[-size:]))
+        if country is not None:
+            return country
+    return None
 
 
 def parse_locations(raws: list[str]) -> list[dict[str, str | None]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.classify._data import any_of, load
-from pipeline.classify.text import PhraseSet, Tokens, normalise_title
+from pipeline.classify.text import PhraseSet, Tokens, normalise_title, tokenise
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class _Rule:
     by_description: dict[str, str]
     confidence: float
     title_signal: bool
+    contexts: tuple[tuple[str, PhraseSet], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,14 @@ _RULES = tuple(
         by_description=rule.get("by_description", {}),
         confidence=rule.get("confidence", 0.95),
         title_signal=rule.get("title_signal", False),
+        contexts=tuple(
+            (context["role"], PhraseSet(context["terms"])) for context in rule.get("by_context", [])
+        ),
     )
     for rule in _DATA["title_rules"]
 )
 _LLMOPS = any_of(_DATA["llmops"]["patterns"])
+_PLURAL = re.compile(r"\b(" + "|".join(_DATA["plural_nouns"]["nouns"]) + r")s\b")
 _LLM_TERMS = PhraseSet(_DATA["description"]["llm_terms"])
 _AI_TERMS = PhraseSet(_DATA["description"]["ai_terms"])
 _SIGNAL_MIN = int(_DATA["description"]["signal_min_terms"])
@@ -60,6 +65,7 @@ _COMPANY_SUFFIX = re.compile(r"\b(?:" + "|".join(load("industries")["legal_suffi
 
 for _rule in _RULES:
     _targets = [_rule.role] if _rule.role else list(_rule.by_description.values())
+    _targets += [role for role, _ in _rule.contexts]
     if any(t not in ROLE_IDS for t in _targets) or (
         _rule.role is None and set(_rule.by_description) != {"llm", "ai", "none"}
     ):
@@ -76,16 +82,28 @@ def normalise_company(company: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _title_rule(title: str) -> tuple[bool, _Rule | None, str]:
-    """(LLMOps title, first title rule that matches, what it matched) for a raw title.
+    """(LLMOps title, first title rule that matches, what it matched) for a raw title. Job
+    nouns are read in the singular: HN comments advertise "backend engineers", "AI Researchers".
 
     Cached: the rules read the title alone, and titles repeat across postings and boards."""
-    norm = normalise_title(title)
+    norm = _PLURAL.sub(r"\1", normalise_title(title))
     llmops = bool(_LLMOPS.search(norm))
     for rule in _RULES:
         match = rule.regex.search(norm)
         if match is not None:
             return llmops, rule, match.group(0)
     return llmops, None, ""
+
+
+def _context(rule: _Rule, tokens: Tokens) -> tuple[str, str] | None:
+    """(role, term) of the first of a rule's contexts whose terms the title or description
+    mention: an "AI Specialist" title says nothing until the work does (rating model output,
+    support, pre-sales), and "Support Analyst - AI Specialist" says it in the title."""
+    for role, terms in rule.contexts:
+        hits = terms.found(tokens)
+        if hits:
+            return role, hits[0][0]
+    return None
 
 
 def classify_role(title: str, description: Tokens, company: str = "") -> RoleResult:
@@ -100,7 +118,12 @@ def classify_role(title: str, description: Tokens, company: str = "") -> RoleRes
         title_signal = False
     else:
         said = f"title rule {rule.name}: '{matched}'"
-        if rule.role is not None:
+        context = _context(rule, tokenise(title) + description) if rule.contexts else None
+        if context is not None:
+            role, confidence = context[0], 0.8
+            evidence = f"{said}; description mentions '{context[1]}'"
+            from_title = rule.title_signal
+        elif rule.role is not None:
             role, confidence, evidence = rule.role, rule.confidence, said
             from_title = True
         else:

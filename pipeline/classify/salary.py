@@ -6,9 +6,11 @@ to annual USD is a separate step with a dated currency table, so a rate change n
 what a posting said.
 
 A posting mentions many figures that are not pay ("$71mil Series B", "7+ figure contracts",
-"0.3-0.41% equity", "$1,000 learning budget"). Every figure is a candidate; each is scored
-(a range, a stated period, pay words nearby, a currency); among those that score enough, a
-plausible one beats an implausible one, then the higher score wins, then the earlier figure.
+"0.3-0.41% equity", "$1,000 learning budget"). Every figure is a candidate; one whose own
+clause names a perk nearer than any pay word ("Housing subsidy of $2k per month") is dropped,
+since perks are never pay; each other is scored (a range, a stated period, pay words nearby, a
+currency); among those that score enough, a plausible one beats an implausible one, then the
+higher score wins, then the earlier figure.
 """
 
 from __future__ import annotations
@@ -37,18 +39,21 @@ _SYMBOL_ALT = "|".join(
     (r"\b" if sym[0].isalpha() else "") + re.escape(sym)
     for sym in sorted(_SYMBOLS, key=len, reverse=True)
 )
-_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b(?:{_CODE_ALT}))\s?$")
+_PREFIX = re.compile(
+    rf"(?:\b(?P<code>{_CODE_ALT})\s?(?:{_SYMBOL_ALT})?|(?P<sym>{_SYMBOL_ALT}))\s?$"
+)
+_SUFFIX_SYMBOLS = "|".join(re.escape(sym) for sym in _DATA["codes"]["suffix_symbols"])
 _SUFFIX = re.compile(
     r"(?P<mult>(?i:\s?(?:k|lpa|lakhs?|lacs?|crores?|cr)\b|l\b))?"
-    rf"\s?(?P<cur>€|£|₹|\b(?:{_CODE_ALT})\b)?"
+    rf"\s?(?P<cur>{_SUFFIX_SYMBOLS}|\b(?:{_CODE_ALT})\b)?"
 )
-_RUN = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d+)*")
+_RUN = re.compile(r"\d+(?:[,.\u00a0\u202f '’]\d+)*")
 _DIGIT = re.compile(r"\d")
 _ASCII_DIGITS = "0123456789"
 _REJECT = any_of(_DATA["reject"]["after"])
 _REJECT_NUMBERS = frozenset(float(n) for n in _DATA["reject"]["numbers"])
 _BETWEEN = re.compile(
-    r"\s*(?:(?:/|per|an?)\s*[a-z]+\.?)?\s*(?:-|–|—|~|to|and|bis|à|till)\s*", re.IGNORECASE
+    r"\s*(?:(?:/|per|an?)\s*[a-z]+\.?)?\s*(?:-|–|—|~|to|and|bis|à|a|até|till)\s*", re.IGNORECASE
 )
 _AFTER = re.compile(
     r"\s*[,(]?\s*(?:"
@@ -69,8 +74,15 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(r"\b(?:" + "|".join(_DATA["words"]["context"]) + r")\b", re.IGNORECASE)
+_DOLLAR_CODE = re.compile(r"\b(" + "|".join(_DATA["codes"]["dollars"]) + r")\b(?!\s?\$?\d)")
+_PAY = re.compile(r"\b(?:" + "|".join(_DATA["words"]["pay"]) + r")\b", re.IGNORECASE)
+_PERK = any_of(_DATA["perks"]["patterns"])
+_CLAUSE_END = re.compile(r"[.;!?•\n](?:\s|$)|\n")
+_NEXT_ITEM = re.compile(r"[.;!?•\n](?:\s|$)|\n|\+|\bplus\b", re.IGNORECASE)
+_MAX_ONLY = re.compile(r"\b(?:" + "|".join(_DATA["bounds"]["max_only"]) + r")\s*$", re.IGNORECASE)
+_MIN_ONLY = re.compile(r"\b(?:" + "|".join(_DATA["bounds"]["min_only"]) + r")\s*$", re.IGNORECASE)
 _INDIAN = re.compile(r"\d{1,3}(?:,\d{2})+,\d{3}")
-_GROUPED = re.compile(r"\d{1,3}(?:([,. ])\d{3})(?:\1\d{3})*")
+_GROUPED = re.compile(r"\d{1,3}(?:([,. '’])\d{3})(?:\1\d{3})*")
 _GROUPED_DECIMAL = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{1,2}")
 _EURO_DECIMAL = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")
 _PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?")
@@ -85,6 +97,9 @@ class _Amount:
     currency: str | None
     dollar_only: bool
     multiplier: str | None
+    thousands: bool = False
+    """The figure is written with a grouped thousands part ("180,000"), so a bare low end of a
+    range shares its magnitude ("$150-180,000")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +110,13 @@ class _Candidate:
 
 
 def _number(run: str) -> float | None:
-    """A digit run as a number: "80.000" and "80 000" are 80000, "18,00,000" is 1800000,
-    "19.50" is 19.5."""
+    """A digit run as a number: "80.000", "80 000" and Swiss "80'000" are 80000, "18,00,000"
+    is 1800000, "19.50" is 19.5."""
     s = run.replace("\u00a0", " ").replace("\u202f", " ")
     if _INDIAN.fullmatch(s):
         return float(s.replace(",", ""))
     if _GROUPED.fullmatch(s):
-        return float(re.sub(r"[,. ]", "", s))
+        return float(re.sub(r"[,. '’]", "", s))
     if _GROUPED_DECIMAL.fullmatch(s):
         return float(s.replace(",", ""))
     if _EURO_DECIMAL.fullmatch(s):
@@ -143,7 +158,7 @@ def _amounts(text: str) -> list[_Amount]:
         value = _number(run.group())
         if value is None or _REJECT.match(text, end):
             continue
-        prefix = _PREFIX.search(text, max(0, start - 6), start)
+        prefix = _PREFIX.search(text, max(0, start - 10), start)
         if prefix is None and start > 0 and text[start - 1].isalpha():
             continue
         suffix = _SUFFIX.match(text, end)
@@ -154,8 +169,10 @@ def _amounts(text: str) -> list[_Amount]:
         currency, dollar_only = None, False
         if suffix.group("cur"):
             currency = _SYMBOLS.get(suffix.group("cur"), suffix.group("cur").upper())
+        elif prefix is not None and prefix.group("code"):
+            currency = prefix.group("code").upper()
         elif prefix is not None:
-            sym = prefix.group(0).strip()
+            sym = prefix.group("sym")
             currency = _SYMBOLS.get(sym, sym.upper())
             dollar_only = sym == "$"
         if multiplier in _INR_MULTIPLIERS and currency is None:
@@ -168,6 +185,7 @@ def _amounts(text: str) -> list[_Amount]:
                 currency=currency,
                 dollar_only=dollar_only,
                 multiplier=multiplier,
+                thousands=run.group().endswith(("000",)) and not run.group()[-4:-3].isdigit(),
             )
         )
     return found
@@ -215,6 +233,8 @@ def _candidates(text: str) -> list[_Candidate]:
                 low, low.multiplier or (high.multiplier if low.value < 1000 else None)
             )
             hi_value = _scaled(high, high.multiplier or low.multiplier)
+            if multiplier is None and high.thousands and lo_value < 1000 <= hi_value:
+                lo_value *= 1000
             currency = _range_currency(low, high)
             start, end = low.start, high.end
             i += 2
@@ -224,6 +244,10 @@ def _candidates(text: str) -> list[_Candidate]:
             currency = low.currency
             start, end = low.start, low.end
             i += 1
+        if _is_perk(text, start, end):
+            continue
+        if low.dollar_only and (high is None or high.dollar_only or high.currency is None):
+            currency = _named_dollar(text, start, end) or currency
         near = text[max(0, start - 40) : end + 40]
         has_context = bool(_CONTEXT.search(near))
         if currency is None and not (has_context and (multiplier or lo_value >= 1000)):
@@ -234,6 +258,12 @@ def _candidates(text: str) -> list[_Candidate]:
             if min(lo_value, hi_value) < _PLAUSIBLE["annual_usd_min"]:
                 continue
             period = "year"
+        if high is None:
+            lead = text[max(0, start - 20) : start]
+            if _MAX_ONLY.search(lead):
+                lo_value = None
+            elif _MIN_ONLY.search(lead):
+                hi_value = None
         salary = Salary(
             min=lo_value,
             max=hi_value,
@@ -248,6 +278,44 @@ def _candidates(text: str) -> list[_Candidate]:
         plausible = not (salary_problem(salary) or "").startswith("implausible")
         out.append(_Candidate(salary, score, plausible))
     return out
+
+
+def _named_dollar(text: str, start: int, end: int) -> str | None:
+    """The code that names a bare "$" figure's dollars nearby: "$30/hr CAD", "$120,000 (CAD)",
+    "Salary (CAD): $90,000" are Canadian dollars; a bare "$" is USD only when nothing else
+    names a currency."""
+    for match in _DOLLAR_CODE.finditer(text, max(0, start - 25), min(len(text), end + 20)):
+        return match.group(1)
+    return None
+
+
+def _is_perk(text: str, start: int, end: int) -> bool:
+    """Does the figure's own clause name a perk nearer to it than any pay word? "Housing
+    subsidy of $2k per month" and "$1,000 learning budget" are perks; "base salary $150k plus
+    a learning budget" and "$120k - $130k + 3% 401k" are pay: after the figure, "+" or "plus"
+    starts the next item of the package."""
+    before = text[max(0, start - 60) : start]
+    ends = list(_CLAUSE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    after = text[end : end + 50]
+    cut = _NEXT_ITEM.search(after)
+    if cut:
+        after = after[: cut.start()]
+    perk = _nearest(_PERK, before, after)
+    if perk is None:
+        return False
+    pay = _nearest(_PAY, before, after)
+    return pay is None or perk < pay
+
+
+def _nearest(regex: re.Pattern[str], before: str, after: str) -> int | None:
+    """Distance in characters from the figure to the nearest match in its clause."""
+    distances = [len(before) - m.end() for m in regex.finditer(before)]
+    first = regex.search(after)
+    if first is not None:
+        distances.append(first.start())
+    return min(distances) if distances else None
 
 
 def extract_salary(text: str) -> tuple[Salary | None, str | None]:
@@ -310,8 +378,9 @@ def salary_problem(salary: Salary, on_date: date | None = None) -> str | None:
     """Why a salary cannot be used, or None. Reasons starting "implausible" mean the figure is
     dropped; "currency unknown", "no rate for ..." and "pay period unknown" keep the stated
     figure but give no USD value. Without a currency, the bounds are applied to the stated
-    numbers as if they were USD. Free text never yields an unknown period: a figure under
-    10,000 with no period word is not read as pay at all."""
+    numbers as if they were USD; a currency with no rate in the table cannot be judged, so its
+    figure is kept as stated ("KES 180,000 per month"). Free text never yields an unknown
+    period: a figure under 10,000 with no period word is not read as pay at all."""
     low, high = salary.min, salary.max
     if low is not None and high is not None:
         if high < low:
@@ -321,6 +390,8 @@ def salary_problem(salary: Salary, on_date: date | None = None) -> str | None:
     if salary.period is None:
         return "pay period unknown"
     usd = annualise_usd(salary, on_date)
+    if usd is None and salary.currency is not None and annualise(salary) is not None:
+        return f"no rate for {salary.currency}"
     yearly = usd if usd is not None else annualise(salary)
     if yearly is None:
         return "no figure"

@@ -36,6 +36,29 @@ _ENTRY_BELOW = int(_DATA["years"]["entry_below"])
 _SENIOR_FROM = int(_DATA["years"]["senior_from"])
 _MAX_SENSIBLE_YEARS = int(_DATA["years"]["max_years"])
 _YEAR_ANCHORS = anchor_regex(("year", "yr"))
+_ENTRY_STATED = any_of(_DATA["description"]["entry"])
+_FOREIGN_WORDS: dict[str, int] = {**_WORDS, **_DATA["years"]["foreign_words"]}
+_FOREIGN_NUM = r"(\d{1,2}|" + "|".join(_FOREIGN_WORDS) + ")"
+_FOREIGN_UNITS = tuple(_DATA["years"]["foreign_units"])
+_FOREIGN_YEARS = re.compile(
+    r"\b"
+    + _FOREIGN_NUM
+    + r"\s*(?:\+|ou plus|o más|oder mehr)?\s*(?:(?:-|–|à|a|bis)\s*"
+    + _FOREIGN_NUM
+    + r"\s*)?(?:"
+    + "|".join(_FOREIGN_UNITS)
+    + r")\b\s*(?:"
+    + "|".join(re.escape(after) for after in _DATA["years"]["foreign_after"])
+    + ")",
+    re.IGNORECASE,
+)
+_FOREIGN_ANCHORS = tuple(_DATA["years"]["foreign_anchors"])
+_YEAR_PASSES: tuple[
+    tuple[re.Pattern[str] | tuple[str, ...], re.Pattern[str], dict[str, int]], ...
+] = (
+    (_YEAR_ANCHORS, _YEARS, _WORDS),
+    (_FOREIGN_ANCHORS, _FOREIGN_YEARS, _FOREIGN_WORDS),
+)
 
 
 def years_band(years: int) -> str:
@@ -45,16 +68,19 @@ def years_band(years: int) -> str:
 
 
 def required_years(description: str) -> tuple[int, str] | None:
-    """Smallest figure of the first experience statement ("3-5 years of ..." -> 3) and its text.
+    """Smallest figure of the first experience statement ("3-5 years of ..." -> 3) and its text;
+    an English statement first, then one in French, German, Spanish or Portuguese.
 
     Figures above `max_years` are skipped: they are company age ("25 years in business").
     """
-    snippet = windows(description.lower(), _YEAR_ANCHORS, before=30, after=40)
-    for match in _YEARS.finditer(snippet):
-        low = match.group(1)
-        years = _WORDS[low] if low in _WORDS else int(low)
-        if years <= _MAX_SENSIBLE_YEARS:
-            return years, match.group(0).strip()
+    lowered = description.lower()
+    for anchors, regex, words in _YEAR_PASSES:
+        snippet = windows(lowered, anchors, before=30, after=40)
+        for match in regex.finditer(snippet):
+            low = match.group(1)
+            years = words[low] if low in words else int(low)
+            if years <= _MAX_SENSIBLE_YEARS:
+                return years, match.group(0).strip()
     return None
 
 
@@ -67,6 +93,9 @@ def classify_seniority(title: str, description: str = "") -> tuple[str, str]:
     if found:
         years, said = found
         return years_band(years), f"description: '{said}'"
+    entry = _ENTRY_STATED.search(description) if "ntry" in description else None
+    if entry is not None:
+        return "entry", f"description: '{entry.group(0)}'"
     return "unknown", "no title word, level or years stated"
 
 

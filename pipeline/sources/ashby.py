@@ -4,8 +4,10 @@ The whole board comes in one `{apiVersion, jobs}` envelope (no paging; OpenAI's 
 in one response). Quirks handled here:
 
 - rows with `isListed: false` are unlisted postings and are dropped, not loaded;
-- `workplaceType` (OnSite/Remote/Hybrid) decides the arrangement; `isRemote` is unreliable
-  (true on most Hybrid jobs, null on about a third) and is only kept in `extras`;
+- `workplaceType` (OnSite/Remote/Hybrid) decides the arrangement. Older payloads have only
+  `isRemote`, a yes/no flag that is true on most Hybrid jobs: it is used only when
+  `workplaceType` is absent, marked `extras["workplace_hint"] = "flag"` so the classifier lets
+  stated office days make it hybrid; a null flag gives no workplace;
 - pay is the component whose `compensationType` is "Salary", never the first one (equity is
   often first), read from `summaryComponents` (spans every pay zone) or else the first tier,
   and only when `shouldDisplayCompensationOnJobPostings` is not false (the employer withheld
@@ -96,7 +98,10 @@ def _posting(job: dict[str, Any], board: Board, payload_id: str) -> Posting:
         place = secondary.get("location") if isinstance(secondary, dict) else None
         if isinstance(place, str) and place and place not in locations:
             locations.append(place)
-    workplace = str(job.get("workplaceType") or "").strip().lower()
+    workplace = WORKPLACE.get(str(job.get("workplaceType") or "").strip().lower())
+    hint = None
+    if workplace is None and isinstance(job.get("isRemote"), bool):
+        workplace, hint = ("remote" if job["isRemote"] else "onsite"), "flag"
     salary, raw_interval = _salary(job)
     description = html_to_text(job.get("descriptionHtml")) or str(job.get("descriptionPlain") or "")
     compensation = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
@@ -107,7 +112,7 @@ def _posting(job: dict[str, Any], board: Board, payload_id: str) -> Posting:
         title=title.strip(),
         description=description,
         locations=locations,
-        workplace_type=WORKPLACE.get(workplace),
+        workplace_type=workplace,
         salary=salary,
         posted_at=parse_iso(job.get("publishedAt")),
         url=job.get("jobUrl"),
@@ -120,6 +125,7 @@ def _posting(job: dict[str, Any], board: Board, payload_id: str) -> Posting:
                 "team": job.get("team"),
                 "is_remote": job.get("isRemote"),
                 "workplace_type_raw": job.get("workplaceType"),
+                "workplace_hint": hint,
                 "employment_type_raw": job.get("employmentType"),
                 "salary_interval_raw": raw_interval,
                 "compensation_summary": compensation.get("compensationTierSummary"),

@@ -15,7 +15,8 @@ list); `baseSalary.value` may be a `QuantitativeValue` (min/max or a single `val
 bare number. Workplace: `jobLocationType: TELECOMMUTE` means remote. Schema.org cannot say
 "hybrid"; Google's guidance is that TELECOMMUTE *with* a `jobLocation` means remote or in
 office, which is still remote-eligible, so it stays `remote` with
-`extras["telecommute_with_location"]` for the classifier to weigh. No TELECOMMUTE gives no
+`extras["telecommute_with_location"]` and `extras["workplace_hint"] = "telecommute"`, which
+lets the classifier read hybrid or on-site wording in the text. No TELECOMMUTE gives no
 workplace (many sites omit the field for hybrid jobs). Identifiers are only unique within
 one employer, so `source_id` is `"{board}:{identifier}"`, or `"{board}:{sha256(url, title)}"`
 when the posting has none.
@@ -353,6 +354,7 @@ def _posting(node: dict[str, Any], board: Board, page_url: str, payload_id: str)
                 "employment_type_raw": employment,
                 "applicant_locations": applicants,
                 "telecommute_with_location": (telecommute and bool(places)) or None,
+                "workplace_hint": "telecommute" if telecommute and places else None,
                 "direct_apply": node.get("directApply"),
             }
         ),

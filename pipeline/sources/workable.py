@@ -5,8 +5,9 @@ One response holds the whole account: the company `name` at the top level and ev
 
 - Cloudflare rate-limits this host hard (429 / error 1015 after ~20 requests at 0.7 rps), so
   the default spacing is 5 s and one request at a time;
-- `telecommuting: true` means remote; false does not mean on-site (hybrid jobs say false
-  too), so it gives no workplace at all;
+- `telecommuting: true` means remote work is allowed, a yes/no flag marked
+  `extras["workplace_hint"] = "flag"` so stated office days still make it hybrid; false does
+  not mean on-site (hybrid jobs say false too), so it gives no workplace at all;
 - `published_on` and `created_at` are dates without a time (taken as midnight UTC);
 - an unknown subdomain answers either 404 or 200 with an empty `jobs` list. A real account
   always carries its `name`, so an empty list *with* a name is an empty board and one
@@ -143,6 +144,7 @@ def _posting(job: dict[str, Any], board: Board, company: str, payload_id: str) -
                     }
                 ),
                 "application_url": job.get("application_url"),
+                "workplace_hint": "flag" if job.get("telecommuting") is True else None,
             }
         ),
     )

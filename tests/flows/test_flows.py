@@ -1,0 +1,126 @@
+"""The real nightly and weekly flows under a Prefect test server, on the bundled sample."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+import responses
+
+from flows.nightly import nightly, replay_sample
+from flows.weekly import weekly
+from ingest.plan import sample_nights
+from tests.support import snapshot
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def test_sample_replay_loads_two_sources_and_reruns_change_nothing(data_dir: Path) -> None:
+    nights = sample_nights()[:3]
+    replay_sample(nights=nights)
+    db = data_dir / "warehouse.duckdb"
+    first = snapshot(db)
+    con = duckdb.connect(str(db), read_only=True)
+    sources = dict(con.execute("SELECT source, count(*) FROM postings GROUP BY 1").fetchall())
+    closed = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL").fetchone()[0]
+    con.close()
+    assert set(sources) == {
+        "greenhouse",
+        "lever",
+        "ashby",
+        "workable",
+        "smartrecruiters",
+        "remoteok",
+        "remotive",
+        "hn",
+        "jsonld",
+    }
+    assert sources["greenhouse"] > 50 and sources["lever"] > 50
+    assert closed > 0
+
+    replay_sample(nights=nights)
+    assert snapshot(db) == first
+
+
+def test_weekly_report_for_latest_week_mentions_sample(data_dir: Path) -> None:
+    night = sample_nights()[-1]
+    nightly(night=night, mode="sample")
+    path = Path(weekly())
+    assert path.parent.name == f"{night.isocalendar().year}-W{night.isocalendar().week:02d}"
+    text = path.read_text()
+    assert "Sample data" in text
+    assert "## Role demand" in text and "## Guide check" in text
+    for claim in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"):
+        assert f"| {claim}" in text
+    assert (path.parent / "report.html").exists() and (path.parent / "guide_check.csv").exists()
+
+
+def test_weekly_report_for_unknown_week_says_no_data(data_dir: Path) -> None:
+    nightly(night=sample_nights()[0], mode="sample")
+    path = Path(weekly(week="2020-W01"))
+    assert "no data" in path.read_text()
+
+
+LIVE_CONFIG = """
+mode = "live"
+[http]
+user_agent = "jobtrends-test"
+max_retries = 1
+backoff_base = 0.0
+[orchestration]
+fetch_retries = 0
+[sources.greenhouse]
+min_interval = 0
+boards = [{ token = "goodco", company = "Good Co" }, { token = "brokenco", company = "Broken Co" }]
+[sources.lever]
+min_interval = 0
+boards = [{ token = "leverco", company = "Lever Co" }]
+"""
+
+
+@responses.activate
+def test_a_failing_board_is_recorded_and_the_others_load(data_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "sources.toml"
+    config.write_text(LIVE_CONFIG)
+    gh = "https://boards-api.greenhouse.io/v1/boards"
+    responses.get(
+        f"{gh}/goodco/jobs",
+        json={
+            "jobs": [
+                {
+                    "id": 1,
+                    "title": "ML Engineer",
+                    "location": {"name": "Remote"},
+                    "updated_at": "2026-11-01T10:00:00-04:00",
+                    "absolute_url": "https://x/1",
+                    "content": "&lt;p&gt;Hi&lt;/p&gt;",
+                }
+            ],
+            "meta": {"total": 1},
+        },
+    )
+    responses.get(f"{gh}/brokenco/jobs", status=503)
+    responses.get("https://api.lever.co/v0/postings/leverco", body="<html>not json</html>")
+
+    state = nightly(night=date(2026, 11, 20), config_path=str(config), return_state=True)
+
+    assert state.name == "Partially failed"
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    runs = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT board, status, error, pages FROM runs ORDER BY board"
+        ).fetchall()
+    }
+    titles = con.execute("SELECT source, title FROM postings").fetchall()
+    archived = con.execute("SELECT count(*) FROM raw_payloads WHERE board = 'leverco'").fetchone()
+    con.close()
+    assert runs["goodco"][0] == "success"
+    assert runs["brokenco"][0] == "failed" and "503" in runs["brokenco"][1]
+    assert runs["leverco"][0] == "failed" and "not JSON" in runs["leverco"][1]
+    assert runs["leverco"][2] == 1
+    assert titles == [("greenhouse", "ML Engineer")]
+    assert archived == (1,)
+    assert len(responses.calls) == 1 + 2 + 1

@@ -1,0 +1,172 @@
+"""Marts over a small warehouse whose answers are known by construction."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+from pipeline.models import ParseError
+from tests.support import board_load, posting, warehouse
+from warehouse.canonical import refresh_canonical
+from warehouse.load import load_board, record_run
+
+W1 = date(2026, 9, 1)  # 2026-W36
+W2 = date(2026, 9, 8)  # 2026-W37
+
+
+def _labelled(load, **by_id):
+    """Overwrite label fields per posting id, standing in for the real classifier."""
+    load.labels = [dataclasses.replace(row, **by_id.get(row.source_id, {})) for row in load.labels]
+    return load
+
+
+def _build(tmp_path):
+    con = warehouse(tmp_path)
+    mle = {"seniority": "senior", "metro": "sf_bay_area", "industry": "Tech/Software"}
+    first = board_load(
+        [
+            posting("m1", "Machine Learning Engineer"),
+            posting("m2", "ML Engineer", locations=("New York, NY",)),
+            posting("m3", "Machine Learning Engineer", locations=("Boston, MA",)),
+            posting("d1", "Data Scientist"),
+        ],
+        W1,
+        errors=[ParseError("greenhouse", "acme", "a" * 64, "no title", "job 7")],
+    )
+    load_board(
+        con,
+        _labelled(
+            first,
+            m1={
+                **mle,
+                "work_arrangement": "remote",
+                "salary_usd_min": 180_000.0,
+                "salary_usd_max": 220_000.0,
+                "degree": "masters",
+                "skills": ["python", "pytorch"],
+            },
+            m2={
+                **mle,
+                "work_arrangement": "hybrid",
+                "salary_usd_min": 150_000.0,
+                "salary_usd_max": 170_000.0,
+                "degree": "bachelors",
+                "skills": ["python"],
+            },
+            m3={**mle, "work_arrangement": "unknown", "degree": None, "skills": []},
+            d1={"industry": "Healthcare", "work_arrangement": "onsite"},
+        ),
+    )
+    second = board_load(
+        [posting("m1"), posting("m2", "ML Engineer", locations=("New York, NY",))],
+        W2,
+        run_id="run-2",
+    )
+    load_board(con, _labelled(second, m1={**mle, "work_arrangement": "remote"}))
+    record_run(
+        con,
+        "run-2",
+        "lever",
+        "zeta",
+        W2,
+        "sample",
+        "failed",
+        datetime(2026, 9, 8, tzinfo=UTC),
+        error="HttpError: 503 Service Unavailable",
+    )
+    refresh_canonical(con)
+    return con
+
+
+def test_role_demand_counts_new_open_closed_and_change(tmp_path):
+    con = _build(tmp_path)
+    rows = con.execute(
+        "SELECT week, new_jobs, open_jobs, closed_jobs, open_change FROM mart_role_demand "
+        "WHERE role = 'ml_engineer' ORDER BY week"
+    ).fetchall()
+    assert rows == [("2026-W36", 3, 3, 0, None), ("2026-W37", 0, 3, 1, 0)]
+    ds = con.execute(
+        "SELECT week, open_jobs, closed_jobs FROM mart_role_demand WHERE role = 'data_scientist' "
+        "ORDER BY week"
+    ).fetchall()
+    assert ds == [("2026-W36", 1, 0), ("2026-W37", 1, 1)]
+
+
+def test_salary_bands_use_annualised_midpoints_and_disclosure(tmp_path):
+    con = _build(tmp_path)
+    row = con.execute(
+        "SELECT jobs, n, disclosure_rate, p25, median, p75 FROM mart_salary_bands "
+        "WHERE role = 'ml_engineer' AND seniority = 'senior'"
+    ).fetchone()
+    assert row == (3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0)
+    metro = con.execute(
+        "SELECT n, median FROM mart_salary_by_metro WHERE role = 'ml_engineer'"
+    ).fetchall()
+    assert metro == [(2, 180_000.0)]
+
+
+def test_work_arrangement_shares_leave_unknown_out(tmp_path):
+    con = _build(tmp_path)
+    row = con.execute(
+        "SELECT remote, hybrid, onsite, unknown, remote_share, hybrid_share "
+        "FROM mart_work_arrangement WHERE role = 'ml_engineer' AND week = '2026-W36'"
+    ).fetchone()
+    assert row == (1, 1, None, 1, 0.5, 0.5)
+
+
+def test_degree_skill_and_industry_shares(tmp_path):
+    con = _build(tmp_path)
+    degrees = con.execute(
+        "SELECT degree, jobs, share FROM mart_degree_shares WHERE role = 'ml_engineer' "
+        "ORDER BY degree"
+    ).fetchall()
+    assert degrees == [("bachelors", 1, 0.5), ("masters", 1, 0.5), ("unknown", 1, None)]
+    skills = con.execute(
+        "SELECT skill, jobs, share FROM mart_skill_shares WHERE role = 'ml_engineer' ORDER BY skill"
+    ).fetchall()
+    assert skills == [("python", 2, 0.6667), ("pytorch", 1, 0.3333)]
+    industry = con.execute(
+        "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = '2026-W36' "
+        "ORDER BY industry"
+    ).fetchall()
+    assert industry == [("Healthcare", 1, 0.25), ("Tech/Software", 3, 0.75)]
+
+
+def test_source_quality_reports_failures_parse_errors_and_unknowns(tmp_path):
+    con = _build(tmp_path)
+    gh = con.execute(
+        "SELECT runs, succeeded, failed, parse_errors, postings, seniority_unknown_rate, "
+        "work_arrangement_unknown_rate, salary_missing_rate FROM mart_source_quality "
+        "WHERE source = 'greenhouse'"
+    ).fetchone()
+    assert gh == (2, 2, 0, 1, 4, 0.25, 0.25, 0.5)
+    lever = con.execute(
+        "SELECT failed, last_error, failure_reasons, postings FROM mart_source_quality "
+        "WHERE source = 'lever'"
+    ).fetchone()
+    assert lever == (
+        1,
+        "HttpError: 503 Service Unavailable",
+        ["HttpError: 503 Service Unavailable"],
+        None,
+    )
+
+
+def test_weekly_postings_keeps_the_columns_reports_read(tmp_path):
+    con = _build(tmp_path)
+    columns = [r[0] for r in con.execute("DESCRIBE mart_weekly_postings").fetchall()]
+    assert columns == [
+        "week",
+        "week_start",
+        "source",
+        "role",
+        "is_ai",
+        "open_postings",
+        "new_postings",
+        "closed_postings",
+    ]
+    ml = con.execute(
+        "SELECT sum(open_postings), sum(new_postings), sum(closed_postings) "
+        "FROM mart_weekly_postings WHERE week = '2026-W37' AND role = 'ml_engineer'"
+    ).fetchone()
+    assert ml == (3, 0, 1)
