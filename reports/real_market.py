@@ -68,7 +68,7 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         f"{GROWTH_WEEKS} weeks with the {GROWTH_WEEKS} before.",
         "",
         table(_claims_frame(_testable(claims, evidence))),
-        _g4_note(),
+        _g4_note(evidence.postings),
         "",
         "## Claims this data cannot test",
         "",
@@ -112,7 +112,7 @@ def _what_it_is(cover: market_history.Coverage) -> str:
         "location, ids and dates. No pay, no requirements, no description text.\n"
         "- **Labels:** role, seniority, AI flag, metro and work arrangement come from the "
         "title and the location alone, so a role hidden behind a generic title is missed and "
-        "an arrangement is known only when the location says it.\n"
+        "a location naming only a city is taken as on-site.\n"
         f"- **Size:** {cover.jobs} canonical jobs from {cover.postings} postings at "
         f"{cover.companies} companies."
     )
@@ -151,12 +151,16 @@ def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
     )
 
 
-def _g4_note() -> str:
+def _g4_note(jobs: pd.DataFrame) -> str:
+    """Why G4 is shown twice, with how much of it the labels could not decide."""
+    ai = jobs[jobs["is_ai"]]
+    unknown = int((ai["work_arrangement"] == "unknown").sum())
     return (
-        "\nG4 is shown twice because the listing rarely says a job is on-site: most "
-        "locations are a city, which the classifier leaves `unknown`. `G4` counts only AI "
-        "jobs whose arrangement is known (an upper bound on the remote share); `G4 (all)` "
-        "counts every AI job, unknown as not remote (a lower bound). The truth lies between."
+        f"\nG4 is shown twice: `G4` leaves out AI jobs whose arrangement is unknown ({unknown} "
+        f"of {len(ai)}), `G4 (all)` counts them as not remote. The listing has no workplace "
+        "field, so the arrangement comes from the location text alone: a job listed under a "
+        "city with no 'remote' or 'hybrid' in it counts as on-site, which a hybrid job may "
+        "well be. The remote share is of jobs whose location says remote."
     )
 
 
