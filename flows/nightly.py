@@ -133,7 +133,8 @@ def nightly(
 
     The whole run holds the warehouse's run lock (fetching too: the archive's manifests are
     rewritten in place), so a second ingest started meanwhile waits `lock_wait` seconds and
-    then fails with `RunLocked` naming the holder.
+    then fails with `RunLocked` naming the holder. The summary is reported (webhook included)
+    after the lock is released, so a slow webhook never holds up the next run.
     """
     logger = get_run_logger()
     settings = load_settings(config_path, mode=mode)
@@ -172,8 +173,8 @@ def nightly(
                 )
                 raise
         summary = RunSummary(run_id, night, settings.mode, summaries)
-        _report(summary, settings, logger)
-        return _final_state(summary)
+    _report(summary, settings, logger)
+    return _final_state(summary)
 
 
 def _fetch_and_parse(

@@ -39,6 +39,7 @@ def make_client(settings: Settings, night: date, planned: Sequence[PlannedBoard]
         policy = HostPolicy(item.source.settings.min_interval, item.source.settings.max_concurrency)
         for host in item.source.hosts(item.board):
             client.set_host_policy(host, policy)
+        client.allow_hosts(item.source.hosts(item.board))
     return client
 
 

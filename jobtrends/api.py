@@ -28,7 +28,7 @@ from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
 from warehouse import survey
-from warehouse.db import open_warehouse, read_sql
+from warehouse.db import open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
 from warehouse.relabel import relabel_all
@@ -93,7 +93,7 @@ def run_report(week: str | None = None, config_path: str | None = None) -> str:
 
 def sql(query: str, db_path: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL against the warehouse (views included)."""
-    return read_sql(load_settings(db_path=db_path).db_path, query)
+    return query_sandboxed(load_settings(db_path=db_path).db_path, query)
 
 
 @dataclass

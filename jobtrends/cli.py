@@ -10,7 +10,7 @@ import click
 
 from config import ConfigError, load_settings
 from jobtrends import api
-from warehouse.db import WarehouseLocked
+from warehouse.db import QueryError, WarehouseLocked
 from warehouse.runlock import RunLocked
 
 MOVES_SHOWN = 5
@@ -103,8 +103,14 @@ def real_market(config_path: str | None, out: Path) -> None:
 @click.argument("query")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 def sql(query: str, db_path: str | None) -> None:
-    """Run a read-only SQL query against the warehouse and print the result."""
-    frame = api.sql(query, db_path)
+    """Run a read-only SQL query against the warehouse and print the result.
+
+    The connection is sandboxed: files, COPY, ATTACH and INSTALL are refused.
+    """
+    try:
+        frame = api.sql(query, db_path)
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(frame.to_string(index=False) if not frame.empty else "(no rows)")
 
 

@@ -5,26 +5,53 @@ limit and concurrency cap), robustness (timeouts, retries with backoff and jitte
 `Retry-After`) and safety (TLS always verified, a cap on decoded response size) live here once
 instead of in each adapter. The transport is injectable: the offline sample mounts a snapshot
 adapter on the same session, so a replay exercises exactly this code.
+
+The client stays where it was sent. It follows redirects itself, hop by hop, and each hop
+must pass the checks the first URL passed: an allowed host (the configured one or a host
+its source declared), the same port, never https to http, never a loopback, private or
+link-local address unless the request started at one, robots.txt when the caller checks
+it, and the host's rate limit. `total_timeout` and the size cap cover the whole exchange,
+redirects and headers included: a watchdog shuts the sockets of an exchange past its
+deadline, because a read blocked on a trickling server cannot look at a clock itself.
+
+Every failure is decided once, here: `HttpError.retriable` says whether trying again later
+can help, so the orchestrator needs no rules of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import json
+import math
 import os
 import random
+import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 RETRIABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+CONNECT_RETRIES = 1
+"""Quick retries after DNS failure or a refused connection: a night without network must
+end within a minute, not after the backoff schedule and the orchestrator's retries."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+DIGITS = re.compile(r"[0-9]+")
+"""ASCII digits only: `str.isdigit` accepts `²`, which `int` then refuses."""
 
 
 class HttpError(Exception):
@@ -64,6 +91,19 @@ class ResponseTooLarge(FatalHttpError):
     """The body grew past the configured cap (after decompression, so gzip bombs stop too)."""
 
 
+class RedirectRefused(FatalHttpError):
+    """A redirect (or a connection) to somewhere this request may not go."""
+
+
+class BadHeader(FatalHttpError):
+    """A response header the client must read has a value it cannot parse."""
+
+
+class Unreachable(FatalHttpError):
+    """DNS failed, the connection was refused or timed out: retried once at once, then
+    given up for tonight (fatal, so no orchestrator retry waits minutes for a dead network)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
     user_agent: str
@@ -74,8 +114,9 @@ class HttpSettings:
     backoff_max: float = 60.0
     max_response_bytes: int = 50 * 1024 * 1024
     total_timeout: float = 300.0
-    """Seconds one response may take in all: `read_timeout` is per read, so a server that
-    trickles a byte at a time would otherwise hold a fetch (and the night) open forever."""
+    """Seconds one exchange (every redirect hop, headers and body) may take in all:
+    `read_timeout` is per read, so a server that trickles a byte at a time would otherwise
+    hold a fetch (and the night) open forever."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +137,25 @@ class Response:
     received_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where a URL points: scheme, lower-cased host and effective port."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @staticmethod
+    def of(url: str) -> _Target:
+        """Raises ValueError for a URL that has no host or an unparseable port."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise ValueError(f"no host in {url!r}")
+        return _Target(scheme, host, parts.port or DEFAULT_PORTS.get(scheme, 0))
+
+
 class _HostGate:
     """Spaces requests to one host and caps how many are in flight at once."""
 
@@ -104,6 +164,7 @@ class _HostGate:
         self._clock = clock
         self._lock = threading.Lock()
         self._next_at = 0.0
+        self._last_sent = -math.inf
         self.slots = threading.BoundedSemaphore(max(1, policy.max_concurrency))
 
     def reserve(self) -> float:
@@ -114,19 +175,167 @@ class _HostGate:
             self._next_at = at + self.policy.min_interval
             return at - now
 
-    def sent(self) -> None:
-        """A request is leaving now: the next may not leave before `min_interval` from now.
+    def claim(self) -> float:
+        """Take the send that is about to leave and return how long it must still wait.
 
-        `reserve` spaces the planned send times; a late wake-up (a busy machine oversleeps)
-        would otherwise shorten the gap after it, so the interval counts from the real send.
+        `reserve` spaces the planned send times, but a thread that oversleeps (a busy
+        machine) or is preempted after its wait could leave together with the next one. So
+        just before sending, under the lock, each send takes its real time, at least
+        `min_interval` after the last send taken, and pushes planned sends past it too.
         """
         with self._lock:
-            self._next_at = max(self._next_at, self._clock() + self.policy.min_interval)
+            now = self._clock()
+            at = max(now, self._last_sent + self.policy.min_interval)
+            self._last_sent = at
+            self._next_at = max(self._next_at, at + self.policy.min_interval)
+            return at - now
 
     def push_back(self, seconds: float) -> None:
         """A server asked us to slow down: nobody sends to this host before then."""
         with self._lock:
             self._next_at = max(self._next_at, self._clock() + seconds)
+
+
+class _Exchange:
+    """One request and its redirects: a deadline over all of it, and who may be connected to.
+
+    The connections it uses register themselves (see `_Watched`); when the deadline passes,
+    the watchdog shuts their sockets, which wakes any read blocked on a trickling server.
+    """
+
+    def __init__(self, seconds: float, private_ok: bool) -> None:
+        self.seconds = seconds
+        self.private_ok = private_ok
+        self.expired = False
+        self._conns: list[HTTPConnection] = []
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        """Start the clock at the first send (waiting for the rate limit is not the server's
+        time); later hops run on the same clock."""
+        if self._timer.ident is None:
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+    def watch(self, conn: HTTPConnection) -> None:
+        """Remember the connection and its socket: `http.client` drops `conn.sock` once a
+        response that closes the connection has begun, while the body is still read from it."""
+        with self._lock:
+            if conn not in self._conns:
+                self._conns.append(conn)
+            if conn.sock is not None and conn.sock not in self._socks:
+                self._socks.append(conn.sock)
+            expired = self.expired
+        if expired:
+            _shut(conn.sock)
+
+    def check_peer(self, conn: HTTPConnection) -> None:
+        """Refuse a socket that landed on a non-public address, whatever DNS said: a public
+        name may resolve to 127.0.0.1 or 169.254.169.254."""
+        if self.private_ok or conn.sock is None:
+            return
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            address = conn.sock.getpeername()[0]
+            if not _public(address):
+                conn.close()
+                raise RedirectRefused(
+                    f"{conn.host}:{conn.port}", f"{conn.host} resolves to non-public {address}"
+                )
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            socks = [c.sock for c in self._conns if c.sock is not None] + self._socks
+        for sock in socks:
+            _shut(sock)
+
+
+_current = threading.local()
+
+
+@contextlib.contextmanager
+def _exchange(seconds: float, private_ok: bool) -> Iterator[_Exchange]:
+    exchange = _Exchange(seconds, private_ok)
+    previous = getattr(_current, "exchange", None)
+    _current.exchange = exchange
+    try:
+        yield exchange
+    finally:
+        exchange.stop()
+        _current.exchange = previous
+
+
+class _Watched:
+    """Mixed into urllib3's connections so the running exchange can watch and vet them."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        exchange: _Exchange | None = getattr(_current, "exchange", None)
+        if exchange is not None:
+            exchange.watch(self)  # type: ignore[arg-type]
+            exchange.check_peer(self)  # type: ignore[arg-type]
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        exchange: _Exchange | None = getattr(_current, "exchange", None)
+        if exchange is not None:
+            exchange.watch(self)  # type: ignore[arg-type]
+            exchange.check_peer(self)  # type: ignore[arg-type]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class WatchedAdapter(HTTPAdapter):
+    """The transport: `requests`' own, over connections the exchange deadline can cut.
+
+    Requests through a proxy use urllib3's proxy manager, which this does not reach: behind
+    a proxy `total_timeout` bounds the body only.
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+class _Session(requests.Session):
+    """A session that never looks at a redirect: the client follows them itself.
+
+    `requests` reads a 3xx body in full to resolve the redirect, even with
+    `allow_redirects=False` (it prepares `Response.next`), so a gzip bomb behind a 302 was
+    decoded into memory before any check could run.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
+def watched_session() -> requests.Session:
+    session = _Session()
+    session.mount("http://", WatchedAdapter())
+    session.mount("https://", WatchedAdapter())
+    return session
 
 
 class HttpClient:
@@ -143,13 +352,13 @@ class HttpClient:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
-        self.session = session or requests.Session()
+        self.session = session or watched_session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.session.headers.setdefault("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
-        self.session.max_redirects = 5
         self._policies = dict(host_policies or {})
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
+        self._allowed: dict[str, set[str]] = {}
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
@@ -164,6 +373,18 @@ class HttpClient:
             self._policies[host] = policy
             self._gates.pop(host, None)
 
+    def allow_hosts(self, hosts: Iterable[str]) -> None:
+        """Let a request that starts at one of `hosts` be redirected to any of them.
+
+        A source calls a few documented hosts (an EU API, an old domain that redirects);
+        anything else a redirect names is refused. Without a call, only the request's own
+        host is allowed.
+        """
+        group = {h.lower() for h in hosts if h}
+        with self._gates_lock:
+            for host in group:
+                self._allowed.setdefault(host, set()).update(group)
+
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:
             gate = self._gates.get(host)
@@ -177,89 +398,168 @@ class HttpClient:
         url: str,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        may_follow: Callable[[str], bool] | None = None,
     ) -> Response:
-        """GET with retries; returns a 2xx response or raises a narrow `HttpError`."""
-        scheme = urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise FatalHttpError(url, f"refusing scheme {scheme!r}")
-        gate = self._gate(urlsplit(url).hostname or "")
+        """GET with retries; returns a 2xx response or raises a narrow `HttpError`.
+
+        `may_follow` vets each redirect target beyond the host rules (robots.txt for the
+        crawlers that honour it).
+        """
+        start = _start(url)
         attempt = 0
+        unreachable = 0
         while True:
             attempt += 1
             try:
-                return self._once(gate, url, params, headers, attempt)
+                return self._attempt(start, url, params, headers, may_follow, attempt)
+            except Unreachable:
+                unreachable += 1
+                if unreachable > CONNECT_RETRIES or attempt > self.settings.max_retries:
+                    raise
+                self._sleep(min(self.settings.backoff_base, 1.0))
             except RetriableHttpError as exc:
                 if attempt > self.settings.max_retries:
                     raise
                 delay = self._backoff(attempt, exc.retry_after)
-                gate.push_back(delay)
+                self._gate(_host_of(exc.url, start.host)).push_back(delay)
 
-    def _once(
+    def _attempt(
         self,
-        gate: _HostGate,
+        start: _Target,
         url: str,
         params: Mapping[str, str | int] | None,
         headers: Mapping[str, str] | None,
+        may_follow: Callable[[str], bool] | None,
         attempt: int,
     ) -> Response:
-        wait = gate.reserve()
-        if wait > 0:
-            self._sleep(wait)
-        with gate.slots:
-            gate.sent()
-            started = self._clock()
-            try:
-                resp = self.session.get(
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                    stream=True,
-                    verify=True,
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                raise RetriableHttpError(url, f"{type(exc).__name__}: {exc}") from exc
-            except requests.TooManyRedirects as exc:
-                raise FatalHttpError(url, "too many redirects") from exc
-            except requests.RequestException as exc:
-                raise FatalHttpError(url, f"{type(exc).__name__}: {exc}") from exc
-            with resp:
-                final_url = resp.url or url
-                if resp.status_code >= 400:
-                    reason = resp.reason or "error"
-                    if resp.status_code in RETRIABLE_STATUSES:
-                        raise RetriableHttpError(
-                            final_url,
-                            reason,
-                            resp.status_code,
-                            _retry_after(resp.headers.get("Retry-After")),
-                        )
-                    if resp.status_code == 404:
-                        raise NotFound(final_url, reason, 404)
-                    raise FatalHttpError(final_url, reason, resp.status_code)
-                body = self._read_capped(resp, final_url, started)
-                return Response(
-                    url=final_url,
-                    status=resp.status_code,
-                    content_type=resp.headers.get("Content-Type", ""),
-                    body=body,
-                    attempts=attempt,
-                    received_at=self._now(),
-                )
+        """One exchange: the request and every redirect it draws, on one deadline."""
+        with _exchange(self.settings.total_timeout, not _public(start.host)) as exchange:
+            hop_url, hop_params = url, params
+            for _ in range(MAX_REDIRECTS + 1):
+                gate = self._gate(_Target.of(hop_url).host)
+                wait = gate.reserve()
+                if wait > 0:
+                    self._sleep(wait)
+                with gate.slots:
+                    late = gate.claim()
+                    if late > 0:
+                        self._sleep(late)
+                    exchange.start()
+                    resp = self._send(hop_url, hop_params, headers, exchange)
+                    with resp:
+                        if resp.status_code in REDIRECT_STATUSES:
+                            hop_url = self._follow(
+                                resp, resp.url or hop_url, start, exchange, may_follow
+                            )
+                            hop_params = None
+                            continue
+                        return self._finish(resp, resp.url or hop_url, attempt, exchange)
+            raise RedirectRefused(url, f"more than {MAX_REDIRECTS} redirects")
 
-    def _read_capped(self, resp: requests.Response, url: str, started: float) -> bytes:
+    def _send(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
+        exchange: _Exchange,
+    ) -> requests.Response:
+        try:
+            return self.session.get(
+                url,
+                params=params,
+                headers=headers,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                stream=True,
+                verify=True,
+                allow_redirects=False,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if exchange.expired:
+                raise RetriableHttpError(
+                    url, f"no complete headers after {self.settings.total_timeout:g}s"
+                ) from exc
+            if _unreachable(exc):
+                raise Unreachable(url, f"{type(exc).__name__}: {exc}") from exc
+            raise RetriableHttpError(url, f"{type(exc).__name__}: {exc}") from exc
+        except requests.RequestException as exc:
+            raise FatalHttpError(url, f"{type(exc).__name__}: {exc}") from exc
+
+    def _follow(
+        self,
+        resp: requests.Response,
+        url: str,
+        start: _Target,
+        exchange: _Exchange,
+        may_follow: Callable[[str], bool] | None,
+    ) -> str:
+        """The next hop's URL, if every rule lets the exchange go there; the 3xx body is
+        never read (closing the response drops it unread, bomb or not)."""
+        status = resp.status_code
+        location = resp.headers.get("Location")
+        if not location:
+            raise FatalHttpError(url, "redirect without a Location header", status)
+        try:
+            target_url = urljoin(url, location.strip())
+            scheme = urlsplit(target_url).scheme.lower()
+        except ValueError as exc:
+            raise BadHeader(url, f"unparseable Location header {location!r}", status) from exc
+
+        def refuse(why: str) -> RedirectRefused:
+            return RedirectRefused(url, f"redirect to {target_url} refused: {why}", status)
+
+        if scheme not in DEFAULT_PORTS:
+            raise refuse(f"scheme {scheme!r}")
+        try:
+            target = _Target.of(target_url)
+        except ValueError as exc:
+            raise BadHeader(url, f"unparseable Location header {location!r}", status) from exc
+        if start.scheme == "https" and target.scheme == "http":
+            raise refuse("https to http")
+        allowed = self._allowed.get(start.host, set()) | {start.host}
+        if target.host not in allowed:
+            raise refuse(f"host {target.host} is not one of {', '.join(sorted(allowed))}")
+        same_port = target.port == start.port
+        default_ports = (
+            target.port == DEFAULT_PORTS[target.scheme]
+            and start.port == DEFAULT_PORTS[start.scheme]
+        )
+        if not (same_port or default_ports):
+            raise refuse(f"port {target.port} (the request went to port {start.port})")
+        if not exchange.private_ok and not _public(target.host):
+            raise refuse("non-public address")
+        if may_follow is not None and not may_follow(target_url):
+            raise refuse("disallowed by robots.txt")
+        return target_url
+
+    def _finish(
+        self, resp: requests.Response, url: str, attempt: int, exchange: _Exchange
+    ) -> Response:
+        if resp.status_code >= 400:
+            reason = resp.reason or "error"
+            if resp.status_code in RETRIABLE_STATUSES:
+                raise RetriableHttpError(url, reason, resp.status_code, _retry_after(resp, url))
+            if resp.status_code == 404:
+                raise NotFound(url, reason, 404)
+            raise FatalHttpError(url, reason, resp.status_code)
+        body = self._read_capped(resp, url, exchange)
+        return Response(
+            url=url,
+            status=resp.status_code,
+            content_type=resp.headers.get("Content-Type", ""),
+            body=body,
+            attempts=attempt,
+            received_at=self._now(),
+        )
+
+    def _read_capped(self, resp: requests.Response, url: str, exchange: _Exchange) -> bytes:
         cap = self.settings.max_response_bytes
-        deadline = started + self.settings.total_timeout
-        declared = resp.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > cap:
+        declared = _content_length(resp, url)
+        if declared is not None and declared > cap:
             raise ResponseTooLarge(
                 url, f"Content-Length {declared} over cap {cap}", resp.status_code
             )
         chunks: list[bytes] = []
         size = 0
-        watchdog = threading.Timer(max(0.0, deadline - self._clock()), _cut, args=(resp,))
-        watchdog.daemon = True
-        watchdog.start()
         try:
             for chunk in resp.iter_content(chunk_size=64 * 1024):
                 size += len(chunk)
@@ -267,7 +567,7 @@ class HttpClient:
                     raise ResponseTooLarge(url, f"body over cap {cap} bytes", resp.status_code)
                 chunks.append(chunk)
         except (requests.RequestException, OSError) as exc:
-            if self._clock() >= deadline:
+            if exchange.expired:
                 raise RetriableHttpError(
                     url,
                     f"body still arriving after {self.settings.total_timeout:g}s",
@@ -276,8 +576,10 @@ class HttpClient:
             if isinstance(exc, requests.ConnectionError | requests.Timeout):
                 raise RetriableHttpError(url, f"body interrupted: {exc}", resp.status_code) from exc
             raise RetriableHttpError(url, f"body unreadable: {exc}", resp.status_code) from exc
-        finally:
-            watchdog.cancel()
+        if exchange.expired:
+            raise RetriableHttpError(
+                url, f"body still arriving after {self.settings.total_timeout:g}s", resp.status_code
+            )
         return b"".join(chunks)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -287,46 +589,123 @@ class HttpClient:
         return self._rng.uniform(ceiling / 2, ceiling)
 
 
-def _cut(resp: requests.Response) -> None:
-    """Shut the response's socket so a read blocked on a trickling server returns now.
+def post_json(
+    url: str, payload: Any, *, user_agent: str = "jobtrends", total_timeout: float = 10.0
+) -> int:
+    """POST `payload` as JSON and return the status; raises an `HttpError` if not 2xx.
 
-    `read_timeout` bounds each wait for a byte, and a blocked read cannot check a clock, so
-    the total deadline is enforced from outside: a shutdown wakes the reader with an error.
-    The socket is reached through a duplicate of its descriptor (shutdown acts on the
-    connection, closing the duplicate does not); a body without a socket has nothing to cut.
+    For the failure webhook: no redirect is followed (a 307 would resend the run summary to
+    wherever it points), and `total_timeout` bounds the whole exchange, so an endpoint that
+    trickles its answer cannot hold the caller for longer. The response body is not read.
     """
-    fileno = getattr(resp.raw, "fileno", None)
+    _start(url)
+    session = watched_session()
+    with session, _exchange(total_timeout, private_ok=True) as exchange:
+        exchange.start()
+        try:
+            resp = session.post(
+                url,
+                data=json.dumps(payload, default=str).encode(),
+                headers={"Content-Type": "application/json", "User-Agent": user_agent},
+                timeout=(total_timeout, total_timeout),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.RequestException as exc:
+            if exchange.expired:
+                raise RetriableHttpError(url, f"no answer within {total_timeout:g}s") from exc
+            raise RetriableHttpError(url, f"{type(exc).__name__}: {exc}") from exc
+        with resp:
+            if resp.status_code in REDIRECT_STATUSES:
+                where = resp.headers.get("Location", "nowhere")
+                raise RedirectRefused(
+                    url, f"webhook redirects are not followed (to {where})", resp.status_code
+                )
+            if resp.status_code in RETRIABLE_STATUSES:
+                raise RetriableHttpError(url, resp.reason or "error", resp.status_code)
+            if resp.status_code >= 300:
+                raise FatalHttpError(url, resp.reason or "error", resp.status_code)
+            return resp.status_code
+
+
+def _start(url: str) -> _Target:
+    """The first URL of a request, vetted: http(s) with a host."""
+    scheme = urlsplit(url).scheme
+    if scheme not in DEFAULT_PORTS:
+        raise FatalHttpError(url, f"refusing scheme {scheme!r}")
+    try:
+        return _Target.of(url)
+    except ValueError as exc:
+        raise FatalHttpError(url, f"unusable URL: {exc}") from exc
+
+
+def _host_of(url: str, default: str) -> str:
+    try:
+        return _Target.of(url).host
+    except ValueError:
+        return default
+
+
+def _public(host: str) -> bool:
+    """False for loopback, private, link-local and other non-global addresses (and
+    `localhost`); a name other than that counts as public until it connects somewhere."""
+    if host.rstrip(".") == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def _unreachable(exc: requests.RequestException) -> bool:
+    """DNS failure, refused or timed-out connect: the host cannot be reached at all."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    """Shut a connection's socket so a read blocked on it returns now.
+
+    The socket is reached through a duplicate of its descriptor: shutdown acts on the
+    connection, closing the duplicate does not, and a TLS socket's state is left to the
+    thread that owns it.
+    """
+    if sock is None:
+        return
     with (
         contextlib.suppress(OSError, ValueError, TypeError),
-        socket.socket(fileno=os.dup(fileno())) as sock,
+        socket.socket(fileno=os.dup(sock.fileno())) as dup,
     ):
-        sock.shutdown(socket.SHUT_RDWR)
+        dup.shutdown(socket.SHUT_RDWR)
 
 
-def _retry_after(value: str | None) -> float | None:
-    """`Retry-After` is either seconds or an HTTP date; anything else is ignored."""
-    if not value:
+def _content_length(resp: requests.Response, url: str) -> int | None:
+    value = resp.headers.get("Content-Length")
+    if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if not DIGITS.fullmatch(value):
+        raise BadHeader(url, f"unparseable Content-Length header {value!r}", resp.status_code)
+    return int(value)
+
+
+def _retry_after(resp: requests.Response, url: str) -> float | None:
+    """`Retry-After` is either seconds or an HTTP date; anything else is a bad header."""
+    value = resp.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    if DIGITS.fullmatch(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
+    except (TypeError, ValueError, IndexError) as exc:
+        raise BadHeader(url, f"unparseable Retry-After header {value!r}", resp.status_code) from exc
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def post_json(url: str, payload: Any, *, timeout: float = 10.0) -> None:
-    """POST one JSON document (a notification: sent once, never retried, so a slow receiver
-    cannot hold up the run); raises `HttpError` when it is not accepted."""
-    try:
-        resp = requests.post(url, json=payload, timeout=timeout)
-    except requests.RequestException as exc:
-        raise RetriableHttpError(url, f"{type(exc).__name__}: {exc}") from exc
-    with resp:
-        if resp.status_code >= 400:
-            cls = RetriableHttpError if resp.status_code in RETRIABLE_STATUSES else FatalHttpError
-            raise cls(url, resp.reason or "error", resp.status_code)

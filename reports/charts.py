@@ -13,6 +13,8 @@ from html import escape
 
 import pandas as pd
 
+from reports.safe import visible
+
 COLOURS = {"remote": "#2b8a3e", "hybrid": "#e8a33d", "onsite": "#3b5bdb", "unknown": "#adb5bd"}
 INK = "#212529"
 MUTED = "#868e96"
@@ -33,7 +35,7 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
 def _text(x: float, y: float, text: object, anchor: str = "start", colour: str = INK) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}">'
-        f"{escape(str(text))}</text>"
+        f"{escape(visible(str(text)))}</text>"
     )
 
 

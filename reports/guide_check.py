@@ -169,6 +169,10 @@ def _survey_median(survey: pd.DataFrame | None, cell: dict[str, Any]) -> str:
 
 
 def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
+    """A share against the guide's range. A claim naming a `basis_field` is tested twice: over
+    every known value, inferred ones included (as labour-market trackers count), and over the
+    values a posting or its board stated (`stated` bases), so a reader sees what inference adds.
+    """
     rows = _population(ev.postings, claim["population"])
     field = claim["field"]
     wanted = set(claim.get("values") or [claim["value"]])
@@ -184,26 +188,49 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
         if claim.get("exclude_unknown"):
             rows, values = rows[known], values[known]
         hits = values.isin(wanted)
-    n, k = len(rows), int(hits.sum())
-    guide = f"{pct(claim['low'])}-{pct(claim['high'])}"
     note = f"{unknown} unknown excluded" if claim.get("exclude_unknown") else ""
-    if n < ev.min_n:
-        return _insufficient(claim, guide, "share", n, note, estimate=pct(k / n) if n else "n/a")
-    low, high = wilson(k, n, ev.confidence)
+    basis_field = claim.get("basis_field")
+    if basis_field is None:
+        return [_share_result(claim, claim["id"], hits, note, ev)]
+    bases = rows[basis_field]
+    inferred = int((bases == "inferred").sum())
+    stated = bases.isin(claim["stated"])
     return [
-        ClaimResult(
-            claim["id"],
-            claim["title"],
-            guide,
-            "share",
-            n,
-            pct(k / n),
-            f"{pct(low)}-{pct(high)}",
-            "",
-            range_verdict(low, high, claim["low"], claim["high"]),
-            note,
-        )
+        _share_result(claim, claim["id"], hits, f"{note}; {inferred} inferred included", ev),
+        _share_result(
+            claim,
+            f"{claim['id']} · stated or structured",
+            hits[stated],
+            f"{note}; {inferred} inferred and {int((~stated).sum()) - inferred} without a basis "
+            "excluded",
+            ev,
+        ),
     ]
+
+
+def _share_result(
+    claim: dict[str, Any], claim_id: str, hits: pd.Series, note: str, ev: Evidence
+) -> ClaimResult:
+    n, k = len(hits), int(hits.sum())
+    guide = f"{pct(claim['low'])}-{pct(claim['high'])}"
+    if n < ev.min_n:
+        estimate = pct(k / n) if n else "n/a"
+        return ClaimResult(
+            claim_id, claim["title"], guide, "share", n, estimate, "", "", INSUFFICIENT, note
+        )
+    low, high = wilson(k, n, ev.confidence)
+    return ClaimResult(
+        claim_id,
+        claim["title"],
+        guide,
+        "share",
+        n,
+        pct(k / n),
+        f"{pct(low)}-{pct(high)}",
+        "",
+        range_verdict(low, high, claim["low"], claim["high"]),
+        note,
+    )
 
 
 def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:

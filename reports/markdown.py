@@ -2,7 +2,7 @@
 
 Titles and company names are written by strangers: a `|` would break a table row and a
 `<script>` would run in any viewer that renders inline HTML, so cells are escaped here once
-rather than at each call site.
+rather than at each call site, after invisible controls are removed (`reports.safe`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from reports.safe import visible
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = html.escape(str(value), quote=False).replace("\r", " ").replace("\n", " ")
+    text = html.escape(visible(str(value)), quote=False).replace("\r", " ").replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", text) if not _is_number(value) else text
 
 

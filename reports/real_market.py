@@ -44,7 +44,7 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
     claims = load_claims()
     evidence = Evidence(
         postings=market_history.all_jobs(con),
-        weekly_new=queries.weekly_new(con, cover.last_night),
+        weekly_new=queries.weekly_new(con, queries.weeks(con)[-1]),
         survey=None,
         min_n=claims["min_n"],
         confidence=claims["confidence"],
@@ -126,10 +126,6 @@ def _testable(claims: dict[str, Any], evidence: Evidence) -> list[ClaimResult]:
         if "weeks" in claim:
             claim = {**claim, "weeks": GROWTH_WEEKS}
         chosen.append(claim)
-        if claim["id"] == "G4":
-            chosen.append(
-                {**claim, "id": "G4 (all)", "exclude_unknown": False, "title": claim["title"]}
-            )
     return check(evidence, {**claims, "claims": chosen})
 
 
@@ -152,15 +148,16 @@ def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
 
 
 def _g4_note(jobs: pd.DataFrame) -> str:
-    """Why G4 is shown twice, with how much of it the labels could not decide."""
+    """Why G4 is shown twice, with how many arrangements were inferred rather than stated."""
     ai = jobs[jobs["is_ai"]]
-    unknown = int((ai["work_arrangement"] == "unknown").sum())
+    inferred = int((ai["work_arrangement_basis"] == "inferred").sum())
     return (
-        f"\nG4 is shown twice: `G4` leaves out AI jobs whose arrangement is unknown ({unknown} "
-        f"of {len(ai)}), `G4 (all)` counts them as not remote. The listing has no workplace "
-        "field, so the arrangement comes from the location text alone: a job listed under a "
-        "city with no 'remote' or 'hybrid' in it counts as on-site, which a hybrid job may "
-        "well be. The remote share is of jobs whose location says remote."
+        f"\nG4 is shown twice. The listing has no workplace field, so the arrangement comes "
+        f"from the location text: {inferred} of {len(ai)} AI jobs' arrangements are inferred "
+        "(a location naming only a city is taken as on-site, which a hybrid job may well be), "
+        "the rest are stated by the location ('Remote - US', 'Hybrid'). Over all of them the "
+        "remote share is low; over the stated ones alone it is high, because a location says "
+        "'remote' far more often than 'on-site'. The true share lies between the two."
     )
 
 

@@ -1,9 +1,10 @@
 """The weekly report: what the market posted in one ISO week, and whether the guide holds.
 
-`build_report` reads the warehouse once into a `Report` (sections of tables and charts);
-renderers turn that one model into Markdown, a self-contained HTML page and one CSV per
-table, so the three formats can never disagree. Counts are over postings open at some point
-in the week; every value that came from a posting is escaped by the renderers.
+`build_report` asks `warehouse.queries` one question per section, each a select on one mart, so
+every count in the report is the count a user's own `select` on that mart returns. Renderers
+turn that one model into Markdown, a self-contained HTML page and one CSV per table, so the
+three formats can never disagree; they only format (percentages, thousands) and escape every
+value that came from a posting.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 from reports import charts
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
 from reports.markdown import table
+from reports.safe import csv_cell, visible
 from warehouse import queries
 
 SAMPLE_BANNER = (
@@ -28,13 +30,38 @@ SAMPLE_BANNER = (
 )
 ARRANGEMENTS = ("remote", "hybrid", "onsite", "unknown")
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
+MONEY = ("p25", "median", "p75")
+
+
+@dataclass(slots=True)
+class Table:
+    """One table as the query returned it, and how its columns are shown: `percent` columns
+    hold fractions, `change` columns signed fractions (NULL: nothing to compare with, `new`),
+    `money` columns USD amounts shown to the nearest thousand."""
+
+    name: str
+    frame: pd.DataFrame
+    percent: tuple[str, ...] = ()
+    change: tuple[str, ...] = ()
+    money: tuple[str, ...] = ()
+
+    def shown(self) -> pd.DataFrame:
+        """The table as every format prints it; the query's values stay in `frame`."""
+        out = self.frame.copy()
+        for column in self.percent:
+            out[column] = out[column].map(_pct).astype(object)
+        for column in self.change:
+            out[column] = out[column].map(_change).astype(object)
+        for column in self.money:
+            out[column] = out[column].astype(float).round(-3).astype("Int64")
+        return out
 
 
 @dataclass(slots=True)
 class Section:
     title: str
     intro: str = ""
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
 
 
@@ -70,170 +97,119 @@ def build_report(
             stamp,
             headline=["The warehouse has no data for this week."],
         )
-    postings = queries.week_postings(con, found)
     report = Report(
         found.week,
         f"Job-market report: {found.week} ({found.start} to {found.end})",
         stamp,
         banner=SAMPLE_BANNER if found.has_sample_data else "",
     )
-    start, end = pd.Timestamp(found.start), pd.Timestamp(found.end)
-    new = pd.to_datetime(postings["first_seen"]).between(start, end)
-    closed = pd.to_datetime(postings["closed_at"]).between(start, end)
-    ai = postings[postings["is_ai"]]
-    disclosed = postings["salary_usd_min"].notna()
+    top = queries.headline(con, found)
     report.headline = [
-        f"Open postings: {len(postings)} · new: {int(new.sum())} · closed: {int(closed.sum())} "
-        f"({found.nights} nightly run(s) this week)",
-        f"AI-role share: {_pct(len(ai), len(postings))} · salary disclosed: "
-        f"{_pct(int(disclosed.sum()), len(postings))}",
+        f"Open postings: {top['open_jobs']} · new: {top['new_jobs']} · closed: "
+        f"{top['closed_jobs']} ({top['nights']} nightly run(s) this week)",
+        f"AI-role share: {_pct(top['ai_share'])} · salary disclosed: "
+        f"{_pct(top['disclosure_rate'])}",
     ]
     claims = load_claims()
     evidence = Evidence(
-        postings,
-        queries.weekly_new(con, found.end),
+        queries.week_jobs(con, found),
+        queries.weekly_new(con, found),
         queries.survey_salaries(con),
         claims["min_n"],
         claims["confidence"],
     )
     report.sections = [
-        _demand(con, postings, new, closed, found),
-        _salaries(postings, claims),
-        _metros(ai),
-        _arrangements(con, postings, found),
-        _requirements(ai),
-        _industries(ai),
-        _companies(postings),
-        _quality(con, postings, found),
+        _demand(con, found),
+        _salaries(con, found, claims),
+        _metros(con, found),
+        _arrangements(con, found),
+        _requirements(con, found),
+        _industries(con, found),
+        _companies(con, found),
+        _quality(con, found),
         _guide_check(check(evidence, claims), claims),
     ]
     return report
 
 
-def _pct(part: float, whole: float) -> str:
-    return f"{part / whole:.0%}" if whole else "n/a"
+def _pct(value: object) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{float(value):.0%}"
 
 
-def _demand(
-    con: duckdb.DuckDBPyConnection,
-    postings: pd.DataFrame,
-    new: pd.Series,
-    closed: pd.Series,
-    found: queries.Week,
-) -> Section:
-    frame = postings.assign(new=new, closed=closed)
-    by_role = frame.groupby("role").agg(
-        open=("role", "size"), new=("new", "sum"), closed=("closed", "sum")
-    )
-    trend = queries.role_trend(con, found.start)
-    weeks = sorted(trend["week"].unique())
-    if len(weeks) >= 2:
-        prior = trend[trend["week"] == weeks[-2]].set_index("role")["open"]
-        by_role["open_last_week"] = prior.reindex(by_role.index).fillna(0).astype(int)
-        by_role["wow_change"] = [
-            f"{(o - p) / p:+.0%}" if p else "new"
-            for o, p in zip(by_role["open"], by_role["open_last_week"], strict=True)
-        ]
-    by_role = by_role.sort_values(["open", "new"], ascending=False).reset_index()
+def _change(value: object) -> str:
+    return "new" if value is None or pd.isna(value) else f"{float(value):+.0%}"
+
+
+def _demand(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    by_role = queries.role_demand(con, found)
+    change: tuple[str, ...] = ("wow_change",)
+    if by_role["open_last_week"].isna().all():
+        by_role, change = by_role.drop(columns=["open_last_week", "wow_change"]), ()
+    trend = queries.role_trend(con, found)
     return Section(
         "Role demand",
         "Postings open during the week per role, with new and closed ones and the change in "
         "open postings from the previous week with data.",
-        [("role_demand", by_role)],
+        [Table("role_demand", by_role, change=change)],
         [charts.small_multiples(trend, "role", "open", "Open postings per role, last 8 weeks")],
     )
 
 
-def _bands(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    mids = (frame["salary_usd_min"] + frame["salary_usd_max"]) / 2
-    data = frame.assign(mid=mids)
-    grouped = data.groupby(keys)
-    out = grouped["mid"].agg(
-        n="count",
-        p25=lambda s: s.quantile(0.25),
-        median="median",
-        p75=lambda s: s.quantile(0.75),
+def _salaries(con: duckdb.DuckDBPyConnection, found: queries.Week, claims: dict) -> Section:
+    bands = Table(
+        "salary_bands", queries.salary_bands(con, found), percent=("disclosure",), money=MONEY
     )
-    out["disclosure"] = (grouped["mid"].count() / grouped.size()).map(lambda v: f"{v:.0%}")
-    for column in ("p25", "median", "p75"):
-        out[column] = out[column].round(-3).astype("Int64")
-    return out.reset_index()
-
-
-def _salaries(postings: pd.DataFrame, claims: dict) -> Section:
-    bands = _bands(postings, ["role", "seniority"])
-    guide = {
-        (c["role"], c["seniority"]): (c["low"], c["high"])
+    shown = bands.shown().set_index(["role", "seniority"])
+    rows = [
+        {
+            "label": f"{c['role']} · {c['seniority']}",
+            **{
+                column: shown.at[(c["role"], c["seniority"]), column]
+                if (c["role"], c["seniority"]) in shown.index
+                else float("nan")
+                for column in MONEY
+            },
+            "guide_low": c["low"],
+            "guide_high": c["high"],
+        }
         for claim in claims["claims"]
         if claim["id"] == "G1"
         for c in claim["cells"]
-    }
-    rows = []
-    for (role, seniority), (low, high) in guide.items():
-        match = bands[(bands["role"] == role) & (bands["seniority"] == seniority)]
-        has = not match.empty and match["n"].iloc[0] > 0
-        rows.append(
-            {
-                "label": f"{role} · {seniority}",
-                "p25": match["p25"].iloc[0] if has else float("nan"),
-                "median": match["median"].iloc[0] if has else float("nan"),
-                "p75": match["p75"].iloc[0] if has else float("nan"),
-                "guide_low": low,
-                "guide_high": high,
-            }
-        )
+    ]
     return Section(
         "Salary bands by role and seniority",
         "Annualised USD midpoints of stated pay ranges (base pay as posted). The chart sets "
         "them against the guide's ranges, which are total compensation.",
-        [("salary_bands", bands[bands["n"] > 0])],
+        [bands],
         [charts.salary_ranges(pd.DataFrame(rows), "Postings' pay against the guide's ranges")],
     )
 
 
-def _metros(ai: pd.DataFrame) -> Section:
-    bands = _bands(ai[ai["metro"].notna()], ["metro"]).sort_values("n", ascending=False)
+def _metros(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    frame = queries.salary_by_metro(con, found)
     return Section(
         "Salary by metro",
         "AI-role postings with a parsed metro area.",
-        [("salary_by_metro", bands)],
+        [Table("salary_by_metro", frame, percent=("disclosure",), money=MONEY)],
     )
 
 
-def _arrangements(
-    con: duckdb.DuckDBPyConnection, postings: pd.DataFrame, found: queries.Week
-) -> Section:
-    counts = (
-        postings.groupby(["role", "work_arrangement"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=list(ARRANGEMENTS), fill_value=0)
-    )
-    known = counts[["remote", "hybrid", "onsite"]].sum(axis=1)
-    counts["remote_share"] = [_pct(r, k) for r, k in zip(counts["remote"], known, strict=True)]
-    per_role = counts.reset_index().sort_values("remote", ascending=False)
-    ai = postings[postings["is_ai"]]
-    overall = pd.DataFrame(
-        [
-            {
-                "population": name,
-                **{a: int((frame["work_arrangement"] == a).sum()) for a in ARRANGEMENTS},
-            }
-            for name, frame in (("AI roles", ai), ("all postings", postings))
-        ]
-    )
-    trend = (
-        queries.arrangement_trend(con, found.start)
-        .pivot_table(index="week", columns="work_arrangement", values="postings", fill_value=0)
-        .reset_index()
-    )
+def _arrangements(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    overall = queries.arrangement_overall(con, found)
+    trend = queries.arrangement_trend(con, found)
     return Section(
         "Remote, hybrid and onsite",
-        "Shares exclude `unknown` from the denominator; unknown counts are shown beside them.",
+        "Shares are over every posting with a known arrangement, the inferred ones included "
+        "(`inferred`: a posting that names a place and nothing else counts as onsite); "
+        "`unknown` is in no denominator and counted beside them.",
         [
-            ("arrangement_overall", overall),
-            ("arrangement_by_role", per_role),
-            ("arrangement_trend", trend),
+            Table("arrangement_overall", overall),
+            Table(
+                "arrangement_by_role",
+                queries.arrangement_by_role(con, found),
+                percent=("remote_share",),
+            ),
+            Table("arrangement_trend", trend),
         ],
         [
             charts.stacked_shares(overall, "population", ARRANGEMENTS, "Work arrangement"),
@@ -244,69 +220,43 @@ def _arrangements(
     )
 
 
-def _requirements(ai: pd.DataFrame) -> Section:
-    degrees = ai["degree"].value_counts().rename_axis("degree").reset_index(name="postings")
-    degrees["share"] = [_pct(v, len(ai)) for v in degrees["postings"]]
-    skills = ai["skills"].explode().dropna()
-    top = skills.value_counts().head(15).rename_axis("skill").reset_index(name="postings")
-    top["share"] = [_pct(v, len(ai)) for v in top["postings"]]
+def _requirements(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    top = queries.skills(con, found)
     return Section(
         "Degrees and skills",
-        "Among AI-role postings open this week.",
-        [("degrees", degrees), ("skills", top)],
+        "Among AI-role postings open this week. Degree shares leave postings whose degree is "
+        "`unknown` out of the denominator.",
+        [
+            Table("degrees", queries.degrees(con, found), percent=("share",)),
+            Table("skills", top, percent=("share",)),
+        ],
         [charts.bars(top, "skill", "postings", "Most-mentioned skills")],
     )
 
 
-def _industries(ai: pd.DataFrame) -> Section:
-    mix = ai["industry"].value_counts().rename_axis("industry").reset_index(name="postings")
-    mix["share"] = [_pct(v, len(ai)) for v in mix["postings"]]
+def _industries(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    mix = queries.industries(con, found)
     return Section(
         "Industry mix",
         "AI-role postings by the hiring company's industry.",
-        [("industries", mix)],
+        [Table("industries", mix, percent=("share",))],
         [charts.bars(mix, "industry", "postings", "Industries")],
     )
 
 
-def _companies(postings: pd.DataFrame) -> Section:
-    top = (
-        postings.groupby("company")
-        .agg(open=("company", "size"), ai_roles=("is_ai", "sum"))
-        .sort_values(["open", "ai_roles"], ascending=False)
-        .head(15)
-        .reset_index()
-    )
-    return Section("Top hiring companies", "", [("companies", top)])
+def _companies(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
+    return Section("Top hiring companies", "", [Table("companies", queries.companies(con, found))])
 
 
-def _quality(
-    con: duckdb.DuckDBPyConnection, postings: pd.DataFrame, found: queries.Week
-) -> Section:
-    health = queries.run_health(con, found.start, found.end)
-    n = len(postings)
-    unknown = pd.DataFrame(
-        [
-            {"label": "role is other", "share": _pct(int((postings["role"] == "other").sum()), n)},
-            {
-                "label": "seniority unknown",
-                "share": _pct(int((postings["seniority"] == "unknown").sum()), n),
-            },
-            {
-                "label": "work arrangement unknown",
-                "share": _pct(int((postings["work_arrangement"] == "unknown").sum()), n),
-            },
-            {
-                "label": "no usable salary",
-                "share": _pct(int(postings["salary_usd_min"].isna().sum()), n),
-            },
-        ]
-    )
+def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
     return Section(
         "Data quality and source coverage",
         "Runs per source this week, failures with their latest reason, parse errors, "
         "and how often a label could not be decided.",
-        [("sources", health), ("unknown_rates", unknown)],
+        [
+            Table("sources", queries.source_health(con, found)),
+            Table("unknown_rates", queries.unknown_rates(con, found), percent=("share",)),
+        ],
     )
 
 
@@ -336,7 +286,7 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
         "guide's range supports it, one outside contradicts it, one straddling an edge is "
         "`inconclusive`. The guide's salary tables are total compensation, postings state base "
         f"pay (column `basis`). Verdicts: {summary}.",
-        [("guide_check", frame)],
+        [Table("guide_check", frame)],
     )
 
 
@@ -349,10 +299,10 @@ def render_markdown(report: Report) -> str:
         lines += [f"## {section.title}", ""]
         if section.intro:
             lines += [section.intro, ""]
-        for name, frame in section.tables:
+        for shown in section.tables:
             if len(section.tables) > 1:
-                lines += [f"**{name.replace('_', ' ')}**", ""]
-            lines += [table(frame)]
+                lines += [f"**{shown.name.replace('_', ' ')}**", ""]
+            lines += [table(shown.shown())]
     lines += [f"_Generated {report.generated_at:%Y-%m-%d %H:%M} UTC by jobtrends._", ""]
     return "\n".join(lines)
 
@@ -363,7 +313,7 @@ def _html_table(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{'' if pd.isna(v) is True else escape(str(v))}</td>" for v in row)
+        + "".join(f"<td>{'' if pd.isna(v) is True else escape(visible(str(v)))}</td>" for v in row)
         + "</tr>"
         for row in frame.itertuples(index=False)
     )
@@ -398,10 +348,10 @@ def render_html(report: Report) -> str:
         if section.intro:
             parts.append(f"<p>{escape(section.intro)}</p>")
         parts.extend(f'<figure class="chart">{svg}</figure>' for svg in section.charts if svg)
-        for name, frame in section.tables:
+        for shown in section.tables:
             if len(section.tables) > 1:
-                parts.append(f"<h3>{escape(name.replace('_', ' '))}</h3>")
-            parts.append(_html_table(frame))
+                parts.append(f"<h3>{escape(shown.name.replace('_', ' '))}</h3>")
+            parts.append(_html_table(shown.shown()))
         parts.append("</section>")
     parts.append(
         f"<footer><p>Generated {report.generated_at:%Y-%m-%d %H:%M} UTC by "
@@ -425,8 +375,8 @@ def write_report(
     html.write_text(render_html(report), encoding="utf-8")
     csvs = []
     for section in report.sections:
-        for name, frame in section.tables:
-            path = out / f"{name}.csv"
-            frame.to_csv(path, index=False)
+        for shown in section.tables:
+            path = out / f"{shown.name}.csv"
+            shown.shown().map(csv_cell).to_csv(path, index=False)
             csvs.append(path)
     return ReportFiles(out, markdown, html, csvs)

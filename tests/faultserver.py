@@ -10,7 +10,8 @@ timeouts, resets, redirects, gzip and byte caps all happen in urllib3, not in a 
 
 Faults are set per path prefix and count their hits, so a test can say how many requests a
 fault drew and when each arrived (server-side monotonic times); `sent` keeps the SHA-256 of
-every complete body sent per path, to compare with what the raw archive kept.
+every complete body sent per path, to compare with what the raw archive kept. A POST is
+answered as a webhook receiver would (`posted` keeps what arrived), faults included.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -56,12 +57,16 @@ FAULT_KINDS = (
     "html_error_page",
     "gzip_bomb",
     "oversize",
+    "redirect_same_origin",
     "redirect_other_host",
+    "redirect_other_port",
     "redirect_file",
     "redirect_ftp",
     "not_found",
     "empty",
 )
+"""The kinds every adapter is tried against. `trickle`, `trickle_headers`, `redirect_bomb`
+and `bad_header` are served too, for the tests of one client behaviour each."""
 
 
 @dataclass(slots=True)
@@ -71,6 +76,7 @@ class Fault:
     `times` is how many hits misbehave before the path answers normally again (None: every
     hit). `status`, `retry_after`, `delay`, `body`, `content_type` and `location` parameterise
     the kinds that need them; `{path}` in `location` becomes the request's own path.
+    `headers` are sent as given by `bad_header` (which sends no other length).
     """
 
     kind: str
@@ -82,6 +88,7 @@ class Fault:
     content_type: str = "application/json"
     location: str = ""
     bomb_bytes: int = 64 * 1024 * 1024
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class FaultServer:
         self.faults: dict[str, Fault] = {}
         self.hits: list[Hit] = []
         self.sent: dict[str, list[str]] = {}
+        self.posted: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
         self.httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.port = self.httpd.server_address[1]
@@ -123,7 +131,7 @@ class FaultServer:
         return f"{self.origin}/jsonld/{parts.hostname}{parts.path}"
 
     def fault(self, prefix: str, fault: Fault) -> None:
-        if fault.kind == "gzip_bomb":
+        if fault.kind in ("gzip_bomb", "redirect_bomb"):
             _gzip_bomb(fault.bomb_bytes)
         with self._lock:
             self.faults[prefix] = fault
@@ -133,6 +141,7 @@ class FaultServer:
             self.faults.clear()
             self.hits.clear()
             self.sent.clear()
+            self.posted.clear()
 
     def hits_under(self, prefix: str) -> list[Hit]:
         with self._lock:
@@ -214,6 +223,20 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             else:
                 _misbehave(self, server, fault)
 
+        def do_POST(self) -> None:
+            """A webhook receiver: records what was posted, answers 204 unless faulted."""
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            fault = server._take(self.path)
+            server._record(self.path, fault is not None)
+            with server._lock:
+                server.posted.append((self.path, body))
+            if fault is None:
+                self.send_response(204)
+                self.end_headers()
+            else:
+                _misbehave(self, server, fault)
+
         def _send(
             self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
         ) -> None:
@@ -261,6 +284,33 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
                 time.sleep(fault.delay)
         except OSError:
             return
+    elif kind == "trickle_headers":
+        head = (
+            f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\nX-Padding: {'.' * 200}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        try:
+            for i in range(len(head)):
+                handler.wfile.write(head[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(fault.delay)
+            handler.wfile.write(body)
+        except OSError:
+            return
+    elif kind == "bad_header":
+        handler.send_response(fault.status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in fault.headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+    elif kind == "redirect_bomb":
+        bomb = _gzip_bomb(fault.bomb_bytes)
+        location = fault.location.format(path=handler.path)
+        status = fault.status if 300 <= fault.status < 400 else 302
+        handler._send(
+            status, "text/plain", bomb, {"Location": location, "Content-Encoding": "gzip"}
+        )
     elif kind == "truncated_json":
         handler._send(200, content_type, body[: len(body) // 2])
     elif kind == "wrong_content_type":
@@ -282,7 +332,8 @@ def _misbehave(handler: Any, server: FaultServer, fault: Fault) -> None:
         handler._send(404, "application/json", b'{"ok":false,"error":"Document not found"}')
     elif kind.startswith("redirect"):
         location = fault.location.format(path=handler.path)
-        handler._send(302, "text/plain", b"moved", {"Location": location})
+        status = fault.status if 300 <= fault.status < 400 else 302
+        handler._send(status, "text/plain", b"moved", {"Location": location})
     else:
         raise ValueError(f"unknown fault kind {kind!r}")
 

@@ -27,7 +27,11 @@ class WarehouseLocked(RuntimeError):
 
 
 def connect(
-    path: str | Path, *, read_only: bool = False, wait_seconds: float = 30.0
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = 30.0,
+    config: dict[str, str | bool | int] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting a while if another writer holds it, then fail with a clear message.
 
@@ -41,7 +45,7 @@ def connect(
     delay = 0.2
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -52,6 +56,48 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+"""For SQL a person types (`jobtrends sql`): no file, network, ATTACH, COPY or INSTALL, and
+no SET that could turn any of it back on. Order matters: the lock comes last."""
+
+
+def open_sandboxed(path: str | Path, *, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that can see the warehouse's tables and views and nothing else.
+
+    A query such as `read_csv('/etc/passwd')`, `COPY ... TO '/anywhere'` or `INSTALL ...`
+    fails with DuckDB's `PermissionException` instead of doing it.
+    """
+    return connect(path, read_only=True, wait_seconds=wait_seconds, config=SANDBOX_CONFIG)
+
+
+class QueryError(RuntimeError):
+    """A query the sandbox refused or DuckDB could not run, in DuckDB's first line."""
+
+
+def query_sandboxed(path: str | Path, query: str) -> pd.DataFrame:
+    """Run one person-typed query on a sandboxed connection; errors become `QueryError`."""
+    try:
+        con = open_sandboxed(path)
+    except duckdb.Error as exc:
+        raise QueryError(_first_line(exc)) from exc
+    try:
+        return con.execute(query).df()
+    except duckdb.Error as exc:
+        raise QueryError(_first_line(exc)) from exc
+    finally:
+        con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -117,12 +163,3 @@ def open_for_load(path: str | Path, wait_seconds: float) -> duckdb.DuckDBPyConne
         con.close()
         raise
     return con
-
-
-def read_sql(path: str | Path, query: str) -> pd.DataFrame:
-    """A user's own query, read-only, against the tables and views."""
-    con = open_warehouse(path, read_only=True)
-    try:
-        return con.execute(query).df()
-    finally:
-        con.close()

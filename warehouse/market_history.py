@@ -136,7 +136,7 @@ def all_jobs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         """
         SELECT canonical_job_id, source, company, title, role, is_ai, seniority,
-               work_arrangement, salary_usd_min, salary_usd_max, metro,
+               work_arrangement, work_arrangement_basis, salary_usd_min, salary_usd_max, metro,
                coalesce(degree, 'unknown') AS degree, skills,
                coalesce(industry, 'Other') AS industry, first_seen, closed_at
         FROM canonical_jobs

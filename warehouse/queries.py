@@ -1,4 +1,9 @@
-"""Read-side questions the reports ask, answered from the mart views as DataFrames."""
+"""The report's questions, one function per table, each a select on one mart.
+
+Every figure has its definition in the SQL under `warehouse/sql/` (see the views' comments);
+these functions only pick the week, the columns and the order the report prints, so the report,
+its CSVs and a user's own `select` on the same mart give the same numbers.
+"""
 
 from __future__ import annotations
 
@@ -39,97 +44,259 @@ def find_week(
     return (complete or known or [None])[-1]
 
 
-def run_health(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    """Per source: boards fetched, failures and their latest reason, within the dates."""
-    return con.execute(
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, object]:
+    """The week's headline figures: one row of `mart_week_summary`."""
+    cursor = con.execute(
         """
-        SELECT source,
-               count(*) FILTER (WHERE status = 'success')::BIGINT AS ok,
-               count(*) FILTER (WHERE status = 'failed')::BIGINT AS failed,
-               sum(parse_errors)::BIGINT AS parse_errors,
-               arg_max(error, finished_at) FILTER (WHERE status = 'failed') AS last_error
-        FROM runs
-        WHERE as_of BETWEEN ? AND ?
-        GROUP BY source
-        ORDER BY source
+        SELECT open_jobs, new_jobs, closed_jobs, nights, ai_jobs, ai_share, salary_disclosed,
+               disclosure_rate
+        FROM mart_week_summary WHERE week = ?
         """,
-        [start, end],
-    ).df()
+        [week.week],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else dict.fromkeys(names)
 
 
-def week_postings(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
-    """Every canonical job open at some point in the week, with its labels.
-
-    A job cross-posted on several boards counts once, through the sighting that discloses
-    pay (if any) and was seen first.
-    """
-    return con.execute(
+def role_demand(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Open, new and closed jobs per role in the week, against the previous week with data."""
+    return _frame(
+        con,
         """
-        SELECT canonical_job_id, source, company, title, role, is_ai, seniority,
-               work_arrangement, salary_usd_min, salary_usd_max, metro,
-               coalesce(degree, 'unknown') AS degree, skills,
-               coalesce(industry, 'Other') AS industry, first_seen, closed_at
-        FROM stg_postings
-        WHERE first_seen <= ? AND (closed_at IS NULL OR closed_at >= ?)
-        QUALIFY row_number() OVER (
-            PARTITION BY canonical_job_id
-            ORDER BY salary_usd_min IS NULL, first_seen, source, source_id
-        ) = 1
-        ORDER BY source, company, title, canonical_job_id
+        SELECT role, open_jobs AS open, new_jobs AS new, closed_jobs AS closed,
+               open_last_week, open_change_pct AS wow_change
+        FROM mart_role_demand WHERE week = ?
+        ORDER BY open_jobs DESC, new_jobs DESC, role
         """,
-        [week.end, week.start],
-    ).df()
+        [week.week],
+    )
 
 
-def weekly_new(con: duckdb.DuckDBPyConnection, until: date) -> pd.DataFrame:
-    """New postings per ISO week, role, seniority and AI flag, up to `until`."""
-    return con.execute(
-        """
-        SELECT strftime(date_trunc('week', first_seen), '%G-W%V') AS week, role, seniority,
-               is_ai, count(*)::BIGINT AS new_postings
-        FROM stg_postings
-        WHERE first_seen <= ?
-        GROUP BY ALL
-        ORDER BY week, role, seniority
-        """,
-        [until],
-    ).df()
+# The trend charts' window: the last N weeks with data up to the report's week (parameters:
+# the week's start, N), as a CTE named `recent`.
+RECENT_WEEKS = (
+    "WITH recent AS (SELECT week FROM weeks WHERE week_start <= ? ORDER BY week_start DESC LIMIT ?)"
+)
 
 
-def role_trend(con: duckdb.DuckDBPyConnection, until: date, weeks: int = 8) -> pd.DataFrame:
-    """Open postings per role for the last `weeks` weeks with data, oldest first."""
-    return con.execute(
-        """
-        WITH recent AS (
-            SELECT week FROM weeks WHERE week_start <= ? ORDER BY week_start DESC LIMIT ?
-        )
-        SELECT m.week, m.role, sum(m.open_postings)::BIGINT AS open
-        FROM mart_weekly_postings AS m JOIN recent USING (week)
-        GROUP BY ALL
+def role_trend(con: duckdb.DuckDBPyConnection, week: Week, weeks: int = 8) -> pd.DataFrame:
+    """Open jobs per role for the last `weeks` weeks with data, oldest first."""
+    return _frame(
+        con,
+        RECENT_WEEKS
+        + """
+        SELECT m.week, m.role, m.open_jobs AS open
+        FROM mart_role_demand AS m JOIN recent USING (week)
         ORDER BY m.week, m.role
         """,
-        [until, weeks],
-    ).df()
+        [week.start, weeks],
+    )
 
 
-def arrangement_trend(con: duckdb.DuckDBPyConnection, until: date, weeks: int = 8) -> pd.DataFrame:
-    """AI postings open per week by work arrangement, for the remote-share trend."""
-    return con.execute(
+def salary_bands(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Salary quartiles per role and seniority over the week's jobs that state pay."""
+    return _frame(
+        con,
         """
-        WITH recent AS (
-            SELECT week, week_start, week_end FROM weeks WHERE week_start <= ?
-            ORDER BY week_start DESC LIMIT ?
-        )
-        SELECT r.week, p.work_arrangement, count(*)::BIGINT AS postings
-        FROM recent AS r
-        JOIN stg_postings AS p
-          ON p.is_ai AND p.first_seen <= r.week_end
-         AND (p.closed_at IS NULL OR p.closed_at >= r.week_start)
-        GROUP BY ALL
-        ORDER BY r.week, p.work_arrangement
+        SELECT role, seniority, n, p25, median, p75, disclosure_rate AS disclosure
+        FROM mart_salary_bands WHERE week = ? AND n > 0
+        ORDER BY role, seniority
         """,
-        [until, weeks],
-    ).df()
+        [week.week],
+    )
+
+
+def salary_by_metro(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Salary quartiles per metro over the week's AI-role jobs with a metro."""
+    return _frame(
+        con,
+        """
+        SELECT metro, n, p25, median, p75, disclosure_rate AS disclosure
+        FROM mart_salary_by_metro WHERE week = ?
+        ORDER BY n DESC, metro
+        """,
+        [week.week],
+    )
+
+
+def arrangement_overall(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Open jobs by work arrangement, for AI roles and for all postings, with how many of the
+    known arrangements were inferred."""
+    return _frame(
+        con,
+        """
+        SELECT population, remote, hybrid, onsite, unknown, inferred FROM (
+            SELECT 1 AS position, 'AI roles' AS population,
+                   coalesce(sum(remote) FILTER (WHERE is_ai), 0)::BIGINT AS remote,
+                   coalesce(sum(hybrid) FILTER (WHERE is_ai), 0)::BIGINT AS hybrid,
+                   coalesce(sum(onsite) FILTER (WHERE is_ai), 0)::BIGINT AS onsite,
+                   coalesce(sum(unknown) FILTER (WHERE is_ai), 0)::BIGINT AS unknown,
+                   coalesce(sum(inferred) FILTER (WHERE is_ai), 0)::BIGINT AS inferred
+            FROM mart_work_arrangement WHERE week = ?
+            UNION ALL
+            SELECT 2, 'all postings', coalesce(sum(remote), 0)::BIGINT,
+                   coalesce(sum(hybrid), 0)::BIGINT, coalesce(sum(onsite), 0)::BIGINT,
+                   coalesce(sum(unknown), 0)::BIGINT, coalesce(sum(inferred), 0)::BIGINT
+            FROM mart_work_arrangement WHERE week = ?
+        )
+        ORDER BY position
+        """,
+        [week.week, week.week],
+    )
+
+
+def arrangement_by_role(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Open jobs by work arrangement per role, with the remote share of every known
+    arrangement (inferred ones included) and how many were inferred."""
+    return _frame(
+        con,
+        """
+        SELECT role, remote, hybrid, onsite, unknown, inferred, remote_share
+        FROM mart_work_arrangement WHERE week = ?
+        ORDER BY remote DESC, role
+        """,
+        [week.week],
+    )
+
+
+def arrangement_trend(con: duckdb.DuckDBPyConnection, week: Week, weeks: int = 8) -> pd.DataFrame:
+    """AI-role jobs open per week by work arrangement, for the last `weeks` weeks with data."""
+    return _frame(
+        con,
+        RECENT_WEEKS
+        + """
+        SELECT m.week, sum(m.hybrid)::BIGINT AS hybrid, sum(m.onsite)::BIGINT AS onsite,
+               sum(m.remote)::BIGINT AS remote, sum(m.unknown)::BIGINT AS unknown
+        FROM mart_work_arrangement AS m JOIN recent USING (week)
+        WHERE m.is_ai
+        GROUP BY m.week
+        ORDER BY m.week
+        """,
+        [week.start, weeks],
+    )
+
+
+def degrees(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Required degrees among the week's AI-role jobs; shares over known degrees."""
+    return _frame(
+        con,
+        """
+        SELECT degree, jobs AS postings, share
+        FROM mart_degree_shares WHERE week = ? AND population = 'ai'
+        ORDER BY degree = 'unknown', jobs DESC, degree
+        """,
+        [week.week],
+    )
+
+
+def skills(con: duckdb.DuckDBPyConnection, week: Week, top: int = 15) -> pd.DataFrame:
+    """The most-mentioned skills among the week's AI-role jobs."""
+    return _frame(
+        con,
+        """
+        SELECT skill, jobs AS postings, share
+        FROM mart_skill_shares WHERE week = ? AND population = 'ai'
+        ORDER BY jobs DESC, skill
+        LIMIT ?
+        """,
+        [week.week, top],
+    )
+
+
+def industries(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """The week's open AI-role jobs per industry."""
+    return _frame(
+        con,
+        """
+        SELECT industry, open_jobs AS postings, share_of_open AS share
+        FROM mart_industry_mix WHERE week = ?
+        ORDER BY open_jobs DESC, industry
+        """,
+        [week.week],
+    )
+
+
+def companies(con: duckdb.DuckDBPyConnection, week: Week, top: int = 15) -> pd.DataFrame:
+    """The companies with the most open jobs in the week."""
+    return _frame(
+        con,
+        """
+        SELECT company, open_jobs AS open, ai_jobs AS ai_roles
+        FROM mart_company_demand WHERE week = ?
+        ORDER BY open_jobs DESC, ai_jobs DESC, company
+        LIMIT ?
+        """,
+        [week.week, top],
+    )
+
+
+def source_health(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Per source: boards fetched, failures and their latest reason, parse errors, this week."""
+    return _frame(
+        con,
+        """
+        SELECT source, succeeded AS ok, failed, parse_errors, last_error
+        FROM mart_source_quality WHERE week = ? AND runs > 0
+        ORDER BY source
+        """,
+        [week.week],
+    )
+
+
+def unknown_rates(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """How often a label could not be decided among the week's open jobs."""
+    return _frame(
+        con,
+        """
+        SELECT label, share FROM (
+            SELECT unnest([
+                {'label': 'role is other', 'share': role_other_rate},
+                {'label': 'seniority unknown', 'share': seniority_unknown_rate},
+                {'label': 'work arrangement unknown', 'share': work_arrangement_unknown_rate},
+                {'label': 'no usable salary', 'share': salary_missing_rate}
+            ], recursive := true)
+            FROM mart_week_summary WHERE week = ?
+        )
+        """,
+        [week.week],
+    )
+
+
+def week_jobs(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """Every canonical job open in the week with its labels: the rows the marts count, for the
+    guide check's tests that need each job (bootstrap intervals of medians)."""
+    return _frame(
+        con,
+        """
+        SELECT canonical_job_id, source, company, title, role, is_ai, seniority,
+               work_arrangement, work_arrangement_basis, salary_usd_min, salary_usd_max, metro,
+               degree, skills, industry, first_seen, closed_at
+        FROM int_week_jobs WHERE week = ?
+        ORDER BY source, company, title, canonical_job_id
+        """,
+        [week.week],
+    )
+
+
+def weekly_new(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """New canonical jobs per ISO week, role, seniority and AI flag, up to the report's week."""
+    return _frame(
+        con,
+        """
+        SELECT week, role, seniority, is_ai, sum(new_jobs)::BIGINT AS new_postings
+        FROM int_weekly_jobs
+        WHERE week_start <= ?
+        GROUP BY ALL
+        HAVING sum(new_jobs) > 0
+        ORDER BY week, role, seniority
+        """,
+        [week.start],
+    )
 
 
 def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:

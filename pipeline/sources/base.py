@@ -60,6 +60,9 @@ class Source(ABC):
     default_max_concurrency: ClassVar[int] = 2
     closes_missing: ClassVar[bool] = True
     """A complete board listing means a posting absent from it has closed."""
+    api_hosts: ClassVar[tuple[str, ...]] = ()
+    """Other hosts the API documents (an EU endpoint, an old domain that redirects): the
+    client follows redirects only to these and the configured host, and rate-limits them."""
 
     def __init__(self, settings: SourceSettings | None = None) -> None:
         self.settings = settings or SourceSettings(
@@ -76,7 +79,7 @@ class Source(ABC):
     def hosts(self, board: Board) -> list[str]:
         """The hosts a fetch of `board` calls, each to be given this source's rate limit."""
         host = urlsplit(self.base_url).hostname
-        return [host] if host else []
+        return list(dict.fromkeys(([host] if host else []) + list(self.api_hosts)))
 
     @abstractmethod
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
@@ -142,8 +145,13 @@ class PageFetcher:
         self.fetch_id = fetch_id
         self.seq = 0
 
-    def get(self, url: str, params: dict[str, str | int] | None = None) -> RawPage:
-        resp = self.client.get(url, params=params)
+    def get(
+        self,
+        url: str,
+        params: dict[str, str | int] | None = None,
+        may_follow: Callable[[str], bool] | None = None,
+    ) -> RawPage:
+        resp = self.client.get(url, params=params, may_follow=may_follow)
         page = to_page(self.source, self.board, self.fetch_id, self.seq, resp)
         self.seq += 1
         return page

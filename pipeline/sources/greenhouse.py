@@ -44,6 +44,7 @@ class Greenhouse(Source):
     default_base_url = "https://boards-api.greenhouse.io/v1/boards"
     default_min_interval = 0.5
     default_max_concurrency = 2
+    api_hosts = ("boards-api.greenhouse.io", "boards-api.eu.greenhouse.io")
 
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
         pages = PageFetcher(self.name, client, board, fetch_id)

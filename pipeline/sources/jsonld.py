@@ -1,12 +1,13 @@
 """Employers' own career pages that embed schema.org `JobPosting` JSON-LD (Google for Jobs).
 
 A board lists pages through its options: `urls` (a list) and/or `sitemap` (an XML sitemap
-whose `<loc>` entries on the same host are followed; a sitemap index is followed one level
-down), capped by `max_pages` (default 200). Every URL is checked against the host's
-robots.txt first (`pipeline.robots`, fetched through the shared client): a disallowed URL is
-never requested. It is recorded instead as a placeholder page (status 0, content type
-`SKIPPED_CONTENT_TYPE`) so the skip is archived with the fetch and `parse` reports it as a
-`ParseError`. Each career site's host gets the source's polite spacing (see `hosts`).
+whose `<loc>` entries on the same host and port are followed; a sitemap index is followed
+one level down), capped by `max_pages` (default 200). Every URL, and every redirect target,
+is checked against its host's robots.txt first (`pipeline.robots`, fetched through the
+shared client): a disallowed URL is never requested. It is recorded instead as a placeholder
+page (status 0, content type `SKIPPED_CONTENT_TYPE`) so the skip is archived with the fetch
+and `parse` reports it as a `ParseError`; so is a page whose redirect the client refused.
+Each career site's host gets the source's polite spacing (see `hosts`).
 
 JSON-LD in the wild is loose, so values are normalised defensively: blocks may be one
 object, an array or `{"@graph": [...]}` (nested anywhere); `hiringOrganization`, `address`,
@@ -35,7 +36,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from pipeline.html import html_to_text
-from pipeline.http import HttpClient, NotFound
+from pipeline.http import HttpClient, NotFound, RedirectRefused
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
 from pipeline.robots import RobotsChecker
 from pipeline.sources.base import (
@@ -97,7 +98,7 @@ class JsonLd(Source):
             if not allowed(sitemap):
                 yield pages.skipped(sitemap, "disallowed by robots.txt")
                 continue
-            page = pages.get(sitemap)
+            page = pages.get(sitemap, may_follow=allowed)
             yield page
             if not _is_sitemap(page):
                 raise MalformedPayload(
@@ -112,9 +113,11 @@ class JsonLd(Source):
                 yield pages.skipped(url, "disallowed by robots.txt")
                 continue
             try:
-                yield pages.get(url)
+                yield pages.get(url, may_follow=allowed)
             except NotFound:
                 yield pages.skipped(url, "HTTP 404: page gone")
+            except RedirectRefused as exc:
+                yield pages.skipped(url, exc.reason)
 
     def parse(self, pages: Sequence[RawPage], board: Board) -> ParseResult:
         result = ParseResult()
@@ -155,7 +158,17 @@ class JsonLd(Source):
 
 
 def _same_host(url: str, base: str) -> bool:
-    return (urlsplit(url).hostname or "") == (urlsplit(base).hostname or "")
+    """Same host and same port: another port on a career site's host is another service."""
+    return _origin(url) is not None and _origin(url) == _origin(base)
+
+
+def _origin(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return None
+    return (parts.hostname or "", port)
 
 
 def _is_sitemap(page: RawPage) -> bool:

@@ -45,11 +45,12 @@ class Lever(Source):
     default_base_url = "https://api.lever.co/v0/postings"
     default_min_interval = 1.0
     default_max_concurrency = 1
+    api_hosts = ("api.lever.co", "api.eu.lever.co")
 
     def hosts(self, board: Board) -> list[str]:
         """An EU board's `base_url` option points at another host, which needs the limit too."""
         base = str(board.options.get("base_url") or self.base_url)
-        return [urlsplit(base).hostname or ""]
+        return list(dict.fromkeys([urlsplit(base).hostname or "", *self.api_hosts]))
 
     def fetch(self, client: HttpClient, board: Board, fetch_id: str) -> Iterator[RawPage]:
         pages = PageFetcher(self.name, client, board, fetch_id)

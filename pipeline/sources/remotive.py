@@ -47,6 +47,7 @@ EMPLOYMENT = {
 class Remotive(Source):
     name = "remotive"
     default_base_url = "https://remotive.com/api/remote-jobs"
+    api_hosts = ("remotive.com", "remotive.io")
     default_min_interval = 60.0
     default_max_concurrency = 1
 

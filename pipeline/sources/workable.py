@@ -48,6 +48,7 @@ EMPLOYMENT = {
 class Workable(Source):
     name = "workable"
     default_base_url = "https://apply.workable.com/api/v1/widget/accounts"
+    api_hosts = ("apply.workable.com", "www.workable.com")
     default_min_interval = 5.0
     default_max_concurrency = 1
 

@@ -26,7 +26,7 @@ SERVED = date(2026, 11, 15)
 SOURCES = sorted(REGISTRY)
 FAULTS = {
     "/greenhouse/": (Fault("unavailable", status=503), "503"),
-    "/lever/": (Fault("redirect_file", location="file:///etc/passwd"), "FatalHttpError"),
+    "/lever/": (Fault("redirect_file", location="file:///etc/passwd"), "RedirectRefused"),
     "/ashby/": (Fault("gzip_bomb"), "ResponseTooLarge"),
     "/smartrecruiters/": (
         Fault("empty", body=empty_listing("smartrecruiters", "x")),

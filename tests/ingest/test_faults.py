@@ -76,6 +76,7 @@ def case(server: FaultServer, source: str, kind: str) -> tuple[Fault, Expect]:
     """The fault of `kind` for `source`'s board, and what the pipeline must make of it."""
     retried = 1 + MAX_RETRIES
     other_host = f"http://localhost:{server.port}{{path}}"
+    other_port = f"http://127.0.0.1:{server.port + 1 if server.port < 65535 else 1}{{path}}"
     is_xml = source == "jsonld"
     cases: dict[str, tuple[Fault, Expect]] = {
         "slow": (Fault("slow", delay=0.8), Expect("failed", retried, "Timeout")),
@@ -105,17 +106,25 @@ def case(server: FaultServer, source: str, kind: str) -> tuple[Fault, Expect]:
         ),
         "gzip_bomb": (Fault("gzip_bomb"), Expect("failed", 1, "ResponseTooLarge")),
         "oversize": (Fault("oversize"), Expect("failed", 1, "ResponseTooLarge")),
+        "redirect_same_origin": (
+            Fault("redirect_same_origin", times=1, location=f"{server.origin}{{path}}"),
+            Expect("success", 2),
+        ),
         "redirect_other_host": (
             Fault("redirect_other_host", times=1, location=other_host),
-            Expect("success", 2),
+            Expect("failed", 1, "RedirectRefused"),
+        ),
+        "redirect_other_port": (
+            Fault("redirect_other_port", times=1, location=other_port),
+            Expect("failed", 1, "RedirectRefused"),
         ),
         "redirect_file": (
             Fault("redirect_file", location="file:///etc/passwd"),
-            Expect("failed", 1, "FatalHttpError"),
+            Expect("failed", 1, "RedirectRefused"),
         ),
         "redirect_ftp": (
             Fault("redirect_ftp", location="ftp://127.0.0.1/jobs.json"),
-            Expect("failed", 1, "FatalHttpError"),
+            Expect("failed", 1, "RedirectRefused"),
         ),
         "not_found": (Fault("not_found"), Expect("failed", 1, "NotFound")),
         "empty": (

@@ -10,11 +10,13 @@ import requests
 import responses
 
 from pipeline.http import (
+    BadHeader,
     FatalHttpError,
     HostPolicy,
     HttpClient,
     HttpSettings,
     NotFound,
+    RedirectRefused,
     ResponseTooLarge,
     RetriableHttpError,
 )
@@ -101,6 +103,46 @@ def test_body_over_the_cap_is_refused_even_when_compressed() -> None:
     http, _ = client(max_response_bytes=50_000)
     with pytest.raises(ResponseTooLarge):
         http.get(URL)
+
+
+@responses.activate
+def test_https_never_redirects_to_http() -> None:
+    responses.get(URL, status=302, headers={"Location": "http://boards.example.test/jobs"})
+    http, _ = client()
+    with pytest.raises(RedirectRefused, match="https to http"):
+        http.get(URL)
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.0.0.5", "169.254.169.254", "[::1]", "[::ffff:10.0.0.5]"]
+)
+@responses.activate
+def test_a_public_start_never_redirects_to_a_non_public_address(address: str) -> None:
+    """Even a host the source declared: a redirect to an internal address is refused."""
+    responses.get(URL, status=307, headers={"Location": f"https://{address}/jobs"})
+    http, _ = client()
+    http.allow_hosts(["boards.example.test", address.strip("[]")])
+    with pytest.raises(RedirectRefused, match="non-public address"):
+        http.get(URL)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_relative_location_stays_on_the_host() -> None:
+    responses.get(URL, status=301, headers={"Location": "/v2/jobs"})
+    responses.get("https://boards.example.test/v2/jobs", json=[])
+    http, _ = client()
+    assert http.get(URL).url == "https://boards.example.test/v2/jobs"
+
+
+@responses.activate
+def test_a_superscript_retry_after_is_a_bad_header_not_a_value_error() -> None:
+    responses.get(URL, status=429, headers={"Retry-After": "\u00b2"})
+    http, _ = client(max_retries=3)
+    with pytest.raises(BadHeader, match="Retry-After") as err:
+        http.get(URL)
+    assert not err.value.retriable and len(responses.calls) == 1
 
 
 def test_refuses_non_http_schemes() -> None:

@@ -84,3 +84,42 @@ def test_a_retry_waits_for_the_rate_limit_too(server: FaultServer, tmp_path: Pat
     outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
     first, second = server.hits_under("/lever/")[:2]
     assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+
+
+def test_a_redirect_into_a_disallowed_path_is_never_followed(
+    server: FaultServer, tmp_path: Path
+) -> None:
+    """robots.txt is checked for every hop, not only the URL the sitemap listed."""
+    page = "/jsonld/careers.quillon.example/jobs/backend-engineer-818"
+    server.fault(page, Fault("redirect", location=f"{server.origin}{INTERNAL}secret"))
+    outcome = fetch(server, tmp_path, "jsonld")
+    assert outcome.error is None and outcome.load.postings
+    assert len(server.hits_under(page)) == 1 and server.hits_under(INTERNAL) == []
+    assert any(
+        "disallowed by robots.txt" in e.reason and e.record_ref.endswith("backend-engineer-818")
+        for e in outcome.load.errors
+    )
+
+
+def test_each_redirect_hop_waits_for_the_rate_limit(server: FaultServer, tmp_path: Path) -> None:
+    server.fault("/lever/", Fault("redirect", times=1, location=f"{server.origin}{{path}}"))
+    outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
+    first, second = server.hits_under("/lever/")[:2]
+    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+
+
+def test_the_sitemap_filter_keeps_to_the_sitemaps_port(server: FaultServer, tmp_path: Path) -> None:
+    """A `<loc>` on the same host but another port is another service: never requested."""
+    with FaultServer(NIGHT) as other:
+        sitemap = "/jsonld/careers.quillon.example/sitemap.xml"
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{other.origin}/jsonld/careers.quillon.example/jobs/x</loc></url>"
+            f"<url><loc>{server.origin}/jsonld/careers.quillon.example/jobs/backend-engineer-818"
+            "</loc></url></urlset>"
+        ).encode()
+        server.fault(sitemap, Fault("body", body=body, content_type="application/xml"))
+        outcome = fetch(server, tmp_path, "jsonld")
+        assert other.hits == []
+    assert outcome.error is None and len(outcome.load.postings) == 1

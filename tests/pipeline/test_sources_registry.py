@@ -39,6 +39,6 @@ def test_bundled_config_names_live_boards_and_their_hosts() -> None:
 
 def test_boards_on_other_hosts_name_them() -> None:
     eu = Board("lever", "acme", "Acme", {"base_url": "https://api.eu.lever.co/v0/postings"})
-    assert REGISTRY["lever"]().hosts(eu) == ["api.eu.lever.co"]
+    assert REGISTRY["lever"]().hosts(eu) == ["api.eu.lever.co", "api.lever.co"]
     site = Board("jsonld", "acme", "Acme", {"sitemap": "https://careers.acme.example/s.xml"})
     assert REGISTRY["jsonld"]().hosts(site) == ["careers.acme.example"]

@@ -15,6 +15,7 @@ def postings(n: int = 200, **columns: object) -> pd.DataFrame:
         "is_ai": [True] * n,
         "seniority": ["mid"] * n,
         "work_arrangement": ["remote"] * (n * 2 // 5) + ["onsite"] * (n - n * 2 // 5),
+        "work_arrangement_basis": ["stated"] * n,
         "salary_usd_min": [170000.0] * n,
         "salary_usd_max": [190000.0] * n,
         "metro": ["sf_bay_area"] * n,
@@ -58,6 +59,25 @@ def test_remote_share_uses_wilson_and_excludes_unknown() -> None:
     frame = postings(work_arrangement=["remote"] * 20 + ["unknown"] * 100 + ["onsite"] * 80)
     result = next(r for r in check(evidence(frame)) if r.claim_id == "G4")
     assert result.n == 100 and result.verdict == "contradicted" and "100 unknown" in result.note
+
+
+def test_remote_share_is_given_with_and_without_inferred_onsite() -> None:
+    stated = ["structured"] * 40 + ["stated"] * 60
+    frame = postings(
+        n=300,
+        work_arrangement=["remote"] * 40 + ["onsite"] * 60 + ["onsite"] * 200,
+        work_arrangement_basis=stated + ["inferred"] * 200,
+    )
+    results = {r.claim_id: r for r in check(evidence(frame))}
+    everything, stated_only = results["G4"], results["G4 · stated or structured"]
+    assert (everything.n, everything.estimate, everything.verdict) == (300, "13%", "contradicted")
+    assert "200 inferred included" in everything.note
+    assert (stated_only.n, stated_only.estimate, stated_only.verdict) == (
+        100,
+        "40%",
+        "inconclusive",
+    )
+    assert "200 inferred and 0 without a basis excluded" in stated_only.note
 
 
 def test_top_role_and_premium() -> None:

@@ -1,12 +1,15 @@
-"""Markdown rendering escapes whatever strangers wrote into titles and company names."""
+"""Rendering escapes whatever strangers wrote into titles and company names: Markdown and HTML
+metacharacters, invisible bidi and zero-width controls, and CSV cells a spreadsheet would run."""
 
 from __future__ import annotations
 
 import re
 
 import pandas as pd
+import pytest
 
 from reports.markdown import cell, table
+from reports.safe import csv_cell, visible
 
 
 def test_cells_escape_html_and_table_breakers() -> None:
@@ -26,3 +29,32 @@ def test_table_keeps_one_row_per_record() -> None:
 
 def test_empty_table_says_so() -> None:
     assert table(pd.DataFrame({"a": []})) == "_No rows._\n"
+
+
+def test_invisible_controls_are_stripped_from_rendered_cells() -> None:
+    spoofed = "Acme\u202egpj.exe\u202c \u200bAI\u2066\u2069\ufeff"
+    assert visible(spoofed) == "Acmegpj.exe AI"
+    assert cell(spoofed) == "Acmegpj.exe AI"
+
+
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ('=HYPERLINK("http://evil.test","click")', '\'=HYPERLINK("http://evil.test","click")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd", "'-2+3+cmd"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("\u202e=1+1", "'=1+1"),
+        ("+15% to +30%", "'+15% to +30%"),
+        ("-6%", "-6%"),
+        ("+12%", "+12%"),
+        ("-0.5", "-0.5"),
+        ("Acme AI", "Acme AI"),
+        (-3, -3),
+        (None, None),
+    ],
+)
+def test_csv_cells_that_could_start_a_formula_are_quoted(raw: object, written: object) -> None:
+    assert csv_cell(raw) == written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -69,6 +70,7 @@ def posting(i: int, night: date) -> tuple[Posting, LabelRow]:
         "Tech/Software",
         "full_time",
         None,
+        work_arrangement_basis={"onsite": "inferred", "unknown": None}.get(arrangement, "stated"),
     )
     return p, label
 
@@ -204,4 +206,57 @@ def test_default_week_is_the_latest_complete_one(tmp_path: Path) -> None:
     assert find_week(con, None, today=date(2026, 11, 16)).week == "2026-W46"
     assert find_week(con, None, today=date(2026, 11, 15)).week == "2026-W45"
     assert find_week(con, None, today=date(2026, 11, 1)).week == "2026-W46"
+    con.close()
+
+
+FORMULA = '=HYPERLINK("http://evil.test","Acme")'
+SPOOFED = "Beta\u202eIA\u202c\u200b Labs"
+
+
+def test_hostile_company_names_are_neutralised_in_every_output(tmp_path: Path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    night = NIGHTS[-1]
+    pairs = [posting(i, night) for i in range(6)]
+    for i, (p, _) in enumerate(pairs):
+        p.company = (FORMULA, SPOOFED, "@SUM(1+1)")[i % 3]
+    page = PageRecord(
+        "b" * 32,
+        0,
+        "greenhouse",
+        "acme",
+        "https://x",
+        200,
+        "application/json",
+        "f" * 64,
+        1,
+        datetime.combine(night, datetime.min.time(), UTC),
+        "x",
+    )
+    load_board(
+        con,
+        BoardLoad(
+            run_id="run-hostile",
+            mode="sample",
+            source="greenhouse",
+            board="acme",
+            as_of=night,
+            fetch_id="b" * 32,
+            started_at=STAMP,
+            pages=[page],
+            postings=[p for p, _ in pairs],
+            labels=[lab for _, lab in pairs],
+        ),
+    )
+    files = write_report(con, tmp_path / "reports", "2026-W46", STAMP)
+    with (files.directory / "companies.csv").open(encoding="utf-8", newline="") as handle:
+        companies = {row["company"] for row in csv.DictReader(handle)}
+    assert companies == {"'" + FORMULA, "'@SUM(1+1)", "BetaIA Labs"}
+    for text in (
+        files.markdown.read_text(encoding="utf-8"),
+        files.html.read_text(encoding="utf-8"),
+    ):
+        assert "BetaIA Labs" in text
+        assert not {"\u202e", "\u202c", "\u200b"} & set(text)
+    stored = {r[0] for r in con.execute("SELECT company FROM postings").fetchall()}
+    assert SPOOFED in stored and FORMULA in stored
     con.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from pipeline.models import ParseError
 from tests.support import board_load, posting, warehouse
@@ -92,39 +92,91 @@ def test_role_demand_counts_new_open_closed_and_change(tmp_path):
     assert ds == [("2026-W36", 1, 0), ("2026-W37", 1, 1)]
 
 
-def test_salary_bands_use_annualised_midpoints_and_disclosure(tmp_path):
+def test_salary_bands_use_annualised_midpoints_and_disclosure_per_week(tmp_path):
     con = _build(tmp_path)
-    row = con.execute(
-        "SELECT jobs, n, disclosure_rate, p25, median, p75 FROM mart_salary_bands "
-        "WHERE role = 'ml_engineer' AND seniority = 'senior'"
-    ).fetchone()
-    assert row == (3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0)
-    metro = con.execute(
-        "SELECT n, median FROM mart_salary_by_metro WHERE role = 'ml_engineer'"
+    rows = con.execute(
+        "SELECT week, jobs, n, disclosure_rate, p25, median, p75 FROM mart_salary_bands "
+        "WHERE role = 'ml_engineer' AND seniority = 'senior' ORDER BY week"
     ).fetchall()
-    assert metro == [(2, 180_000.0)]
+    assert rows == [
+        ("2026-W36", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
+        ("2026-W37", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
+    ]
+    metro = con.execute(
+        "SELECT metro, jobs, n, median FROM mart_salary_by_metro WHERE week = '2026-W36'"
+    ).fetchall()
+    assert metro == [("sf_bay_area", 4, 2, 180_000.0)]
+
+
+def test_salary_bands_count_only_the_jobs_open_that_week(tmp_path):
+    con = _build(tmp_path)
+    load_board(
+        con,
+        _labelled(
+            board_load(
+                [posting("m1"), posting("m2", "ML Engineer")], W2 + timedelta(days=7), run_id="r3"
+            ),
+            m1={"seniority": "senior", "salary_usd_min": 100_000.0, "salary_usd_max": 100_000.0},
+            m2={"seniority": "senior", "salary_usd_min": 100_000.0, "salary_usd_max": 100_000.0},
+        ),
+    )
+    refresh_canonical(con)
+    weeks = con.execute(
+        "SELECT week, jobs FROM mart_salary_bands WHERE role = 'ml_engineer' "
+        "AND seniority = 'senior' ORDER BY week"
+    ).fetchall()
+    assert weeks == [("2026-W36", 3), ("2026-W37", 3), ("2026-W38", 2)]
 
 
 def test_work_arrangement_shares_leave_unknown_out(tmp_path):
     con = _build(tmp_path)
     row = con.execute(
-        "SELECT remote, hybrid, onsite, unknown, remote_share, hybrid_share "
+        "SELECT remote, hybrid, onsite, unknown, known, remote_share, hybrid_share "
         "FROM mart_work_arrangement WHERE role = 'ml_engineer' AND week = '2026-W36'"
     ).fetchone()
-    assert row == (1, 1, None, 1, 0.5, 0.5)
+    assert row == (1, 1, 0, 1, 2, 0.5, 0.5)
+
+
+def test_work_arrangement_counts_inferred_jobs_and_gives_a_stated_only_share(tmp_path):
+    con = warehouse(tmp_path)
+    cities = {"a": "New York, NY", "b": "Boston, MA", "c": "Seattle, WA", "d": "Austin, TX"}
+    load = board_load([posting(i, locations=(city,)) for i, city in cities.items()], W1)
+    inferred = {"work_arrangement": "onsite", "work_arrangement_basis": "inferred"}
+    load_board(
+        con,
+        _labelled(
+            load,
+            a={"work_arrangement": "remote", "work_arrangement_basis": "structured"},
+            b=inferred,
+            c=inferred,
+            d={"work_arrangement": "hybrid", "work_arrangement_basis": "stated"},
+        ),
+    )
+    refresh_canonical(con)
+    row = con.execute(
+        "SELECT remote, hybrid, onsite, known, inferred, remote_share, known_stated, "
+        "remote_stated, remote_share_stated FROM mart_work_arrangement WHERE role = 'ml_engineer'"
+    ).fetchone()
+    assert row == (1, 1, 2, 4, 2, 0.25, 2, 1, 0.5)
 
 
 def test_degree_skill_and_industry_shares(tmp_path):
     con = _build(tmp_path)
     degrees = con.execute(
-        "SELECT degree, jobs, share FROM mart_degree_shares WHERE role = 'ml_engineer' "
-        "ORDER BY degree"
+        "SELECT degree, jobs, known_jobs, share FROM mart_degree_shares "
+        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY degree"
     ).fetchall()
-    assert degrees == [("bachelors", 1, 0.5), ("masters", 1, 0.5), ("unknown", 1, None)]
+    assert degrees == [("bachelors", 1, 2, 0.5), ("masters", 1, 2, 0.5), ("unknown", 1, 2, None)]
+    ai = con.execute(
+        "SELECT sum(jobs), max(known_jobs) FROM mart_degree_shares "
+        "WHERE week = '2026-W36' AND population = 'ai'"
+    ).fetchone()
+    assert ai == (4, 3)
     skills = con.execute(
-        "SELECT skill, jobs, share FROM mart_skill_shares WHERE role = 'ml_engineer' ORDER BY skill"
+        "SELECT skill, jobs, population_jobs, share FROM mart_skill_shares "
+        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY skill"
     ).fetchall()
-    assert skills == [("python", 2, 0.6667), ("pytorch", 1, 0.3333)]
+    assert skills == [("python", 2, 3, 0.6667), ("pytorch", 1, 3, 0.3333)]
     industry = con.execute(
         "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = '2026-W36' "
         "ORDER BY industry"
@@ -132,24 +184,57 @@ def test_degree_skill_and_industry_shares(tmp_path):
     assert industry == [("Healthcare", 1, 0.25), ("Tech/Software", 3, 0.75)]
 
 
-def test_source_quality_reports_failures_parse_errors_and_unknowns(tmp_path):
+def test_source_quality_reports_failures_parse_errors_and_unknowns_per_week(tmp_path):
     con = _build(tmp_path)
     gh = con.execute(
-        "SELECT runs, succeeded, failed, parse_errors, postings, seniority_unknown_rate, "
+        "SELECT week, runs, succeeded, failed, parse_errors, postings, seniority_unknown_rate, "
         "work_arrangement_unknown_rate, salary_missing_rate FROM mart_source_quality "
-        "WHERE source = 'greenhouse'"
-    ).fetchone()
-    assert gh == (2, 2, 0, 1, 4, 0.25, 0.25, 0.5)
+        "WHERE source = 'greenhouse' ORDER BY week"
+    ).fetchall()
+    assert gh == [
+        ("2026-W36", 1, 1, 0, 1, 4, 0.25, 0.25, 0.5),
+        ("2026-W37", 1, 1, 0, 0, 4, 0.25, 0.25, 0.5),
+    ]
     lever = con.execute(
-        "SELECT failed, last_error, failure_reasons, postings FROM mart_source_quality "
+        "SELECT week, failed, last_error, failure_reasons, postings FROM mart_source_quality "
         "WHERE source = 'lever'"
     ).fetchone()
     assert lever == (
+        "2026-W37",
         1,
         "HttpError: 503 Service Unavailable",
         ["HttpError: 503 Service Unavailable"],
         None,
     )
+
+
+def test_week_summary_counts_a_closure_once_in_its_week(tmp_path):
+    con = _build(tmp_path)
+    rows = con.execute(
+        "SELECT week, open_jobs, new_jobs, closed_jobs, ai_jobs, salary_disclosed "
+        "FROM mart_week_summary ORDER BY week"
+    ).fetchall()
+    assert rows == [("2026-W36", 4, 4, 0, 4, 2), ("2026-W37", 4, 0, 2, 4, 2)]
+    by_role = con.execute(
+        "SELECT week, sum(closed_jobs) FROM mart_role_demand GROUP BY week ORDER BY week"
+    ).fetchall()
+    assert by_role == [("2026-W36", 0), ("2026-W37", 2)]
+
+
+def test_role_demand_compares_with_zero_when_a_role_was_absent_last_week(tmp_path):
+    con = _build(tmp_path)
+    load_board(
+        con,
+        board_load(
+            [posting("m1"), posting("p1", "Prompt Engineer")], W2 + timedelta(days=7), run_id="r3"
+        ),
+    )
+    refresh_canonical(con)
+    row = con.execute(
+        "SELECT open_jobs, open_last_week, open_change, open_change_pct FROM mart_role_demand "
+        "WHERE role = 'prompt_engineer' AND week = '2026-W38'"
+    ).fetchone()
+    assert row == (1, 0, 1, None)
 
 
 def test_weekly_postings_keeps_the_columns_reports_read(tmp_path):
@@ -170,3 +255,13 @@ def test_weekly_postings_keeps_the_columns_reports_read(tmp_path):
         "FROM mart_weekly_postings WHERE week = '2026-W37' AND role = 'ml_engineer'"
     ).fetchone()
     assert ml == (3, 0, 1)
+
+
+def test_every_mart_states_its_definition(tmp_path):
+    con = warehouse(tmp_path)
+    undocumented = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+        "AND (starts_with(view_name, 'mart_') OR starts_with(view_name, 'int_')) "
+        "AND comment IS NULL"
+    ).fetchall()
+    assert undocumented == []

@@ -1,7 +1,9 @@
 -- One row per canonical job (a job however many boards or reposts showed it). Labels come from
 -- the earliest sighting; salary and work arrangement from the earliest sighting that states
--- them, since aggregators often publish pay a company's own board leaves out. Sightings are
--- ranked once with a window so every pick is an arg_min over an integer, not over a struct.
+-- them, since aggregators often publish pay a company's own board leaves out; the arrangement's
+-- basis (structured, stated, inferred) comes from the sighting that gave the arrangement.
+-- Sightings are ranked once with a window so every pick is an arg_min over an integer, not over
+-- a struct.
 CREATE OR REPLACE VIEW canonical_jobs AS
 WITH postings AS (
     SELECT * FROM stg_postings
@@ -25,6 +27,8 @@ SELECT
         arg_min(work_arrangement, sighting) FILTER (WHERE work_arrangement <> 'unknown'),
         'unknown'
     ) AS work_arrangement,
+    arg_min(work_arrangement_basis, sighting) FILTER (WHERE work_arrangement <> 'unknown')
+        AS work_arrangement_basis,
     arg_min(metro, sighting) AS metro,
     arg_min(country, sighting) AS country,
     arg_min(industry, sighting) AS industry,

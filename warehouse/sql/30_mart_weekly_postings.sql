@@ -16,3 +16,6 @@ SELECT
     sum(closed_jobs)::BIGINT AS closed_postings
 FROM weekly
 GROUP BY ALL;
+
+COMMENT ON VIEW mart_weekly_postings IS
+    'Per ISO week, source and role: canonical jobs open, new and closed, each under the source that listed it first.';

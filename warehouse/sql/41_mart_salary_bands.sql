@@ -1,11 +1,13 @@
--- Mart: salary bands per role and seniority over canonical jobs: quartiles of the annualised
--- USD midpoint, (salary_usd_min + salary_usd_max) / 2, and how many jobs disclose pay at all.
+-- Mart: salary bands per ISO week, role and seniority over the canonical jobs open in the week:
+-- quartiles of the annualised USD midpoint, (salary_usd_min + salary_usd_max) / 2, and how many
+-- of those jobs disclose pay at all. All-time bands are a query of canonical_jobs.
 CREATE OR REPLACE VIEW mart_salary_bands AS
-WITH jobs AS (
-    SELECT role, is_ai, seniority, (salary_usd_min + salary_usd_max) / 2 AS salary_usd_mid
-    FROM canonical_jobs
+WITH week_jobs AS (
+    SELECT week, week_start, role, is_ai, seniority, salary_usd_mid FROM int_week_jobs
 )
 SELECT
+    week,
+    week_start,
     role,
     seniority,
     bool_or(is_ai) AS is_ai,
@@ -15,5 +17,8 @@ SELECT
     quantile_cont(salary_usd_mid, 0.25) AS p25,
     median(salary_usd_mid) AS median,
     quantile_cont(salary_usd_mid, 0.75) AS p75
-FROM jobs
-GROUP BY role, seniority;
+FROM week_jobs
+GROUP BY week, week_start, role, seniority;
+
+COMMENT ON VIEW mart_salary_bands IS
+    'Per ISO week, role and seniority: open canonical jobs, n with a salary, disclosure rate and quartiles of the annualised USD midpoint (base pay as posted).';

@@ -35,3 +35,6 @@ SELECT
     s.survey_to_year
 FROM posting_stats AS p
 FULL JOIN survey_stats AS s USING (role, seniority);
+
+COMMENT ON VIEW mart_salary_compare IS
+    'Per role and seniority, all time: postings n and median annualised USD midpoint beside the salary survey''s n and median (latest two work years).';

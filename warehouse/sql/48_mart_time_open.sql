@@ -105,3 +105,6 @@ SELECT c.role, c.seniority, c.n, c.closed, c.censored, c.reposts,
 FROM counts AS c
 JOIN quantiles AS q USING (role, seniority)
 ORDER BY c.role, c.seniority = 'all' DESC, c.seniority;
+
+COMMENT ON VIEW mart_time_open IS
+    'Kaplan-Meier days open (first to last fresh sighting) per role and seniority (and role over all seniorities as ''all''); n demands, closed, censored (still open), reposts folded in, p25/median/p75 days (NULL when never reached).';
