@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import uuid
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -117,12 +117,14 @@ def replay(
     until: date | None = None,
     workers: int = 0,
     batch_postings: int = LOAD_BATCH_POSTINGS,
+    progress: Callable[[date, int, int], None] | None = None,
 ) -> ReplayResult:
     """Parse and load every archived fetch between two nights, oldest night first.
 
     `boards` gives each (source, token) its configured board; an unknown one is replayed
     under its token with no options. `workers=0` parses in this process. Each night's runs
     are recorded under `{run_prefix}-{night}`; canonical jobs are regrouped at the end.
+    `progress(night, boards, postings)` hears of each loaded batch.
     """
     archive = RawArchive(archive_root)
     out = ReplayResult()
@@ -138,8 +140,11 @@ def replay(
         t0 = perf_counter()
         night = pending[0].outcome.night
         run = runs.setdefault(night, RunSummary(f"{run_prefix}-{night.isoformat()}", night, mode))
-        run.boards.extend(_load(con, pending, batch_postings))
+        loaded = _load(con, pending, batch_postings)
+        run.boards.extend(loaded)
         out.stages.load += perf_counter() - t0
+        if progress is not None:
+            progress(night, len(loaded), sum(b.fetched for b in loaded))
         pending.clear()
         size = 0
 

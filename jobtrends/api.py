@@ -25,6 +25,7 @@ import pandas as pd
 
 from config import ConfigError, Settings, load_settings
 from ingest import boards
+from ingest.history import ImportResult
 from ingest.plan import check, live_boards, plan, sample_boards, sample_nights
 from ingest.plan import check_night as check_live_night
 from ingest.records import RunSummary
@@ -658,3 +659,56 @@ def _tool(name: str) -> ModuleType:
 
 class ToolsMissing(RuntimeError):
     """A developer command was run where `tools/` is not importable."""
+
+
+def import_history(
+    path: Path,
+    *,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    boards: int | None = None,
+    tokens: Sequence[str] = (),
+    workers: int | None = None,
+    config_path: str | None = None,
+) -> ImportResult:
+    """Archive recorded captures as their nights' fetches and replay them (`ingest.history`);
+    `CaptureError` when `path` is neither capture form."""
+    from ingest.history import import_history as run_import
+
+    return run_import(
+        load_settings(config_path),
+        path,
+        source=source,
+        since=since,
+        until=until,
+        boards=boards,
+        tokens=tokens,
+        workers=workers,
+    )
+
+
+def write_all_reports(config_path: str | None = None) -> Path:
+    """Every week's report and the index beside them; the index's Markdown path."""
+    from reports.index import write_all
+
+    loaded = load_settings(config_path)
+    con = open_warehouse(loaded.db_path)
+    try:
+        return write_all(con, loaded.reports_dir).markdown
+    finally:
+        con.close()
+
+
+def write_real_market(out: Path, config_path: str | None = None) -> Path:
+    """`docs/real-market.md` (or `out`) built from the warehouse; the path written."""
+    from reports.real_market import build
+
+    con = open_warehouse(load_settings(config_path).db_path)
+    try:
+        text = build(con)
+    finally:
+        con.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out

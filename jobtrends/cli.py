@@ -237,9 +237,30 @@ def _toggle(config_path: str | None, source: str, tokens: tuple[str, ...], enabl
 @main.command()
 @CONFIG
 @click.option("--week", help="ISO week like 2026-W46 (default: the latest week with data).")
-def report(config_path: str | None, week: str | None) -> None:
-    """Write the weekly report (Markdown, HTML, CSVs) and print the Markdown's path."""
+@click.option("--all", "all_weeks", is_flag=True, help="Every week with data, and the index page.")
+def report(config_path: str | None, week: str | None, all_weeks: bool) -> None:
+    """Write the weekly report (Markdown, HTML, CSVs) and print the Markdown's path; with
+    --all, every week's and the index page."""
+    if all_weeks:
+        if week:
+            raise click.UsageError("give --week or --all, not both")
+        click.echo(api.write_all_reports(config_path))
+        return
     click.echo(api.run_report(week, config_path))
+
+
+@main.command("real-market")
+@CONFIG
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/real-market.md"),
+    show_default=True,
+    help="Where the document goes.",
+)
+def real_market(config_path: str | None, out: Path) -> None:
+    """Write what a replayed history of real postings says about the guide (Markdown)."""
+    click.echo(api.write_real_market(out, config_path))
 
 
 DB = click.option("--db", "db_path", type=click.Path(), help="DuckDB file (default: the settings).")
@@ -478,6 +499,75 @@ def backfill(config_path: str | None, since, until) -> None:
     """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
     for path in api.backfill(since.date(), until.date(), config_path):
         click.echo(f"report: {path}")
+
+
+@main.command("import-history")
+@CONFIG
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--source", help="Only this source (the compact history is greenhouse).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First night to import.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last night to import.")
+@click.option(
+    "--boards", type=click.IntRange(min=1), help="Only the first N boards (by first night, name)."
+)
+@click.option("--board", "tokens", multiple=True, help="Only this board token (repeatable).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Parsing processes (default: one per core; 0 parses in this process).",
+)
+def import_history_command(
+    config_path: str | None,
+    path: Path,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    boards: int | None,
+    tokens: tuple[str, ...],
+    workers: int | None,
+) -> None:
+    """Import recorded board captures as nights and replay them into the warehouse.
+
+    PATH is either <YYYY-MM-DD>/<source>/<board>.json[.gz] folders (capture time from an
+    optional <board>.meta.json, else the night) or a compact Greenhouse history
+    (versions.jsonl.gz + nights.jsonl.gz). A capture whose fetched_at equals the board's
+    previous one is no new fetch and is skipped. Importing the same captures again changes
+    nothing.
+    """
+    from ingest.captures import CaptureError
+
+    if source is not None and source not in api.source_names():
+        raise click.BadParameter(
+            f"{source!r}; valid: {', '.join(api.source_names())}", param_hint="--source"
+        )
+    if boards and tokens:
+        raise click.UsageError("give --boards N or --board TOKEN, not both")
+    try:
+        result = api.import_history(
+            path,
+            source=source,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            boards=boards,
+            tokens=tokens,
+            workers=workers,
+            config_path=config_path,
+        )
+    except CaptureError as exc:
+        raise click.ClickException(str(exc)) from exc
+    c = result.captures
+    click.echo(
+        f"captures: {c.nights} nights, {len(c.boards)} boards, {c.fresh} fresh, "
+        f"{c.stale} stale (skipped), {c.refused} refused"
+    )
+    if result.replay is not None:
+        r = result.replay
+        click.echo(
+            f"replayed {result.first_night} to {result.last_night}: {r.postings} postings "
+            f"({r.unchanged} fetches unchanged) in {result.archive_seconds + r.seconds:.0f} s"
+        )
+    if result.failed:
+        click.echo(f"{result.failed} board-nights failed or refused: see the runs table")
 
 
 @main.command()

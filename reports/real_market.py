@@ -1,0 +1,248 @@
+"""`docs/real-market.md`: what a replayed history of real postings says about the guide.
+
+Generated from the warehouse, never written by hand, so every figure can be rebuilt with
+`jobtrends import-history` and `jobtrends real-market`. The claims a listing without
+descriptions can test are checked over the whole history with the weekly report's own
+evaluators (same n, interval and verdict rules); the growth claims compare the last quarter
+with the one before (13 weeks over 13), since ten months allow more than the weekly report's
+four weeks. Claims that need pay, degrees, skills or an industry are listed as untestable,
+with why, rather than checked against data that cannot answer them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from reports.guide_check import ClaimResult, Evidence, check, load_claims
+from reports.markdown import table
+from reports.stats import wilson
+from warehouse import market_history, queries
+
+TESTABLE = ("G4", "G5", "G5b", "G5c", "G8")
+GROWTH_WEEKS = 13
+UNTESTABLE_FIELDS = {
+    "degree": "needs the description's requirements; the listing has none",
+    "skills": "needs the description's skills; the listing has none",
+    "industry": "needs each board's industry; these boards come without one",
+}
+UNTESTABLE_KINDS = {
+    "salary_cells": "needs pay; the listing endpoint carries none",
+    "salary_premium": "needs pay; the listing endpoint carries none",
+}
+
+
+def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) -> str:
+    """The whole document as Markdown."""
+    stamp = generated_at or datetime.now(UTC)
+    cover = market_history.coverage(con)
+    if cover.last_night is None:
+        return "# What the real market said\n\nThe warehouse holds no nights yet.\n"
+    claims = load_claims()
+    evidence = Evidence(
+        postings=market_history.all_jobs(con),
+        weekly_new=queries.weekly_new(con, queries.weeks(con)[-1]),
+        survey=None,
+        min_n=claims["min_n"],
+        confidence=claims["confidence"],
+    )
+    lines = [
+        "# What the real market said",
+        "",
+        f"_Generated {stamp:%Y-%m-%d %H:%M} UTC by `jobtrends real-market` from the warehouse; "
+        "do not edit by hand._",
+        "",
+        "## What this data is",
+        "",
+        _what_it_is(cover),
+        "",
+        "## The guide's claims this data can test",
+        "",
+        "Each claim over every job the history showed (canonical jobs: a job cross-posted or "
+        f"reposted counts once). Below n = {claims['min_n']} a claim is `insufficient data`; "
+        "an interval inside the guide's range supports it, one outside contradicts it, one "
+        "straddling an edge is `inconclusive`. Growth compares new jobs in the last "
+        f"{GROWTH_WEEKS} weeks with the {GROWTH_WEEKS} before.",
+        "",
+        table(_claims_frame(_testable(claims, evidence))),
+        _g4_note(evidence.postings),
+        "",
+        "## Claims this data cannot test",
+        "",
+        table(_untestable(claims)),
+        "## AI-role share of all jobs, by month",
+        "",
+        "Jobs open at some point in the month; the interval is Wilson's 95%. Remote share is "
+        "of AI jobs whose arrangement is known.",
+        "",
+        table(_monthly(con)),
+        "## Top companies for AI roles",
+        "",
+        table(_companies(con)),
+        "## How long jobs stay open, by role",
+        "",
+        "Kaplan-Meier days from a job's first to its last fresh sighting; jobs still open at "
+        "the end (or on a board we stopped seeing) are censored, not counted as closed. "
+        "Reposts (the same Greenhouse internal id, or the same canonical job again after a "
+        "close) are one job. Quantiles are empty where the estimate never falls that far. "
+        "Boards were fetched about every third day, so times are accurate to a few days.",
+        "",
+        table(_time_open(con)),
+        "## Data quality",
+        "",
+        _quality(con),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _what_it_is(cover: market_history.Coverage) -> str:
+    return (
+        f"- **Whose boards:** {cover.boards} public job boards, the ones one third party's "
+        "git scraper chose to save (`jiayuliang1314/tech-jobs-hub`), mostly tech companies "
+        "hiring on Greenhouse. Not a sample of the market: the boards are what that scraper "
+        "followed.\n"
+        f"- **When:** {cover.nights} nights with at least one fresh fetch, "
+        f"{cover.first_night} to {cover.last_night}. Each board was refreshed about every "
+        "third day; a night whose capture was the previous one again is not counted as a "
+        f"fetch. {cover.fetches} board fetches loaded, {cover.failed} refused or failed.\n"
+        "- **What a posting holds:** the listing endpoint without descriptions: a title, a "
+        "location, ids and dates. No pay, no requirements, no description text.\n"
+        "- **Labels:** role, seniority, AI flag, metro and work arrangement come from the "
+        "title and the location alone, so a role hidden behind a generic title is missed and "
+        "a location naming only a city is taken as on-site.\n"
+        f"- **Size:** {cover.jobs} canonical jobs from {cover.postings} postings at "
+        f"{cover.companies} companies."
+    )
+
+
+def _testable(claims: dict[str, Any], evidence: Evidence) -> list[ClaimResult]:
+    chosen = []
+    for claim in claims["claims"]:
+        if claim["id"] not in TESTABLE:
+            continue
+        if "weeks" in claim:
+            claim = {**claim, "weeks": GROWTH_WEEKS}
+        chosen.append(claim)
+    return check(evidence, {**claims, "claims": chosen})
+
+
+def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "claim": r.claim_id,
+                "what the guide says": r.title,
+                "guide": r.guide,
+                "n": r.n,
+                "estimate": r.estimate,
+                "95% interval": r.interval,
+                "verdict": r.verdict,
+                "note": r.note,
+            }
+            for r in results
+        ]
+    )
+
+
+def _g4_note(jobs: pd.DataFrame) -> str:
+    """Why G4 is shown twice, with how many arrangements were inferred rather than stated."""
+    ai = jobs[jobs["is_ai"]]
+    inferred = int((ai["work_arrangement_basis"] == "inferred").sum())
+    return (
+        f"\nG4 is shown twice. The listing has no workplace field, so the arrangement comes "
+        f"from the location text: {inferred} of {len(ai)} AI jobs' arrangements are inferred "
+        "(a location naming only a city is taken as on-site, which a hybrid job may well be), "
+        "the rest are stated by the location ('Remote - US', 'Hybrid'). Over all of them the "
+        "remote share is low; over the stated ones alone it is high, because a location says "
+        "'remote' far more often than 'on-site'. The true share lies between the two."
+    )
+
+
+def _untestable(claims: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for claim in claims["claims"]:
+        if claim["id"] in TESTABLE:
+            continue
+        reason = UNTESTABLE_KINDS.get(claim["kind"]) or UNTESTABLE_FIELDS.get(
+            claim.get("field", ""), "not measurable from a listing"
+        )
+        rows.append({"claim": claim["id"], "what the guide says": claim["title"], "why": reason})
+    return pd.DataFrame(rows)
+
+
+def _monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    months = market_history.monthly_ai_share(con)
+    rows = []
+    for m in months.itertuples(index=False):
+        low, high = wilson(int(m.ai_jobs), int(m.open_jobs))
+        known = int(m.ai_known_arrangement)
+        rows.append(
+            {
+                "month": m.month,
+                "jobs open": int(m.open_jobs),
+                "AI jobs": int(m.ai_jobs),
+                "AI share": f"{m.ai_jobs / m.open_jobs:.1%}" if m.open_jobs else "",
+                "95% interval": f"{low:.1%}-{high:.1%}" if m.open_jobs else "",
+                "AI remote (known)": f"{m.ai_remote / known:.0%} of {known}" if known else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _companies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = market_history.top_ai_companies(con)
+    return frame.assign(ai_share=frame["ai_share"].map(lambda v: f"{v:.0%}")).rename(
+        columns={
+            "ai_jobs": "AI jobs",
+            "ai_share": "AI share of its jobs",
+            "top_ai_role": "top AI role",
+        }
+    )
+
+
+def _time_open(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = market_history.time_open(con)
+    ai = set(market_history.ai_roles(con))
+    rows = frame[
+        (frame["seniority"] == "all")
+        | (frame["role"].isin(ai) & frame["seniority"].isin(["entry", "mid", "senior"]))
+    ].copy()
+    rows["AI"] = rows["role"].isin(ai).map({True: "yes", False: ""})
+    rows = rows.sort_values(["AI", "role", "seniority"], ascending=[False, True, True])
+    for column in ("p25_days", "median_days", "p75_days"):
+        rows[column] = rows[column].map(lambda v: "" if pd.isna(v) else int(v))
+    return rows[
+        ["role", "AI", "seniority", "n", "closed", "censored", "reposts", "p25_days",
+         "median_days", "p75_days"]
+    ].reset_index(drop=True)  # fmt: skip
+
+
+def _quality(con: duckdb.DuckDBPyConnection) -> str:
+    stale = market_history.stale_boards(con)
+    refused = market_history.refused_fetches(con)
+    suspect = market_history.suspect_fetches(con)
+    frozen = int(stale["frozen_open"].sum()) if not stale.empty else 0
+    lines = [
+        f"- **Boards we stopped seeing:** {len(stale)} boards had no fresh fetch in the last "
+        f"{market_history.STALE_DAYS} days of the history (the scraper's fetches of them kept "
+        f"failing and it left the old file in place). Their {frozen} jobs are still counted "
+        "as open: we do not know they closed, and the time-open estimate censors them.",
+        f"- **Fetches that closed nothing:** {len(suspect)} boards had "
+        f"{int(suspect['suspect_fetches'].sum()) if not suspect.empty else 0} fresh fetches "
+        "listing fewer than half the jobs the warehouse had open for them. The load takes "
+        "such a drop for a broken fetch and closes nothing; when a board really shrank, every "
+        "later fetch compares with the same inflated open count, so its vanished jobs stay "
+        "open to the end (the boards with most such fetches are below).",
+        "",
+        table(suspect.head(10)),
+        "- **Refused or failed board-nights**, by reason:",
+        "",
+        table(refused),
+        f"The {min(10, len(stale))} boards unseen longest:",
+        "",
+        table(stale.head(10)),
+    ]
+    return "\n".join(lines)
