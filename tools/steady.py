@@ -33,9 +33,10 @@ from typing import Any
 from ingest.group import group
 from ingest.load import finish, load_outcomes
 from ingest.parse import parse_board
-from ingest.records import BoardOutcome, PlannedBoard, fetch_id
+from ingest.records import BoardOutcome, PlannedBoard
 from pipeline.models import Board, RawPage
 from pipeline.sources import get_source
+from warehouse.archive import new_attempt_id
 from warehouse.canonical import refresh_canonical
 from warehouse.db import open_for_load
 from warehouse.load import page_record
@@ -156,7 +157,7 @@ def replay(
 
 def _outcome(source: Any, board_night: BoardNight, night: date) -> BoardOutcome:
     board = Board("greenhouse", board_night.token, board_night.company, {})
-    fid = fetch_id("greenhouse", board.token, night)
+    fid = new_attempt_id()
     fetched = datetime(night.year, night.month, night.day, 3, tzinfo=UTC)
     page = RawPage(
         "greenhouse",
@@ -169,7 +170,14 @@ def _outcome(source: Any, board_night: BoardNight, night: date) -> BoardOutcome:
         fid,
     )
     outcome = BoardOutcome(
-        "steady", "bench", "greenhouse", board.token, night, fetched, [page_record(page, "-")]
+        "steady",
+        "bench",
+        "greenhouse",
+        board.token,
+        night,
+        fetched,
+        [page_record(page, "-")],
+        fetch_id=fid,
     )
     return finish(outcome, PlannedBoard(source, board), parse_board(source, board, [page]))
 

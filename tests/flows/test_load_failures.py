@@ -111,8 +111,8 @@ def test_a_full_disk_mid_load_is_recorded_as_disk_full(
     assert len(received) == 1
 
 
-def test_the_cli_shows_a_failed_load_without_a_traceback(tmp_path: Path) -> None:
-    """What the user sees: each board's line with the reason and exit 1, nothing else."""
+def test_a_damaged_warehouse_is_one_line_before_any_fetch(tmp_path: Path) -> None:
+    """What the user sees: the damaged file named in one line before any fetch, exit 1."""
     data = tmp_path / "data"
     data.mkdir()
     (data / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file\n" * 200)
@@ -134,6 +134,6 @@ def test_the_cli_shows_a_failed_load_without_a_traceback(tmp_path: Path) -> None
     )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "CancelledError" not in done.stderr
-    lines = done.stdout.strip().splitlines()
-    assert lines and all(": failed " in line for line in lines)
-    assert all("error=load failed, nothing kept: " in line for line in lines)
+    assert done.stderr.strip().splitlines() == [
+        f"Error: warehouse {data / 'warehouse.duckdb'} is not a DuckDB database file"
+    ]

@@ -190,7 +190,7 @@ def test_the_cli_refuses_a_past_live_night_in_one_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: night 2020-01-01 is in the past: a live run fetches today's boards and would"
+        "Error: night 2020-01-01 is in the past: a live run fetches today's boards and would"
         " file them under 2020-01-01; pass --force to record them as a new attempt of that night"
     ]
     assert not (tmp_path / "raw").exists()
@@ -230,4 +230,4 @@ def test_reparse_and_backfill_take_the_run_lock(world: tuple[FaultServer, Settin
     with run_lock(settings.db_path):
         done = _cli("reparse", "--since", N2.isoformat(), env=env)
     assert done.returncode == 75
-    assert done.stderr.startswith("error: another ingest (pid ") and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: another ingest (pid ") and "Traceback" not in done.stderr

@@ -30,7 +30,7 @@ ASHBY = "https://api.ashbyhq.com/posting-api/job-board"
 WORKABLE = "https://apply.workable.com/api/v1/widget/accounts"
 SR = "https://api.smartrecruiters.com/v1/companies"
 NOT_FOUND = {"status": 404, "error": "Job board not found"}
-NIGHT = date(2026, 12, 1)
+NIGHT = date(2026, 11, 1)
 
 CONFIG = """
 mode = "live"
@@ -112,7 +112,7 @@ def test_status_moves_active_empty_failing_gone_and_back(tmp_path: Path) -> None
     registry.import_boards(
         con, pd.DataFrame({"source": ["greenhouse"] * 3, "token": ["a", "b", "c"], "origin": "t"})
     )
-    night = [date(2026, 12, d) for d in range(1, 6)]
+    night = [date(2026, 11, d) for d in range(1, 6)]
     registry.record_results(
         con,
         attempts(("a", "ok", 3, None), ("b", "ok", 0, None), ("c", "not_found", None, "404")),
@@ -353,7 +353,7 @@ def test_three_nights_not_found_make_a_board_gone_and_it_is_skipped(settings) ->
     responses.get(f"{GH}/pinned/jobs", json=gh_board(11, 12))
     responses.get(f"{GH}/vanished/jobs", status=404, json=NOT_FOUND)
     responses.get(f"{GH}/quiet/jobs", json={"jobs": [], "meta": {"total": 0}})
-    nights = [date(2026, 12, d) for d in (1, 2, 3, 4)]
+    nights = [date(2026, 11, d) for d in (1, 2, 3, 4)]
     for night in nights[:3]:
         summary = ingest_night(settings, night)
         assert {b.board: b.status for b in summary.boards}["quiet"] == "success"
@@ -426,7 +426,7 @@ def test_the_flow_records_health_and_boards_the_budget_did_not_reach(
     assert health(settings)["pinned"][0] == "active"
 
     config.write_text(CONFIG.replace("fetch_retries = 0", "night_budget_seconds = 0.000001"))
-    later = date(2026, 12, 2)
+    later = date(2026, 11, 2)
     state = nightly(night=later, config_path=str(config), return_state=True)
     summary = state.result(raise_on_failure=False)
     assert {b.status for b in summary.boards} == {"not-reached"}
