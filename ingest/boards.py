@@ -374,15 +374,8 @@ def not_reached(
     item: PlannedBoard, night: date, run_id: str, mode: str, budget: float
 ) -> BoardOutcome:
     """A board the night's time budget ran out before: recorded, tried first next night."""
-    return BoardOutcome(
-        run_id,
-        mode,
-        item.source.name,
-        item.board.token,
-        night,
-        datetime.now(UTC),
-        error=f"{NOT_REACHED}the night's budget of {_duration(budget)} ran out first",
-    )
+    reason = f"{NOT_REACHED}the night's budget of {_duration(budget)} ran out first"
+    return BoardOutcome.unfetched(item, night, run_id, mode, reason)
 
 
 def split_not_reached(

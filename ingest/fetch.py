@@ -78,12 +78,4 @@ def failed_outcome(
     item: PlannedBoard, night: date, run_id: str, mode: str, reason: str
 ) -> BoardOutcome:
     """A board whose fetch never returned (timed out, crashed): recorded, never empty."""
-    return BoardOutcome(
-        run_id,
-        mode,
-        item.source.name,
-        item.board.token,
-        night,
-        datetime.now(UTC),
-        error=f"{FETCH_FAILED}{reason}",
-    )
+    return BoardOutcome.unfetched(item, night, run_id, mode, f"{FETCH_FAILED}{reason}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pipeline.labels import LabelRow
@@ -44,6 +44,15 @@ class BoardOutcome:
     raw_pages: list[RawPage] = field(default_factory=list)
     retriable: bool = False
     fetch_id: str = ""
+
+    @classmethod
+    def unfetched(
+        cls, item: PlannedBoard, night: date, run_id: str, mode: str, error: str
+    ) -> BoardOutcome:
+        """A board with no pages and why: recorded as failed, never as an empty board."""
+        return cls(
+            run_id, mode, item.source.name, item.board.token, night, datetime.now(UTC), error=error
+        )
 
 
 @dataclass(slots=True)
