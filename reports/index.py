@@ -20,7 +20,7 @@ import pandas as pd
 
 from reports import charts
 from reports.markdown import table
-from reports.weekly import HTML_STYLE, write_report
+from reports.weekly import html_head, write_report
 from warehouse import market_history, queries
 
 
@@ -156,13 +156,7 @@ def render_html(
         "Open and new jobs per week",
     )
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width,initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Weekly job-market reports</title><style>{HTML_STYLE}</style></head><body>",
-        "<h1>Weekly job-market reports</h1>",
+        *html_head("Weekly job-market reports"),
         f"<p>{escape(INTRO)}</p>",
         f'<figure class="chart">{overall}</figure>' if overall else "",
         "<h2>Weeks and trends</h2>",

@@ -330,16 +330,21 @@ figure{margin:1em 0}h2{border-bottom:2px solid #e9ecef;padding-bottom:.2em;margi
 """
 
 
-def render_html(report: Report) -> str:
-    parts = [
+def html_head(title: str) -> list[str]:
+    """The opening of a self-contained page: no scripts, no external fetches (the CSP)."""
+    return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{escape(report.title)}</title><style>{HTML_STYLE}</style></head><body>",
-        f"<h1>{escape(report.title)}</h1>",
+        f"<title>{escape(title)}</title><style>{HTML_STYLE}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
     ]
+
+
+def render_html(report: Report) -> str:
+    parts = html_head(report.title)
     if report.banner:
         parts.append(f'<p class="banner"><strong>{escape(report.banner)}</strong></p>')
     parts.append("<ul>" + "".join(f"<li>{escape(h)}</li>" for h in report.headline) + "</ul>")

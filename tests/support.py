@@ -1,17 +1,26 @@
 """What many tests build, in one place so no two copies drift apart: a client that never
-sleeps, fetch-then-parse runs through `responses`-mocked HTTP, and warehouse postings and
-board loads with known content."""
+sleeps, fetch-then-parse runs through `responses`-mocked HTTP, warehouse postings and board
+loads with known content, and `jobtrends` run as a user runs it (a separate process, with
+`PREFECT_API_URL` at a closed loopback port, so a command that should not touch Prefect and
+does fails instead of quietly starting a throwaway server)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from config import load_settings
+from ingest.night import ingest_night
+from ingest.plan import sample_nights
 from pipeline.http import HttpClient, HttpSettings
 from pipeline.labels import label_postings
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
@@ -155,3 +164,45 @@ def _facts(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     exclude = " EXCLUDE (fetch_id)" if "fetch_id" in columns else ""
     return sorted(con.execute(f"SELECT *{exclude} FROM {table}").fetchall(), key=repr)
+
+
+TIME_LIMIT = 120
+NO_PREFECT = "http://127.0.0.1:9/api"
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+def jobtrends(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Ran:
+    """`python -m jobtrends ARGS` with the given environment on top of this one's."""
+    merged = {**os.environ, "PREFECT_API_URL": NO_PREFECT, **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrends", *args],
+        capture_output=True,
+        text=True,
+        env=merged,
+        cwd=cwd,
+        timeout=TIME_LIMIT,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def clean_failure(ran: Ran, code: int) -> str:
+    """Assert the command failed with `code` in at most two stderr lines and no traceback;
+    return the stderr for the caller's own checks."""
+    assert ran.code == code, (ran.code, ran.err)
+    assert "Traceback" not in ran.err, ran.err
+    lines = [line for line in ran.err.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 2, ran.err
+    return ran.err
+
+
+def sample_warehouse(root: Path) -> Path:
+    """A data dir holding the sample's last night, loaded without Prefect."""
+    ingest_night(load_settings(mode="sample", data_dir=root), sample_nights()[-1])
+    return root

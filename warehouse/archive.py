@@ -297,28 +297,27 @@ def _entry(page: PageRecord) -> dict[str, Any]:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file and rename, so a crash never leaves a torn archive file."""
-    with _no_space_is_disk_full(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    _write_whole(path, data, exclusive=False)
 
 
 def _exclusive_write(path: Path, data: bytes) -> None:
     """Write a whole file under a name that must not exist yet: a temp file hard-linked into
     place, which fails if the name is taken and never shows a half-written file."""
+    _write_whole(path, data, exclusive=True)
+
+
+def _write_whole(path: Path, data: bytes, *, exclusive: bool) -> None:
+    """A temp file beside `path`, then renamed over it or (exclusive) hard-linked to it."""
     with _no_space_is_disk_full(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.link(tmp, path)
+            if exclusive:
+                os.link(tmp, path)
+            else:
+                os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.jobtrends.user import clean_failure, jobtrends, sample_warehouse
-from tests.support import ROOT
+from tests.support import ROOT, clean_failure, jobtrends, sample_warehouse
 from warehouse.runlock import run_lock
 
 pytestmark = pytest.mark.slow

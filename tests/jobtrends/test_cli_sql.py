@@ -14,9 +14,8 @@ import pytest
 
 import jobtrends
 from jobtrends.output import integral, render
-from tests.jobtrends.user import clean_failure, sample_warehouse
-from tests.jobtrends.user import jobtrends as run_cli
-from tests.support import ROOT
+from tests.support import ROOT, clean_failure, sample_warehouse
+from tests.support import jobtrends as run_cli
 
 pytestmark = pytest.mark.slow
 
