@@ -13,6 +13,7 @@ from html import escape
 
 import pandas as pd
 
+from reports import display
 from reports.safe import visible
 
 COLOURS = {"remote": "#2b8a3e", "hybrid": "#e8a33d", "onsite": "#3b5bdb", "unknown": "#adb5bd"}
@@ -20,6 +21,7 @@ INK = "#212529"
 MUTED = "#868e96"
 GUIDE = "#ffd8a8"
 BAND = "#4263eb"
+WARN = "#e8590c"
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:11px"
 
 
@@ -40,41 +42,53 @@ def _text(x: float, y: float, text: object, anchor: str = "start", colour: str =
 
 
 def small_multiples(trend: pd.DataFrame, key: str, value: str, title: str, per_row: int = 4) -> str:
-    """One mini line chart per `key` over `week`, sharing a y scale so sizes compare."""
+    """One sparkline per `key` over `week`, each on its own scale from 0 to its own peak (a
+    shared scale flattens every small series), with the peak and the latest value written."""
     if trend.empty:
         return ""
     weeks = sorted(trend["week"].unique())
     keys = list(trend.groupby(key)[value].sum().sort_values(ascending=False).index)
     cell_w, cell_h, pad = 190, 78, 8
     rows = math.ceil(len(keys) / per_row)
-    top = max(1, int(trend[value].max()))
     body: list[str] = []
     for i, name in enumerate(keys):
         x0, y0 = (i % per_row) * cell_w + pad, (i // per_row) * cell_h + pad
         series = trend[trend[key] == name].set_index("week")[value].reindex(weeks, fill_value=0)
-        plot_w, plot_h = cell_w - 2 * pad, cell_h - 34
+        top = max(1.0, float(series.max()))
+        plot_w, plot_h = cell_w - 2 * pad - 34, cell_h - 34
         step = plot_w / max(1, len(weeks) - 1)
-        points = " ".join(
-            f"{x0 + j * step:.1f},{y0 + 18 + plot_h - plot_h * v / top:.1f}"
-            for j, v in enumerate(series.tolist())
-        )
-        body.append(_text(x0, y0 + 10, f"{name} ({int(series.iloc[-1])})"))
+        base = y0 + 18 + plot_h
+        points = [(x0 + j * step, base - plot_h * v / top) for j, v in enumerate(series.tolist())]
+        latest = points[-1]
+        body.append(_text(x0, y0 + 10, display.role(name)))
         body.append(
-            f'<line x1="{x0}" y1="{y0 + 18 + plot_h}" x2="{x0 + plot_w}" '
-            f'y2="{y0 + 18 + plot_h}" stroke="{MUTED}" stroke-width="0.5"/>'
+            f'<line x1="{x0}" y1="{base}" x2="{x0 + plot_w}" y2="{base}" stroke="{MUTED}" '
+            'stroke-width="0.5"/>'
         )
-        body.append(f'<polyline points="{points}" fill="none" stroke="{BAND}" stroke-width="1.8"/>')
+        body.append(
+            f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" '
+            f'fill="none" stroke="{BAND}" stroke-width="1.8"/>'
+        )
+        body.append(f'<circle cx="{latest[0]:.1f}" cy="{latest[1]:.1f}" r="2.5" fill="{BAND}"/>')
+        body.append(_text(latest[0] + 5, latest[1] + 4, display.count(series.iloc[-1])))
+        body.append(_text(x0, base + 11, f"peak {display.count(top)}", colour=MUTED))
     body.append(
-        _text(pad, rows * cell_h + 4, f"{weeks[0]} to {weeks[-1]}; y scale 0-{top}", colour=MUTED)
+        _text(
+            pad,
+            rows * cell_h + 4,
+            f"{weeks[0]} to {weeks[-1]}; each line on its own scale from 0 to its peak",
+            colour=MUTED,
+        )
     )
     return _svg(per_row * cell_w + pad, rows * cell_h + 12, body, title)
 
 
 def salary_ranges(rows: pd.DataFrame, title: str) -> str:
-    """Per row: the guide's range (shaded), postings' p25-p75 (bar) and median (tick)."""
+    """Per row: the guide's range (shaded), postings' p25-p75 (bar) and median (tick), and n
+    at the right; a cell with one posting is a hollow dot, since its "range" is one salary."""
     if rows.empty:
         return ""
-    label_w, plot_w, row_h = 230, 440, 22
+    label_w, plot_w, row_h, n_w = 230, 440, 22, 110
     values = pd.concat([rows[c] for c in ("p25", "p75", "guide_low", "guide_high")]).dropna()
     high = max(100000.0, float(values.max()) * 1.05)
     scale = plot_w / high
@@ -88,7 +102,12 @@ def salary_ranges(rows: pd.DataFrame, title: str) -> str:
                 f'width="{(row.guide_high - row.guide_low) * scale:.1f}" height="16" '
                 f'fill="{GUIDE}"/>'
             )
-        if not pd.isna(row.p25):
+        if row.n == 1:
+            body.append(
+                f'<circle cx="{label_w + row.median * scale:.1f}" cy="{y + 10}" r="4" '
+                f'fill="white" stroke="{WARN}" stroke-width="2"/>'
+            )
+        elif not pd.isna(row.p25):
             body.append(
                 f'<rect x="{label_w + row.p25 * scale:.1f}" y="{y + 6}" '
                 f'width="{max(1.0, (row.p75 - row.p25) * scale):.1f}" height="8" '
@@ -99,6 +118,8 @@ def salary_ranges(rows: pd.DataFrame, title: str) -> str:
                 f'x2="{label_w + row.median * scale:.1f}" y2="{y + 18}" stroke="{INK}" '
                 f'stroke-width="2"/>'
             )
+        note = {0: "no postings", 1: "n=1: one posting"}.get(row.n, f"n={row.n}")
+        body.append(_text(label_w + plot_w + 8, y + 13, note, colour=WARN if row.n == 1 else MUTED))
     axis_y = 10 + len(rows) * row_h + 4
     for tick in range(0, int(high) + 1, 100000):
         x = label_w + tick * scale
@@ -106,16 +127,17 @@ def salary_ranges(rows: pd.DataFrame, title: str) -> str:
             f'<line x1="{x:.1f}" y1="8" x2="{x:.1f}" y2="{axis_y}" stroke="{MUTED}" '
             f'stroke-width="0.3"/>'
         )
-        body.append(_text(x, axis_y + 12, f"${tick // 1000}K", "middle", MUTED))
+        body.append(_text(x, axis_y + 12, display.money(tick), "middle", MUTED))
     body.append(
         _text(
             label_w,
             axis_y + 28,
-            "shaded: guide range · bar: postings p25-p75 · tick: median (annualised USD)",
+            "shaded: guide range · bar: postings p25-p75 · tick: median · hollow dot: one "
+            "posting (annualised USD)",
             colour=MUTED,
         )
     )
-    return _svg(label_w + plot_w + 20, axis_y + 36, body, title)
+    return _svg(label_w + plot_w + n_w, axis_y + 36, body, title)
 
 
 def stacked_shares(rows: pd.DataFrame, label: str, parts: Sequence[str], title: str) -> str:
@@ -127,7 +149,7 @@ def stacked_shares(rows: pd.DataFrame, label: str, parts: Sequence[str], title: 
     for i, row in enumerate(rows.to_dict("records")):
         y = 8 + i * row_h
         total = sum(float(row.get(p) or 0) for p in parts)
-        body.append(_text(label_w - 6, y + 12, row[label], "end"))
+        body.append(_text(label_w - 6, y + 12, display.label(str(row[label])), "end"))
         x = float(label_w)
         for part in parts:
             width = plot_w * float(row.get(part) or 0) / total if total else 0
@@ -136,6 +158,7 @@ def stacked_shares(rows: pd.DataFrame, label: str, parts: Sequence[str], title: 
                 f'fill="{COLOURS.get(part, BAND)}"><title>{escape(part)}</title></rect>'
             )
             x += width
+        body.append(_text(label_w + plot_w + 6, y + 12, f"n={display.count(total)}", colour=MUTED))
     legend_y = 8 + len(rows) * row_h + 12
     x = float(label_w)
     for part in parts:
@@ -145,7 +168,7 @@ def stacked_shares(rows: pd.DataFrame, label: str, parts: Sequence[str], title: 
         )
         body.append(_text(x + 14, legend_y, part))
         x += 90
-    return _svg(label_w + plot_w + 20, legend_y + 10, body, title)
+    return _svg(label_w + plot_w + 60, legend_y + 10, body, title)
 
 
 def bars(rows: pd.DataFrame, label: str, value: str, title: str, fmt: str = "{:.0f}") -> str:

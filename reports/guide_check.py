@@ -33,6 +33,11 @@ from reports.stats import (
 
 @dataclass(frozen=True, slots=True)
 class ClaimResult:
+    """One tested claim (or one cell of a claim's table). The strings are the figures as the
+    report prints them; `unit` (`usd`, `share` or `change`, a signed fraction) with `value`,
+    `low`, `high` and the guide's `guide_low`/`guide_high` are the same figures as numbers,
+    for the CSV and for anyone computing with them."""
+
     claim_id: str
     title: str
     guide: str
@@ -43,6 +48,12 @@ class ClaimResult:
     survey: str
     verdict: str
     note: str = ""
+    unit: str = ""
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    guide_low: float | None = None
+    guide_high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +88,34 @@ def pct(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.0%}"
 
 
+def signed(value: float) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:+.0%}"
+
+
+def span(low: float, high: float, fmt: Callable[[float], str]) -> str:
+    """A range people read at a glance: `32%–72%`, and `-54% to +90%` when a sign would make
+    a dash ambiguous."""
+    a, b = fmt(low), fmt(high)
+    return f"{a} to {b}" if "-" in a + b or "+" in a + b else f"{a}–{b}"
+
+
 def _insufficient(
-    claim: dict[str, Any], guide: str, basis: str, n: int, note: str, estimate: str = "n/a"
+    claim: dict[str, Any], guide: str, basis: str, n: int, note: str, **figures: Any
 ) -> list[ClaimResult]:
     """A claim this week's postings are too few to test; n and the threshold are stated."""
     return [
         ClaimResult(
-            claim["id"], claim["title"], guide, basis, n, estimate, "", "", INSUFFICIENT, note
+            claim["id"],
+            claim["title"],
+            guide,
+            basis,
+            n,
+            "n/a",
+            "",
+            "",
+            INSUFFICIENT,
+            note,
+            **figures,
         )
     ]
 
@@ -114,7 +146,9 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             rows = rows[rows["metro"] == cell["metro"]]
             label += f" · {cell['metro']}"
         mids = _midpoints(rows)
-        guide = f"{usd(cell['low'])}-{usd(cell['high'])}"
+        guide = span(cell["low"], cell["high"], usd)
+        figures = {"unit": "usd", "guide_low": cell["low"], "guide_high": cell["high"]}
+        median = float(np.median(mids)) if len(mids) else None
         survey = _survey_median(ev.survey, cell)
         n = len(mids)
         if n < ev.min_n:
@@ -125,11 +159,13 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
                     guide,
                     claim["basis"],
                     n,
-                    usd(float(np.median(mids))) if n else "n/a",
+                    usd(median) if n else "n/a",
                     "",
                     survey,
                     INSUFFICIENT,
                     f"needs n ≥ {ev.min_n}",
+                    value=median,
+                    **figures,
                 )
             )
             continue
@@ -146,12 +182,16 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
                 guide,
                 claim["basis"],
                 n,
-                f"median {usd(float(np.median(mids)))}",
-                f"{usd(low)}-{usd(high)}",
+                f"median {usd(median)}",
+                span(low, high, usd),
                 survey,
                 range_verdict(low, high, cell["low"], cell["high"]),
                 f"{pct(overlap)} of ranges overlap the guide's"
                 + ("; guide is total comp, postings base pay" if claim["basis"] == "total" else ""),
+                value=median,
+                low=low,
+                high=high,
+                **figures,
             )
         )
     return out
@@ -212,11 +252,27 @@ def _share_result(
     claim: dict[str, Any], claim_id: str, hits: pd.Series, note: str, ev: Evidence
 ) -> ClaimResult:
     n, k = len(hits), int(hits.sum())
-    guide = f"{pct(claim['low'])}-{pct(claim['high'])}"
+    guide = span(claim["low"], claim["high"], pct)
+    figures = {
+        "unit": "share",
+        "value": k / n if n else None,
+        "guide_low": claim["low"],
+        "guide_high": claim["high"],
+    }
     if n < ev.min_n:
         estimate = pct(k / n) if n else "n/a"
         return ClaimResult(
-            claim_id, claim["title"], guide, "share", n, estimate, "", "", INSUFFICIENT, note
+            claim_id,
+            claim["title"],
+            guide,
+            "share",
+            n,
+            estimate,
+            "",
+            "",
+            INSUFFICIENT,
+            note,
+            **figures,
         )
     low, high = wilson(k, n, ev.confidence)
     return ClaimResult(
@@ -226,10 +282,13 @@ def _share_result(
         "share",
         n,
         pct(k / n),
-        f"{pct(low)}-{pct(high)}",
+        span(low, high, pct),
         "",
         range_verdict(low, high, claim["low"], claim["high"]),
         note,
+        low=low,
+        high=high,
+        **figures,
     )
 
 
@@ -243,7 +302,7 @@ def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     n = len(values)
     guide = f"{target} is #1"
     if n < ev.min_n:
-        return _insufficient(claim, guide, "share", n, f"needs n ≥ {ev.min_n}")
+        return _insufficient(claim, guide, "share", n, f"needs n ≥ {ev.min_n}", unit="share")
     counts = values.value_counts()
     own_k = int(counts.get(target, 0))
     own = wilson(own_k, n, ev.confidence)
@@ -268,10 +327,14 @@ def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             "share",
             n,
             f"{pct(own_k / n)} (rank {rank})",
-            f"{pct(own[0])}-{pct(own[1])}",
+            span(own[0], own[1], pct),
             "",
             verdict,
             note,
+            unit="share",
+            value=own_k / n,
+            low=own[0],
+            high=own[1],
         )
     ]
 
@@ -303,7 +366,9 @@ def fastest_growing(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     windows = _windows(ev, weeks)
     guide = f"{claim['role']} grows fastest"
     if windows is None:
-        return _insufficient(claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history")
+        return _insufficient(
+            claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history", unit="change"
+        )
     recent, prior = (w[w["is_ai"]].groupby("role")["new_postings"].sum() for w in windows)
     roles = sorted(set(recent.index) | set(prior.index))
     growth = {
@@ -317,6 +382,7 @@ def fastest_growing(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             "growth",
             own_n,
             f"{claim['role']} has {own_n} new postings in 2×{weeks} weeks",
+            unit="change",
         )
     eligible = {
         r: g
@@ -337,11 +403,15 @@ def fastest_growing(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             guide,
             "growth",
             own_n,
-            f"{pct(own[0])}",
-            f"{pct(own[1])}-{pct(own[2])}",
+            signed(own[0]),
+            span(own[1], own[2], signed),
             "",
             verdict,
-            f"fastest: {leader} {pct(eligible[leader][0])} ({weeks}w over {weeks}w)",
+            f"fastest: {leader} {signed(eligible[leader][0])} ({weeks}w over {weeks}w)",
+            unit="change",
+            value=own[0],
+            low=own[1],
+            high=own[2],
         )
     ]
 
@@ -351,7 +421,9 @@ def growth_compare(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     windows = _windows(ev, weeks)
     guide = f"{claim['faster']} grows faster than {claim['slower']}"
     if windows is None:
-        return _insufficient(claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history")
+        return _insufficient(
+            claim, guide, "growth", 0, f"needs {2 * weeks} weeks of history", unit="change"
+        )
     recent, prior = (w[w["is_ai"]].groupby(claim["field"])["new_postings"].sum() for w in windows)
     fast = (int(recent.get(claim["faster"], 0)), int(prior.get(claim["faster"], 0)))
     slow = (int(recent.get(claim["slower"], 0)), int(prior.get(claim["slower"], 0)))
@@ -363,6 +435,7 @@ def growth_compare(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             "growth",
             n,
             f"{claim['faster']} n={sum(fast)}, {claim['slower']} n={sum(slow)}",
+            unit="change",
         )
     gf, gs = _rate_ratio(*fast, ev.confidence), _rate_ratio(*slow, ev.confidence)
     if gf[1] > gs[2]:
@@ -378,11 +451,15 @@ def growth_compare(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             guide,
             "growth",
             n,
-            f"{claim['faster']} {pct(gf[0])} vs {claim['slower']} {pct(gs[0])}",
-            f"{pct(gf[1])}-{pct(gf[2])} vs {pct(gs[1])}-{pct(gs[2])}",
+            f"{claim['faster']} {signed(gf[0])} vs {claim['slower']} {signed(gs[0])}",
+            f"{span(gf[1], gf[2], signed)} vs {span(gs[1], gs[2], signed)}",
             "",
             verdict,
             f"new postings, {weeks}w over {weeks}w",
+            unit="change",
+            value=gf[0],
+            low=gf[1],
+            high=gf[2],
         )
     ]
 
@@ -391,7 +468,8 @@ def salary_premium(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     levels = ev.postings[ev.postings["seniority"].isin(["mid", "senior"])]
     ml = _midpoints(levels[levels["role"] == claim["role"]])
     base = _midpoints(levels[levels["role"] == claim["baseline"]])
-    guide = f"+{pct(claim['low'])} to +{pct(claim['high'])}"
+    guide = span(claim["low"], claim["high"], signed)
+    figures = {"unit": "change", "guide_low": claim["low"], "guide_high": claim["high"]}
     n = len(ml) + len(base)
     if min(len(ml), len(base)) < ev.min_n:
         return _insufficient(
@@ -400,6 +478,7 @@ def salary_premium(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             "base",
             n,
             f"{claim['role']} n={len(ml)}, {claim['baseline']} n={len(base)}",
+            **figures,
         )
     estimate = float(np.median(ml) / np.median(base) - 1)
     low, high = bootstrap_ratio_of_medians(ml.to_numpy(), base.to_numpy(), ev.confidence)
@@ -410,11 +489,15 @@ def salary_premium(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             guide,
             "base",
             n,
-            f"{estimate:+.0%}",
-            f"{low:+.0%} to {high:+.0%}",
+            signed(estimate),
+            span(low, high, signed),
             "",
             range_verdict(low, high, claim["low"], claim["high"]),
             "mid and senior postings pooled; medians of annualised midpoints",
+            value=estimate,
+            low=low,
+            high=high,
+            **figures,
         )
     ]
 

@@ -29,13 +29,19 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def table(frame: pd.DataFrame, headers: Sequence[str] | None = None) -> str:
+def table(
+    frame: pd.DataFrame,
+    headers: Sequence[str] | None = None,
+    numeric: Sequence[bool] | None = None,
+) -> str:
+    """A GitHub table; `numeric` columns are right-aligned (`---:`) so digits line up."""
     if frame.empty:
         return "_No rows._\n"
     names = list(headers or frame.columns)
+    right = list(numeric or [False] * len(names))
     lines = [
         "| " + " | ".join(cell(h) for h in names) + " |",
-        "|" + "|".join("---" for _ in names) + "|",
+        "|" + "|".join("---:" if r else "---" for r in right) + "|",
     ]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")

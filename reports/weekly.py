@@ -10,6 +10,7 @@ value that came from a posting.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -18,10 +19,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reports import charts
+from reports import charts, display
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
-from reports.markdown import table
+from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
+from reports.stats import CONTRADICTED, INCONCLUSIVE, INSUFFICIENT, SUPPORTED, UNTESTABLE
 from warehouse import queries
 
 SAMPLE_BANNER = (
@@ -31,13 +33,15 @@ SAMPLE_BANNER = (
 ARRANGEMENTS = ("remote", "hybrid", "onsite", "unknown")
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 MONEY = ("p25", "median", "p75")
+LABELLED = ("metro", "seniority", "degree", "label", "population")
 
 
 @dataclass(slots=True)
 class Table:
     """One table as the query returned it, and how its columns are shown: `percent` columns
     hold fractions, `change` columns signed fractions (NULL: nothing to compare with, `new`),
-    `money` columns USD amounts shown to the nearest thousand."""
+    `money` columns USD amounts shown to the nearest thousand; other numeric columns are
+    counts. `frame` is what the CSV writes, `shown()` what people read."""
 
     name: str
     frame: pd.DataFrame
@@ -45,16 +49,68 @@ class Table:
     change: tuple[str, ...] = ()
     money: tuple[str, ...] = ()
 
+    def numeric(self) -> list[bool]:
+        """Which columns hold numbers: the ones the renderers right-align."""
+        formatted = {*self.percent, *self.change, *self.money}
+        return [
+            column in formatted
+            or (
+                pd.api.types.is_numeric_dtype(self.frame[column])
+                and not pd.api.types.is_bool_dtype(self.frame[column])
+            )
+            for column in self.frame.columns
+        ]
+
     def shown(self) -> pd.DataFrame:
-        """The table as every format prints it; the query's values stay in `frame`."""
-        out = self.frame.copy()
-        for column in self.percent:
-            out[column] = out[column].map(_pct).astype(object)
-        for column in self.change:
-            out[column] = out[column].map(_change).astype(object)
-        for column in self.money:
-            out[column] = out[column].astype(float).round(-3).astype("Int64")
+        """The table as Markdown and HTML print it: readable headers, role names, `$79K`,
+        `31%`, integer counts; the query's values stay in `frame`."""
+        out = pd.DataFrame(index=self.frame.index)
+        for column, numeric in zip(self.frame.columns, self.numeric(), strict=True):
+            out[display.label(column)] = self.frame[column].map(self._formatter(column, numeric))
         return out
+
+    def _formatter(self, column: str, numeric: bool) -> Callable[[object], str]:
+        if column in self.percent:
+            return display.share
+        if column in self.change:
+            return display.change
+        if column in self.money:
+            return display.money
+        if column == "role":
+            return display.role
+        if numeric:
+            return display.count
+        if column in LABELLED:
+            return lambda v: "" if display.missing(v) else display.label(str(v))
+        return lambda v: "" if display.missing(v) else str(v)
+
+    def data(self) -> pd.DataFrame:
+        """The table as its CSV holds it: the query's values, whole numbers as integers, and
+        text cells that a spreadsheet cannot run as formulas."""
+        out = self.frame.copy()
+        for column in out.columns:
+            values = out[column]
+            if (
+                pd.api.types.is_float_dtype(values)
+                and column not in {*self.percent, *self.change}
+                and values.dropna().mod(1).eq(0).all()
+            ):
+                out[column] = values.round().astype("Int64")
+        return out.map(csv_cell)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One scorecard row: a claim's words, what the guide says, what this week's data says and
+    the verdict with one line on why, all as display text (escaped by the renderers)."""
+
+    claim_id: str
+    claim: str
+    quote: str
+    guide: str
+    data: str
+    verdict: str
+    why: str
 
 
 @dataclass(slots=True)
@@ -63,6 +119,7 @@ class Section:
     intro: str = ""
     tables: list[Table] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -105,10 +162,11 @@ def build_report(
     )
     top = queries.headline(con, found)
     report.headline = [
-        f"Open postings: {top['open_jobs']} · new: {top['new_jobs']} · closed: "
-        f"{top['closed_jobs']} ({top['nights']} nightly run(s) this week)",
-        f"AI-role share: {_pct(top['ai_share'])} · salary disclosed: "
-        f"{_pct(top['disclosure_rate'])}",
+        f"Open postings: {display.count(top['open_jobs'])} · new: "
+        f"{display.count(top['new_jobs'])} · closed: {display.count(top['closed_jobs'])} "
+        f"({display.count(top['nights'])} nightly run(s) this week)",
+        f"AI-role share: {display.share(top['ai_share'])} · salary disclosed: "
+        f"{display.share(top['disclosure_rate'])}",
     ]
     claims = load_claims()
     evidence = Evidence(
@@ -119,6 +177,7 @@ def build_report(
         claims["confidence"],
     )
     report.sections = [
+        _scorecard(check(evidence, claims), claims),
         _demand(con, found),
         _salaries(con, found, claims),
         _metros(con, found),
@@ -127,17 +186,8 @@ def build_report(
         _industries(con, found),
         _companies(con, found),
         _quality(con, found),
-        _guide_check(check(evidence, claims), claims),
     ]
     return report
-
-
-def _pct(value: object) -> str:
-    return "n/a" if value is None or pd.isna(value) else f"{float(value):.0%}"
-
-
-def _change(value: object) -> str:
-    return "new" if value is None or pd.isna(value) else f"{float(value):+.0%}"
 
 
 def _demand(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
@@ -159,14 +209,13 @@ def _salaries(con: duckdb.DuckDBPyConnection, found: queries.Week, claims: dict)
     bands = Table(
         "salary_bands", queries.salary_bands(con, found), percent=("disclosure",), money=MONEY
     )
-    shown = bands.shown().set_index(["role", "seniority"])
+    by_cell = bands.frame.set_index(["role", "seniority"])
     rows = [
         {
-            "label": f"{c['role']} · {c['seniority']}",
+            "label": f"{display.role(c['role'])} · {c['seniority']}",
+            "n": int(by_cell.at[key, "n"]) if key in by_cell.index else 0,
             **{
-                column: shown.at[(c["role"], c["seniority"]), column]
-                if (c["role"], c["seniority"]) in shown.index
-                else float("nan")
+                column: by_cell.at[key, column] if key in by_cell.index else float("nan")
                 for column in MONEY
             },
             "guide_low": c["low"],
@@ -175,11 +224,13 @@ def _salaries(con: duckdb.DuckDBPyConnection, found: queries.Week, claims: dict)
         for claim in claims["claims"]
         if claim["id"] == "G1"
         for c in claim["cells"]
+        for key in [(c["role"], c["seniority"])]
     ]
     return Section(
         "Salary bands by role and seniority",
         "Annualised USD midpoints of stated pay ranges (base pay as posted). The chart sets "
-        "them against the guide's ranges, which are total compensation.",
+        "them against the guide's ranges, which are total compensation; n is the number of "
+        "postings that state pay.",
         [bands],
         [charts.salary_ranges(pd.DataFrame(rows), "Postings' pay against the guide's ranges")],
     )
@@ -260,73 +311,306 @@ def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
     )
 
 
-def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
+RANKED = frozenset({"top_role", "top_value", "fastest_growing", "growth_compare"})
+WHY = {
+    False: {
+        SUPPORTED: "the 95% interval lies inside the guide's figure",
+        CONTRADICTED: "the 95% interval lies clear of the guide's figure",
+        INCONCLUSIVE: "the 95% interval straddles an edge of the guide's figure",
+    },
+    True: {
+        SUPPORTED: "its 95% interval is clear of the nearest rival's",
+        CONTRADICTED: "a rival's 95% interval is clear above its own",
+        INCONCLUSIVE: "its 95% interval overlaps the nearest rival's",
+    },
+}
+BADGES = {
+    SUPPORTED: ("🟢", "supported"),
+    CONTRADICTED: ("🔴", "contradicted"),
+    INCONCLUSIVE: ("🟡", "inconclusive"),
+    INSUFFICIENT: ("⚪", "insufficient"),
+    UNTESTABLE: ("⚪", "insufficient"),
+}
+
+
+def _check(result: ClaimResult, claim: dict, min_n: int) -> Check:
+    """A result as the scorecard prints it: claim words, data with n, and why in one line."""
+    _, _, part = result.claim_id.partition(" ")
+    words = claim["title"] + (f" ({display.label(part.lstrip('· '))})" if part else "")
+    estimate = display.label(result.estimate)
+    if result.unit == "usd" and not estimate.startswith("median"):
+        estimate = f"median {estimate}"
+    if result.n == 0:
+        data = "not measured (n\u00a0=\u00a00)" if result.unit == "change" else "no postings"
+    elif result.value is None or pd.isna(result.value):
+        data = f"n\u00a0=\u00a0{result.n}"
+    elif result.interval:
+        data = f"{estimate}, 95% interval {result.interval} (n\u00a0=\u00a0{result.n})"
+    else:
+        data = f"{estimate} (n\u00a0=\u00a0{result.n})"
+    if result.survey:
+        data += f"; survey {result.survey}"
+    note = display.label(result.note)
+    if result.verdict in WHY[False]:
+        why = WHY[claim["kind"] in RANKED][result.verdict] + (f"; {note}" if note else "")
+    elif note.startswith("needs"):
+        why = note
+    else:
+        why = f"needs n ≥ {min_n}" + (f"; {note}" if note else "")
+    return Check(
+        result.claim_id.split()[0],
+        words,
+        claim.get("quote", ""),
+        display.label(result.guide)
+        + ("" if result.basis in ("share", "growth") else f" ({result.basis} pay)"),
+        data,
+        result.verdict,
+        why,
+    )
+
+
+def _scorecard(results: list[ClaimResult], claims: dict) -> Section:
+    by_id = {claim["id"]: claim for claim in claims["claims"]}
     frame = pd.DataFrame(
         [
             {
                 "claim": r.claim_id,
-                "guide": r.guide,
+                "title": r.title,
                 "basis": r.basis,
+                "unit": r.unit,
+                "guide_low": r.guide_low,
+                "guide_high": r.guide_high,
                 "n": r.n,
-                "postings": r.estimate,
-                "95% interval": r.interval,
-                "survey": r.survey,
+                "estimate": r.value,
+                "low": r.low,
+                "high": r.high,
                 "verdict": r.verdict,
                 "note": r.note,
+                "survey": r.survey,
             }
             for r in results
-        ]
+        ],
+        columns=list(GUIDE_CHECK_COLUMNS),
     )
-    tally = frame["verdict"].value_counts().to_dict() if not frame.empty else {}
-    summary = ", ".join(f"{v}: {k}" for k, v in sorted(tally.items()))
     return Section(
-        "Guide check",
-        f"Each claim of the guide (claims v{claims['version']}) against this week's postings. "
-        f"Below n = {claims['min_n']} a claim is `insufficient data`; an interval inside the "
-        "guide's range supports it, one outside contradicts it, one straddling an edge is "
-        "`inconclusive`. The guide's salary tables are total compensation, postings state base "
-        f"pay (column `basis`). Verdicts: {summary}.",
+        "Does the guide hold?",
+        f"Each claim of the careers guide (claims v{claims['version']}) against this week's "
+        "postings, with a 95% interval. An interval inside the guide's range supports the "
+        "claim, one clear of it contradicts it and one across an edge is inconclusive; below "
+        f"n = {claims['min_n']} a claim is not tested. The guide's salary tables are total "
+        "compensation, while postings state base pay.",
         [Table("guide_check", frame)],
+        checks=[_check(r, by_id[r.claim_id.split()[0]], claims["min_n"]) for r in results],
     )
+
+
+GUIDE_CHECK_COLUMNS = (
+    "claim",
+    "title",
+    "basis",
+    "unit",
+    "guide_low",
+    "guide_high",
+    "n",
+    "estimate",
+    "low",
+    "high",
+    "verdict",
+    "note",
+    "survey",
+)
+
+
+def _tally(checks: list[Check]) -> list[tuple[str, int]]:
+    """Verdict counts in reading order, the untested ones last."""
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[c.verdict] = counts.get(c.verdict, 0) + 1
+    return [(v, counts[v]) for v in BADGES if v in counts]
+
+
+def _tested(checks: list[Check]) -> tuple[list[Check], list[Check]]:
+    tested = [c for c in checks if c.verdict in WHY[False]]
+    return tested, [c for c in checks if c.verdict not in WHY[False]]
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _markdown_scorecard(section: Section) -> list[str]:
+    tested, untested = _tested(section.checks)
+    tally = " · ".join(f"{BADGES[v][0]} {n} {v}" for v, n in _tally(section.checks))
+    lines = [f"**Verdicts:** {tally}", ""]
+    head = ["Claim", "The guide says", "This week's postings", "Verdict", "Why"]
+    if tested:
+        lines += [_md_row(head), "|" + "|".join("---" for _ in head) + "|"]
+        lines += [
+            _md_row(
+                [
+                    f"**{cell(c.claim_id)}** {cell(c.claim)}"
+                    + (f"<br>_“{cell(c.quote)}”_" if c.quote else ""),
+                    cell(c.guide),
+                    cell(c.data),
+                    f"{BADGES[c.verdict][0]} **{cell(c.verdict)}**",
+                    cell(c.why),
+                ]
+            )
+            for c in tested
+        ]
+    else:
+        lines.append("_No claim had enough postings to test this week._")
+    if untested:
+        rest = [h for h in head if h != "Verdict"]
+        lines += [
+            "",
+            f"<details><summary>{len(untested)} checks with too little data to test</summary>",
+            "",
+            _md_row(rest),
+            "|" + "|".join("---" for _ in rest) + "|",
+            *(
+                _md_row(
+                    [
+                        f"**{cell(c.claim_id)}** {cell(c.claim)}",
+                        cell(c.guide),
+                        cell(c.data),
+                        cell(c.why),
+                    ]
+                )
+                for c in untested
+            ),
+            "",
+            "</details>",
+        ]
+    return [*lines, ""]
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {cell(report.title)}", ""]
     if report.banner:
-        lines += [f"> **{report.banner}**", ""]
-    lines += [f"- {h}" for h in report.headline] + [""]
+        lines += [f"> **{cell(report.banner)}**", ""]
+    lines += [f"- {cell(h)}" for h in report.headline] + [""]
     for section in report.sections:
         lines += [f"## {section.title}", ""]
         if section.intro:
             lines += [section.intro, ""]
+        if section.checks:
+            lines += _markdown_scorecard(section)
+            continue
         for shown in section.tables:
             if len(section.tables) > 1:
-                lines += [f"**{shown.name.replace('_', ' ')}**", ""]
-            lines += [table(shown.shown())]
+                lines += [f"**{display.label(shown.name)}**", ""]
+            lines += [table(shown.shown(), numeric=shown.numeric())]
     lines += [f"_Generated {report.generated_at:%Y-%m-%d %H:%M} UTC by jobtrends._", ""]
     return "\n".join(lines)
 
 
-def _html_table(frame: pd.DataFrame) -> str:
+def _html_table(shown: Table) -> str:
+    frame = shown.shown()
     if frame.empty:
         return "<p><em>No rows.</em></p>"
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    kinds = [' class="num"' if n else "" for n in shown.numeric()]
+    head = "".join(
+        f"<th{k}>{escape(str(c))}</th>" for k, c in zip(kinds, frame.columns, strict=True)
+    )
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{'' if pd.isna(v) is True else escape(visible(str(v)))}</td>" for v in row)
+        + "".join(f"<td{k}>{escape(visible(str(v)))}</td>" for k, v in zip(kinds, row, strict=True))
         + "</tr>"
         for row in frame.itertuples(index=False)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    table_html = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="scroll">{table_html}</div>'
+
+
+def _html_check(c: Check, with_verdict: bool) -> str:
+    quote = f"<q>{escape(visible(c.quote))}</q>" if c.quote and with_verdict else ""
+    cells = [
+        ("Claim", f"<strong>{escape(c.claim_id)}</strong> {escape(visible(c.claim))}{quote}"),
+        ("The guide says", escape(visible(c.guide))),
+        ("This week's postings", escape(visible(c.data))),
+    ]
+    if with_verdict:
+        cells.append(
+            ("Verdict", f'<span class="badge {BADGES[c.verdict][1]}">{escape(c.verdict)}</span>')
+        )
+    cells.append(("Why", escape(visible(c.why))))
+    row = "".join(f'<td data-label="{escape(k)}">{v}</td>' for k, v in cells)
+    return f'<tr class="{BADGES[c.verdict][1]}-row">{row}</tr>'
+
+
+def _html_scorecard(section: Section) -> str:
+    tested, untested = _tested(section.checks)
+    tally = " ".join(
+        f'<span class="badge {BADGES[v][1]}">{n} {escape(v)}</span>'
+        for v, n in _tally(section.checks)
+    )
+    head = ["Claim", "The guide says", "This week's postings", "Verdict", "Why"]
+    parts = [f'<p class="tally">{tally}</p>']
+    if tested:
+        parts.append(
+            '<table class="scorecard"><thead><tr>'
+            + "".join(f"<th>{h}</th>" for h in head)
+            + "</tr></thead><tbody>"
+            + "".join(_html_check(c, True) for c in tested)
+            + "</tbody></table>"
+        )
+    else:
+        parts.append("<p><em>No claim had enough postings to test this week.</em></p>")
+    if untested:
+        parts.append(
+            f"<details><summary>{len(untested)} checks with too little data to test</summary>"
+            '<table class="scorecard"><thead><tr>'
+            + "".join(f"<th>{h}</th>" for h in head if h != "Verdict")
+            + "</tr></thead><tbody>"
+            + "".join(_html_check(c, False) for c in untested)
+            + "</tbody></table></details>"
+        )
+    return "".join(parts)
 
 
 HTML_STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;
-padding:0 1em;color:#212529;line-height:1.45}
-table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:0 auto;
+padding:1em;color:#212529;line-height:1.45;overflow-wrap:break-word}
+h1{font-size:1.6em;line-height:1.2}
+h2{border-bottom:2px solid #e9ecef;padding-bottom:.2em;margin-top:2em}
+.banner{background:#fff3bf;padding:.6em 1em;border-radius:4px}
+.scroll{overflow-x:auto;max-width:100%;margin:.5em 0 1.5em}
+table{border-collapse:collapse;font-size:13px}
 th,td{border-bottom:1px solid #dee2e6;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f1f3f5}.banner{background:#fff3bf;padding:.6em 1em;border-radius:4px}
-figure{margin:1em 0}h2{border-bottom:2px solid #e9ecef;padding-bottom:.2em;margin-top:2em}
+th{background:#f1f3f5}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+figure{margin:1em 0;max-width:100%;overflow-x:auto}
+figure svg{max-width:100%;height:auto}
+.badge{display:inline-block;padding:1px 9px;border-radius:10px;font-weight:600;font-size:12px;
+white-space:nowrap;margin:0 .3em .3em 0}
+.supported{background:#d3f9d8;color:#1b5e20}.contradicted{background:#ffe3e3;color:#a51111}
+.inconclusive{background:#fff3bf;color:#8a5300}.insufficient{background:#e9ecef;color:#495057}
+table.scorecard{width:100%;font-size:14px;margin:.5em 0 1em}
+table.scorecard td:first-child{width:30%}
+table.scorecard q{display:block;color:#6c757d;font-size:12px;font-style:italic;margin-top:.2em}
+tr.supported-row td:first-child{border-left:4px solid #2b8a3e}
+tr.contradicted-row td:first-child{border-left:4px solid #e03131}
+tr.inconclusive-row td:first-child{border-left:4px solid #f08c00}
+tr.insufficient-row td:first-child{border-left:4px solid #ced4da}
+details{margin:.5em 0 1.5em}summary{cursor:pointer;font-weight:600;color:#495057}
+@media (max-width:700px){
+body{padding:.6em}
+table.scorecard thead{display:none}
+table.scorecard,table.scorecard tbody,table.scorecard tr,table.scorecard td{display:block;
+width:auto}
+table.scorecard tr{border:1px solid #dee2e6;border-radius:6px;margin:0 0 .7em;padding:.3em .6em}
+table.scorecard td,table.scorecard td:first-child{border:0;padding:2px 0;width:auto}
+table.scorecard td[data-label]::before{content:attr(data-label) ": ";font-weight:600;
+color:#495057}
+table.scorecard td:first-child::before{content:none}
+tr.supported-row{border-left:5px solid #2b8a3e!important}
+tr.contradicted-row{border-left:5px solid #e03131!important}
+tr.inconclusive-row{border-left:5px solid #f08c00!important}
+tr.insufficient-row{border-left:5px solid #ced4da!important}
+}
 """
 
 
@@ -352,11 +636,14 @@ def render_html(report: Report) -> str:
         parts.append(f"<section><h2>{escape(section.title)}</h2>")
         if section.intro:
             parts.append(f"<p>{escape(section.intro)}</p>")
+        if section.checks:
+            parts.append(_html_scorecard(section) + "</section>")
+            continue
         parts.extend(f'<figure class="chart">{svg}</figure>' for svg in section.charts if svg)
         for shown in section.tables:
             if len(section.tables) > 1:
-                parts.append(f"<h3>{escape(shown.name.replace('_', ' '))}</h3>")
-            parts.append(_html_table(shown.shown()))
+                parts.append(f"<h3>{escape(display.label(shown.name))}</h3>")
+            parts.append(_html_table(shown))
         parts.append("</section>")
     parts.append(
         f"<footer><p>Generated {report.generated_at:%Y-%m-%d %H:%M} UTC by "
@@ -382,6 +669,6 @@ def write_report(
     for section in report.sections:
         for shown in section.tables:
             path = out / f"{shown.name}.csv"
-            shown.shown().map(csv_cell).to_csv(path, index=False)
+            shown.data().to_csv(path, index=False)
             csvs.append(path)
     return ReportFiles(out, markdown, html, csvs)

@@ -206,3 +206,29 @@ def sample_warehouse(root: Path) -> Path:
     """A data dir holding the sample's last night, loaded without Prefect."""
     ingest_night(load_settings(mode="sample", data_dir=root), sample_nights()[-1])
     return root
+
+
+@dataclass(frozen=True, slots=True)
+class Chromium:
+    """Debian's headless Chromium with every network-reaching feature off and a throwaway
+    profile, so a test only ever loads the local file it names."""
+
+    binary: str
+    profile: Path
+
+    def run(self, *args: str) -> str:
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={self.profile}",
+        ]
+        return subprocess.run(
+            [self.binary, *flags, *args], capture_output=True, text=True, timeout=120, check=True
+        ).stdout

@@ -41,6 +41,7 @@ class RoleResult:
 _DATA = load("roles")
 ROLE_IDS: tuple[str, ...] = tuple(_DATA["roles"])
 AI_ROLES: frozenset[str] = frozenset(r for r, spec in _DATA["roles"].items() if spec["is_ai"])
+ROLE_NAMES: dict[str, str] = {r: spec["name"] for r, spec in _DATA["roles"].items()}
 _RULES = tuple(
     _Rule(
         name=rule["name"],
