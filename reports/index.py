@@ -18,9 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from reports import charts
+from reports import charts, display
 from reports.markdown import table
-from reports.weekly import html_head, write_report
+from reports.safe import visible
+from reports.weekly import html_head, html_table, write_report
 from warehouse import market_history, queries
 
 
@@ -79,7 +80,7 @@ def trend_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataF
     order = wide.sum().sort_values(ascending=False).index
     shares = wide[order].div(wide.sum(axis=1), axis=0)
     roles = shares.map(_pct).reindex(trends["week"]).fillna("").reset_index()
-    return trends, roles
+    return trends, roles.rename(columns={r: display.role(r) for r in order})
 
 
 def _pct(value: object) -> str:
@@ -112,16 +113,25 @@ def render_markdown(
     lines.append(_with_links(trends))
     lines += ["## Each AI role's share of open AI jobs", "", _with_links(roles)]
     lines += ["## Boards we stopped seeing", "", STALE_NOTE.format(days=market_history.STALE_DAYS)]
-    lines += ["", table(stale)]
+    lines += ["", table(stale, numeric=_numeric(stale))]
     lines += [f"_Generated {stamp:%Y-%m-%d %H:%M} UTC by jobtrends._", ""]
     return "\n".join(lines)
+
+
+def _numeric(frame: pd.DataFrame) -> list[bool]:
+    """Columns of counts or shares, which both renderers right-align."""
+    return [
+        pd.api.types.is_numeric_dtype(frame[c])
+        or (c != "week" and frame[c].astype(str).str.fullmatch(r"[\d.,%+-]*").all())
+        for c in frame.columns
+    ]
 
 
 def _with_links(frame: pd.DataFrame) -> str:
     """The table with its week column as links; the rest of the cells escaped as usual."""
     if frame.empty:
         return "_No rows._\n"
-    rows = table(frame).split("\n")
+    rows = table(frame, numeric=_numeric(frame)).split("\n")
     head, rule, body = rows[0], rows[1], rows[2:]
     linked = _linked(frame["week"], html=False)
     out = [head, rule]
@@ -176,16 +186,17 @@ def render_html(
 def _html_table(frame: pd.DataFrame, link: bool = True) -> str:
     if frame.empty:
         return "<p><em>No rows.</em></p>"
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     weeks = _linked(frame["week"], html=True) if link and "week" in frame else None
     rows = []
     for i, row in enumerate(frame.itertuples(index=False)):
         cells = [_html_cell(v) for v in row]
         if weeks is not None:
             cells[0] = weeks[i]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        rows.append(cells)
+    return html_table([escape(str(c)) for c in frame.columns], rows, _numeric(frame))
 
 
 def _html_cell(value: object) -> str:
-    return "" if value is None or pd.isna(value) is True else escape(str(value))
+    if display.missing(value):
+        return ""
+    return escape(visible(display.count(value) if isinstance(value, float) else str(value)))

@@ -505,22 +505,31 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
+def html_table(head: list[str], rows: list[list[str]], numeric: list[bool]) -> str:
+    """A table of already-escaped cells in its own scrolling box (a wide table scrolls, the
+    page does not), numeric columns right-aligned."""
+    kinds = [' class="num"' if n else "" for n in numeric]
+
+    def line(tag: str, cells: list[str]) -> str:
+        pairs = zip(kinds, cells, strict=True)
+        return "<tr>" + "".join(f"<{tag}{k}>{c}</{tag}>" for k, c in pairs) + "</tr>"
+
+    body = "".join(line("td", r) for r in rows)
+    return (
+        f'<div class="scroll"><table><thead>{line("th", head)}</thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
 def _html_table(shown: Table) -> str:
     frame = shown.shown()
     if frame.empty:
         return "<p><em>No rows.</em></p>"
-    kinds = [' class="num"' if n else "" for n in shown.numeric()]
-    head = "".join(
-        f"<th{k}>{escape(str(c))}</th>" for k, c in zip(kinds, frame.columns, strict=True)
+    return html_table(
+        [escape(str(c)) for c in frame.columns],
+        [[escape(visible(str(v))) for v in row] for row in frame.itertuples(index=False)],
+        shown.numeric(),
     )
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{k}>{escape(visible(str(v)))}</td>" for k, v in zip(kinds, row, strict=True))
-        + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    table_html = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="scroll">{table_html}</div>'
 
 
 def _html_check(c: Check, with_verdict: bool) -> str:
