@@ -7,7 +7,6 @@ the same warehouse.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from html import escape
 
@@ -26,8 +25,12 @@ FONT = "font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:11px
 
 
 def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    """One chart; a wide one is marked so a phone scrolls it in its box rather than shrinking
+    its text below reading size."""
+    wide = ' class="wide"' if width > 600 else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img"{wide} width="{width}" '
+        f'height="{height}" '
         f'viewBox="0 0 {width} {height}" style="{FONT}"><title>{escape(title)}</title>'
         + "".join(body)
         + "</svg>"
@@ -41,46 +44,42 @@ def _text(x: float, y: float, text: object, anchor: str = "start", colour: str =
     )
 
 
-def small_multiples(trend: pd.DataFrame, key: str, value: str, title: str, per_row: int = 4) -> str:
-    """One sparkline per `key` over `week`, each on its own scale from 0 to its own peak (a
-    shared scale flattens every small series), with the peak and the latest value written."""
+def small_multiples(trend: pd.DataFrame, key: str, value: str, title: str) -> str:
+    """One sparkline per `key` over `week`, each its own small SVG on its own scale from 0 to
+    its own peak (a shared scale flattens every small series), with the peak and the latest
+    value written. Separate SVGs wrap to the page's width: four a row on a desktop, two on a
+    phone, each at full size."""
     if trend.empty:
         return ""
     weeks = sorted(trend["week"].unique())
     keys = list(trend.groupby(key)[value].sum().sort_values(ascending=False).index)
-    cell_w, cell_h, pad = 190, 78, 8
-    rows = math.ceil(len(keys) / per_row)
-    body: list[str] = []
-    for i, name in enumerate(keys):
-        x0, y0 = (i % per_row) * cell_w + pad, (i // per_row) * cell_h + pad
+    cell_w, cell_h, pad = 190, 88, 8
+    plot_w, plot_h = cell_w - 2 * pad - 34, cell_h - 48
+    step = plot_w / max(1, len(weeks) - 1)
+    cells = []
+    for name in keys:
         series = trend[trend[key] == name].set_index("week")[value].reindex(weeks, fill_value=0)
         top = max(1.0, float(series.max()))
-        plot_w, plot_h = cell_w - 2 * pad - 34, cell_h - 34
-        step = plot_w / max(1, len(weeks) - 1)
-        base = y0 + 18 + plot_h
-        points = [(x0 + j * step, base - plot_h * v / top) for j, v in enumerate(series.tolist())]
+        base = pad + 18 + plot_h
+        points = [(pad + j * step, base - plot_h * v / top) for j, v in enumerate(series.tolist())]
         latest = points[-1]
-        body.append(_text(x0, y0 + 10, display.role(name)))
-        body.append(
-            f'<line x1="{x0}" y1="{base}" x2="{x0 + plot_w}" y2="{base}" stroke="{MUTED}" '
-            'stroke-width="0.5"/>'
-        )
-        body.append(
+        body = [
+            _text(pad, pad + 10, display.role(name)),
+            f'<line x1="{pad}" y1="{base}" x2="{pad + plot_w}" y2="{base}" stroke="{MUTED}" '
+            'stroke-width="0.5"/>',
             f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" '
-            f'fill="none" stroke="{BAND}" stroke-width="1.8"/>'
-        )
-        body.append(f'<circle cx="{latest[0]:.1f}" cy="{latest[1]:.1f}" r="2.5" fill="{BAND}"/>')
-        body.append(_text(latest[0] + 5, latest[1] + 4, display.count(series.iloc[-1])))
-        body.append(_text(x0, base + 11, f"peak {display.count(top)}", colour=MUTED))
-    body.append(
-        _text(
-            pad,
-            rows * cell_h + 4,
-            f"{weeks[0]} to {weeks[-1]}; each line on its own scale from 0 to its peak",
-            colour=MUTED,
-        )
+            f'fill="none" stroke="{BAND}" stroke-width="1.8"/>',
+            f'<circle cx="{latest[0]:.1f}" cy="{latest[1]:.1f}" r="2.5" fill="{BAND}"/>',
+            _text(latest[0] + 5, latest[1] + 4, display.count(series.iloc[-1])),
+            _text(pad, base + 12, f"peak {display.count(top)}", colour=MUTED),
+        ]
+        label = f"{title}: {display.role(name)}, {display.count(series.iloc[-1])} in {weeks[-1]}"
+        cells.append(_svg(cell_w, cell_h, body, label))
+    note = f"{weeks[0]} to {weeks[-1]}; each line on its own scale from 0 to its peak"
+    return (
+        f'<div class="multiples">{"".join(cells)}</div>'
+        f"<figcaption>{escape(title)}: {escape(note)}</figcaption>"
     )
-    return _svg(per_row * cell_w + pad, rows * cell_h + 12, body, title)
 
 
 def salary_ranges(rows: pd.DataFrame, title: str) -> str:

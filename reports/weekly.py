@@ -593,6 +593,8 @@ th{background:#f1f3f5}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 figure{margin:1em 0;max-width:100%;overflow-x:auto}
 figure svg{max-width:100%;height:auto}
+figcaption{color:#868e96;font-size:12px}
+.multiples{display:flex;flex-wrap:wrap}
 .badge{display:inline-block;padding:1px 9px;border-radius:10px;font-weight:600;font-size:12px;
 white-space:nowrap;margin:0 .3em .3em 0}
 .supported{background:#d3f9d8;color:#1b5e20}.contradicted{background:#ffe3e3;color:#a51111}
@@ -607,6 +609,7 @@ tr.insufficient-row td:first-child{border-left:4px solid #ced4da}
 details{margin:.5em 0 1.5em}summary{cursor:pointer;font-weight:600;color:#495057}
 @media (max-width:700px){
 body{padding:.6em}
+figure svg.wide{max-width:none;min-width:600px}
 table.scorecard thead{display:none}
 table.scorecard,table.scorecard tbody,table.scorecard tr,table.scorecard td{display:block;
 width:auto}

@@ -51,9 +51,9 @@ def test_weekly_report_for_latest_week_mentions_sample(data_dir: Path) -> None:
     assert path.parent.name == f"{night.isocalendar().year}-W{night.isocalendar().week:02d}"
     text = path.read_text()
     assert "Sample data" in text
-    assert "## Role demand" in text and "## Guide check" in text
+    assert "## Does the guide hold?" in text and "## Role demand" in text
     for claim in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"):
-        assert f"| {claim}" in text
+        assert f"| **{claim}**" in text
     assert (path.parent / "report.html").exists() and (path.parent / "guide_check.csv").exists()
 
 
