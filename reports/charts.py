@@ -53,7 +53,7 @@ def small_multiples(trend: pd.DataFrame, key: str, value: str, title: str) -> st
         return ""
     weeks = sorted(trend["week"].unique())
     keys = list(trend.groupby(key)[value].sum().sort_values(ascending=False).index)
-    cell_w, cell_h, pad = 190, 88, 8
+    cell_w, cell_h, pad = 200, 88, 8
     plot_w, plot_h = cell_w - 2 * pad - 34, cell_h - 48
     step = plot_w / max(1, len(weeks) - 1)
     cells = []

@@ -311,18 +311,17 @@ def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
     )
 
 
+TESTED = (SUPPORTED, CONTRADICTED, INCONCLUSIVE)
 RANKED = frozenset({"top_role", "top_value", "fastest_growing", "growth_compare"})
-WHY = {
-    False: {
-        SUPPORTED: "the 95% interval lies inside the guide's figure",
-        CONTRADICTED: "the 95% interval lies clear of the guide's figure",
-        INCONCLUSIVE: "the 95% interval straddles an edge of the guide's figure",
-    },
-    True: {
-        SUPPORTED: "its 95% interval is clear of the nearest rival's",
-        CONTRADICTED: "a rival's 95% interval is clear above its own",
-        INCONCLUSIVE: "its 95% interval overlaps the nearest rival's",
-    },
+WHY_RANGE = {
+    SUPPORTED: "the 95% interval lies inside the guide's figure",
+    CONTRADICTED: "the 95% interval lies clear of the guide's figure",
+    INCONCLUSIVE: "the 95% interval straddles an edge of the guide's figure",
+}
+WHY_RANK = {
+    SUPPORTED: "its 95% interval is clear of the nearest rival's",
+    CONTRADICTED: "a rival's 95% interval is clear above its own",
+    INCONCLUSIVE: "its 95% interval overlaps the nearest rival's",
 }
 BADGES = {
     SUPPORTED: ("🟢", "supported"),
@@ -351,8 +350,9 @@ def _check(result: ClaimResult, claim: dict, min_n: int) -> Check:
     if result.survey:
         data += f"; survey {result.survey}"
     note = display.label(result.note)
-    if result.verdict in WHY[False]:
-        why = WHY[claim["kind"] in RANKED][result.verdict] + (f"; {note}" if note else "")
+    if result.verdict in TESTED:
+        why = (WHY_RANK if claim["kind"] in RANKED else WHY_RANGE)[result.verdict]
+        why += f"; {note}" if note else ""
     elif note.startswith("needs"):
         why = note
     else:
@@ -389,8 +389,7 @@ def _scorecard(results: list[ClaimResult], claims: dict) -> Section:
                 "survey": r.survey,
             }
             for r in results
-        ],
-        columns=list(GUIDE_CHECK_COLUMNS),
+        ]
     )
     return Section(
         "Does the guide hold?",
@@ -404,23 +403,6 @@ def _scorecard(results: list[ClaimResult], claims: dict) -> Section:
     )
 
 
-GUIDE_CHECK_COLUMNS = (
-    "claim",
-    "title",
-    "basis",
-    "unit",
-    "guide_low",
-    "guide_high",
-    "n",
-    "estimate",
-    "low",
-    "high",
-    "verdict",
-    "note",
-    "survey",
-)
-
-
 def _tally(checks: list[Check]) -> list[tuple[str, int]]:
     """Verdict counts in reading order, the untested ones last."""
     counts: dict[str, int] = {}
@@ -430,8 +412,8 @@ def _tally(checks: list[Check]) -> list[tuple[str, int]]:
 
 
 def _tested(checks: list[Check]) -> tuple[list[Check], list[Check]]:
-    tested = [c for c in checks if c.verdict in WHY[False]]
-    return tested, [c for c in checks if c.verdict not in WHY[False]]
+    tested = [c for c in checks if c.verdict in TESTED]
+    return tested, [c for c in checks if c.verdict not in TESTED]
 
 
 def _md_row(cells: list[str]) -> str:
@@ -590,6 +572,7 @@ h2{border-bottom:2px solid #e9ecef;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:13px}
 th,td{border-bottom:1px solid #dee2e6;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f1f3f5}
+td a{white-space:nowrap}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 figure{margin:1em 0;max-width:100%;overflow-x:auto}
 figure svg{max-width:100%;height:auto}
