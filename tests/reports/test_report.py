@@ -1,5 +1,6 @@
 """Rendering escapes whatever strangers wrote into titles and company names: Markdown and HTML
-metacharacters, invisible bidi and zero-width controls, and CSV cells a spreadsheet would run."""
+metacharacters, invisible bidi and zero-width controls, and CSV cells a spreadsheet would run;
+and writes values for people (`$79K`, `31%`, role names)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 import pandas as pd
 import pytest
 
+from reports import display
+from reports.guide_check import pct, signed, span
 from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
 
@@ -58,3 +61,26 @@ def test_invisible_controls_are_stripped_from_rendered_cells() -> None:
 )
 def test_csv_cells_that_could_start_a_formula_are_quoted(raw: object, written: object) -> None:
     assert csv_cell(raw) == written
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        (display.money(79000), "$79K"),
+        (display.money(1_250_000), "$1.2M"),
+        (display.money(float("nan")), ""),
+        (display.share(0.314), "31%"),
+        (display.share(None), "n/a"),
+        (display.change(-0.06), "-6%"),
+        (display.change(None), "new"),
+        (display.count(59.0), "59"),
+        (display.count(6650), "6,650"),
+        (display.role("ml_engineer"), "Machine Learning Engineer"),
+        (display.role("sf_bay_area"), "sf bay area"),
+        (display.label("next: prompt_engineer 29%"), "next: Prompt Engineer 29%"),
+        (span(0.32, 0.72, pct), "32%–72%"),
+        (span(-0.54, 0.9, signed), "-54% to +90%"),
+    ],
+)
+def test_values_are_written_for_people(shown: str, expected: str) -> None:
+    assert shown == expected
