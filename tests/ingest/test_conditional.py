@@ -62,9 +62,7 @@ def night(settings, offset: int):
 
 def attempts(settings, offset: int):
     archive = RawArchive(settings.archive_dir)
-    return [
-        archive.attempt(n, fid) for n, fid in archive.fetches() if n == N1 + timedelta(offset)
-    ]
+    return [archive.attempt(n, fid) for n, fid in archive.fetches() if n == N1 + timedelta(offset)]
 
 
 @responses.activate
