@@ -6,9 +6,10 @@ board; every 25th token is unknown and answers 404, every 10th lists nothing) an
 request on its own clock, so the spacing the client kept is measured where a real host would
 see it. Each listing carries an `ETag` and a request sending it back gets a bodiless 304, so
 a second night (`--nights 2`) measures what conditional requests save. The night runs the
-engine's steps as the flow does (one thread pool per source, sized to its `max_concurrency`,
-sharing one client), then loads and records board health; Prefect's own per-task overhead is
-not in it. Run: `python -m tools.boardsim --boards 5000`.
+engine's streamed night (`ingest.night.stream_night`: one thread pool per source, sized to its
+`max_concurrency`, sharing one client, each board loaded in batches as it arrives), then
+records board health; Prefect's own per-task overhead is not in it. Run:
+`python -m tools.boardsim --boards 5000 [--nights 2]`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,12 +33,9 @@ import pandas as pd
 
 from config import Settings, load_settings
 from ingest.boards import estimate, record_night
-from ingest.fetch import make_client
-from ingest.load import load_all
-from ingest.night import fetch_board
+from ingest.night import stream_night
 from ingest.plan import plan
 from warehouse import registry
-from warehouse.archive import RawArchive
 from warehouse.db import open_warehouse
 
 NIGHT = date(2026, 12, 1)
@@ -142,6 +139,7 @@ class SimResult:
     estimate_seconds: float
     elapsed_seconds: float
     fetch_seconds: float
+    """From the first fetch to the last request the server saw: loading overlaps it."""
     requests: int
     min_gap: float
     peak_rate_ratio: float
@@ -212,7 +210,7 @@ def simulate(
         for offset in range(nights):
             server.hits, server.statuses, server.max_in_flight = [], {}, 0
             night = NIGHT + timedelta(days=offset)
-            results.append(_night(server, settings, night, min_interval, concurrency, latency))
+            results.append(_night(server, settings, night, min_interval, latency))
         return results
 
 
@@ -221,7 +219,6 @@ def _night(
     settings: Settings,
     night: date,
     min_interval: float,
-    concurrency: int,
     latency: float,
 ) -> SimResult:
     """Plan, estimate, fetch, load and record one night; the server's view of it."""
@@ -229,19 +226,9 @@ def _night(
     planned = plan(settings)
     hosts = estimate(planned, latency=latency)
     predicted = max(h.seconds for h in hosts)
-    client = make_client(settings, night, planned)
-    archive = RawArchive(settings.archive_dir)
-    run_id = str(uuid.uuid4())
     fetch_started = time.monotonic()
-    with ThreadPoolExecutor(concurrency) as pool:
-        outcomes = list(
-            pool.map(
-                lambda item: fetch_board(item, client, archive, night, run_id, "live"),
-                planned,
-            )
-        )
-    fetch_seconds = time.monotonic() - fetch_started
-    summaries = load_all(settings.db_path, outcomes)
+    summaries = stream_night(settings, night, planned, str(uuid.uuid4()))
+    fetch_seconds = max(server.hits, default=fetch_started) - fetch_started
     record_night(settings.db_path, night, summaries)
     elapsed = time.monotonic() - started
     con = open_warehouse(settings.db_path)
