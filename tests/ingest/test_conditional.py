@@ -133,3 +133,19 @@ def test_a_loopback_night_of_unchanged_boards_is_all_304s(tmp_path: Path) -> Non
     assert second.not_modified == first.statuses_http.get(200, 0) > 0
     assert second.statuses == first.statuses
     assert second.registry == first.registry
+
+
+@pytest.mark.usefixtures("prefect_harness")
+@responses.activate
+def test_the_nightly_flow_asks_conditionally_and_loads_a_304(settings) -> None:
+    from flows.nightly import nightly
+
+    seen: list[dict[str, str]] = []
+    serve(gh_board(1, 2), seen=seen)
+    for offset in (0, 1):
+        state = nightly(night=N1 + timedelta(days=offset), config_path=str(settings.config_path))
+        (board,) = state.boards
+        assert (board.status, board.fetched, board.closed) == ("success", 2, 0)
+    assert seen[-1]["If-None-Match"] == ETAG
+    (full,), (repeat,) = attempts(settings, 0), attempts(settings, 1)
+    assert repeat.same_as == full.fetch_id
