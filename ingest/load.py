@@ -9,7 +9,7 @@ its reason and loads nothing at all.
 from __future__ import annotations
 
 import errno
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingest.group import group
@@ -20,6 +20,8 @@ from warehouse.load import BoardLoad, LoadCounts, load_board, load_boards, recor
 
 LOAD_BATCH_POSTINGS = 5_000
 """Most postings one load transaction takes before the next begins (see `load_outcomes`)."""
+STREAM_BATCH_BOARDS = 200
+"""Most boards a streamed load holds before loading them (see `load_stream`)."""
 
 
 def finish(
@@ -67,6 +69,51 @@ def load_all(
         summaries = load_outcomes(con, outcomes)
         group(con)
         return summaries
+    finally:
+        con.close()
+
+
+def load_stream(
+    db_path: str | Path,
+    outcomes: Iterable[BoardOutcome],
+    lock_wait_seconds: float = 30.0,
+    batch_boards: int = STREAM_BATCH_BOARDS,
+    batch_postings: int = LOAD_BATCH_POSTINGS,
+) -> list[BoardSummary]:
+    """Load boards as they arrive, a batch at a time, then regroup once; summaries in the
+    order the boards came.
+
+    A night of thousands of boards would otherwise hold every board's postings until the
+    last fetch ended; here a batch is loaded (and let go) once it holds `batch_boards` boards
+    or `batch_postings` postings, so memory follows the batch, not the night. Loads are
+    idempotent and order-independent, so loading in arrival order changes nothing. The
+    warehouse is opened per batch, so nothing else waits on its lock for the whole night.
+    """
+    summaries: list[BoardSummary] = []
+    batch: list[BoardOutcome] = []
+    postings = 0
+    for outcome in outcomes:
+        batch.append(outcome)
+        postings += len(outcome.load.postings) if outcome.load else 0
+        if len(batch) >= batch_boards or postings >= batch_postings:
+            summaries += _load_batch(db_path, batch, lock_wait_seconds)
+            batch, postings = [], 0
+    if batch:
+        summaries += _load_batch(db_path, batch, lock_wait_seconds)
+    con = open_for_load(db_path, lock_wait_seconds)
+    try:
+        group(con)
+    finally:
+        con.close()
+    return summaries
+
+
+def _load_batch(
+    db_path: str | Path, batch: list[BoardOutcome], lock_wait_seconds: float
+) -> list[BoardSummary]:
+    con = open_for_load(db_path, lock_wait_seconds)
+    try:
+        return load_outcomes(con, batch)
     finally:
         con.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -114,7 +114,8 @@ def with_registry(settings: Settings, pinned: list[PlannedBoard]) -> list[Planne
     """The pinned boards plus the registry's enabled, not-gone ones, minus any pin the
     registry has disabled or found gone. A pin keeps its own options; a registry board of a
     source sources.toml configures gets that source's rate and base URL, and none of a
-    source the file disables."""
+    source the file disables. Each carries its last loaded attempt, for conditional
+    requests."""
     if not settings.db_path.exists():
         return pinned
     try:
@@ -125,6 +126,7 @@ def with_registry(settings: Settings, pinned: list[PlannedBoard]) -> list[Planne
     try:
         skip = registry.skipped(con)
         extra = registry.to_read(con, set(REGISTRY_SOURCES))
+        previous = registry.last_attempts(con)
     finally:
         con.close()
     sources: dict[str, Source] = {}
@@ -144,7 +146,7 @@ def with_registry(settings: Settings, pinned: list[PlannedBoard]) -> list[Planne
                     sources[b.source], Board(b.source, b.token, b.company or b.token, options)
                 )
             )
-    return kept
+    return [replace(p, previous=previous.get((p.board.source, p.board.token))) for p in kept]
 
 
 def check(settings: Settings) -> None:

@@ -19,8 +19,12 @@ NOT_REACHED = "not reached: "
 
 @dataclass(frozen=True, slots=True)
 class PlannedBoard:
+    """A board tonight reads; `previous` is its last loaded attempt (night, fetch id), which
+    a live fetch may ask the server "changed since?" about."""
+
     source: Source
     board: Board
+    previous: tuple[date, str] | None = None
 
 
 @dataclass(slots=True)

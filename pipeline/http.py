@@ -99,6 +99,10 @@ class BadHeader(FatalHttpError):
     """A response header the client must read has a value it cannot parse."""
 
 
+class NotModified(FatalHttpError):
+    """304 to a conditional request: the content is what the validators sent stood for."""
+
+
 class Unreachable(FatalHttpError):
     """DNS failed, the connection was refused or timed out: retried once at once, then
     given up for tonight (fatal, so no orchestrator retry waits minutes for a dead network)."""
@@ -128,6 +132,23 @@ class HostPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said identifies the content it sent for `url` (`ETag`,
+    `Last-Modified`): sent back with the next request for that URL, so an unchanged answer
+    costs a 304 and no body."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {"If-None-Match": self.etag} if self.etag else {}
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Response:
     url: str
     status: int
@@ -135,6 +156,8 @@ class Response:
     body: bytes
     attempts: int
     received_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +386,7 @@ class HttpClient:
         self._clock = clock
         self._rng = rng or random.Random()
         self._now = now
+        self._revalidate = threading.local()
 
     def now(self) -> datetime:
         """The client's clock: receive times come from it (a replayed night's in sample mode)."""
@@ -385,6 +409,25 @@ class HttpClient:
             for host in group:
                 self._allowed.setdefault(host, set()).update(group)
 
+    @contextlib.contextmanager
+    def revalidating(self, validators: Validators | None) -> Iterator[None]:
+        """Within the block, in this thread, a request for `validators.url` is conditional:
+        it carries the validators, and a 304 raises `NotModified`. The caller (a board's
+        fetch) need not know which of its source's requests that is."""
+        previous = getattr(self._revalidate, "validators", None)
+        self._revalidate.validators = validators
+        try:
+            yield
+        finally:
+            self._revalidate.validators = previous
+
+    def _conditional(self, url: str, params: Mapping[str, str | int] | None) -> dict[str, str]:
+        validators: Validators | None = getattr(self._revalidate, "validators", None)
+        if validators is None:
+            return {}
+        full = requests.Request("GET", url, params=dict(params or {})).prepare().url
+        return validators.headers() if full == validators.url else {}
+
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:
             gate = self._gates.get(host)
@@ -406,6 +449,9 @@ class HttpClient:
         crawlers that honour it).
         """
         start = _start(url)
+        conditional = self._conditional(url, params)
+        if conditional:
+            headers = {**(headers or {}), **conditional}
         attempt = 0
         unreachable = 0
         while True:
@@ -534,6 +580,8 @@ class HttpClient:
     def _finish(
         self, resp: requests.Response, url: str, attempt: int, exchange: _Exchange
     ) -> Response:
+        if resp.status_code == 304:
+            raise NotModified(url, "not modified since the validators sent", 304)
         if resp.status_code >= 400:
             reason = resp.reason or "error"
             if resp.status_code in RETRIABLE_STATUSES:
@@ -549,6 +597,8 @@ class HttpClient:
             body=body,
             attempts=attempt,
             received_at=self._now(),
+            etag=resp.headers.get("ETag"),
+            last_modified=resp.headers.get("Last-Modified"),
         )
 
     def _read_capped(self, resp: requests.Response, url: str, exchange: _Exchange) -> bytes:

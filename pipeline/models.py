@@ -47,6 +47,9 @@ class RawPage:
     fetch_id: str
     seq: int = 0
     sha256: str = field(init=False, repr=False, compare=False)
+    etag: str | None = field(default=None, repr=False, compare=False)
+    """The response's validators, kept so the next fetch can ask "changed since?"."""
+    last_modified: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Hash the body once: parsers read `sha256` per record, and a board listing can be

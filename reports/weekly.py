@@ -303,10 +303,11 @@ def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
     return Section(
         "Data quality and source coverage",
         "Runs per source this week, failures with their latest reason, parse errors, "
-        "and how often a label could not be decided.",
+        "how often a label could not be decided, and the boards whose status changed.",
         [
             Table("sources", queries.source_health(con, found)),
             Table("unknown_rates", queries.unknown_rates(con, found), percent=("share",)),
+            Table("board_status_changes", queries.board_status_changes(con, found)),
         ],
     )
 

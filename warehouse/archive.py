@@ -11,6 +11,12 @@ retry with fewer pages is a new attempt beside the old one, so the pages a load 
 exactly as they were. Objects are checked against their digest when read (`read_body`) and
 rewritten when the same body arrives again while the stored copy is damaged (`store`);
 `verify` reports every missing or corrupt object a manifest refers to.
+
+A fetch the server answered with 304 (conditional requests, see `ingest.fetch`) is an attempt
+like any other: its manifest lists the pages of the attempt it repeats (`same_as`) under its
+own id, the same content-addressed bodies, so nothing is rewritten and a reparse reads it as
+it reads a full fetch. `validators` keeps what the server said identifies a one-page
+listing (URL, `ETag`, `Last-Modified`, and a digest of the board's config).
 """
 
 from __future__ import annotations
@@ -72,6 +78,9 @@ class Attempt:
     complete: bool | None
     error: str | None
     pages: list[dict[str, Any]]
+    validators: dict[str, str] | None = None
+    same_as: str | None = None
+    """The attempt whose pages a 304 said were still current (its night and fetch id)."""
 
 
 @dataclass(slots=True)
@@ -142,10 +151,15 @@ class RawArchive:
         *,
         complete: bool,
         error: str | None = None,
+        validators: dict[str, str] | None = None,
+        same_as: str | None = None,
     ) -> None:
         """Write one attempt's manifest, once, after its pages' bodies are stored: nothing
         refers to an attempt before its manifest is whole. Raises `AttemptExists` rather than
         overwrite."""
+        extra: dict[str, Any] = {"validators": validators} if validators else {}
+        if same_as:
+            extra["same_as"] = same_as
         doc = {
             "format": MANIFEST_FORMAT,
             "fetch_id": fetch_id,
@@ -155,6 +169,7 @@ class RawArchive:
             "complete": complete,
             "error": error,
             "pages": [_entry(p) for p in sorted(pages, key=lambda p: p.seq)],
+            **extra,
         }
         path = self.manifest_path(as_of, fetch_id)
         try:
@@ -203,6 +218,8 @@ class RawArchive:
             doc.get("complete"),
             doc.get("error"),
             doc["pages"],
+            doc.get("validators") if isinstance(doc.get("validators"), dict) else None,
+            doc.get("same_as") if isinstance(doc.get("same_as"), str) else None,
         )
 
     def manifest(self, as_of: date, fetch_id: str) -> list[dict[str, Any]]:

@@ -248,6 +248,20 @@ def source_health(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     )
 
 
+def board_status_changes(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
+    """The boards whose status changed this week (found gone, emptied, failing, back), in
+    the order the changes happened."""
+    return _frame(
+        con,
+        """
+        SELECT night, source, token, company, old_status, new_status, reason, via
+        FROM mart_board_status_changes WHERE week = ?
+        ORDER BY night, source, token, new_status
+        """,
+        [week.week],
+    )
+
+
 def unknown_rates(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     """How often a label could not be decided among the week's open jobs."""
     return _frame(

@@ -247,6 +247,20 @@ def set_enabled(con: Connection, source: str, tokens: list[str], enabled: bool) 
     return [row[0] for row in missing]
 
 
+def last_attempts(con: Connection) -> dict[tuple[str, str], tuple[date, str]]:
+    """Each board's most recently loaded fetch attempt (its night and id): the one a
+    conditional request asks "changed since?" about, whichever night it was filed under,
+    since a 304 describes the server's content now."""
+    rows = con.execute(
+        """
+        SELECT source, board, as_of, fetch_id FROM runs
+        WHERE status = 'success' AND fetch_id IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY source, board ORDER BY finished_at DESC) = 1
+        """
+    ).fetchall()
+    return {(source, board): (as_of, fid) for source, board, as_of, fid in rows}
+
+
 def status_changes(con: Connection, since: date) -> pd.DataFrame:
     """Status changes on or after `since`: what the report's data-quality section lists."""
     return con.execute(

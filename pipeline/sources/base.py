@@ -118,6 +118,8 @@ def to_page(source: str, board: Board, fetch_id: str, seq: int, resp: Response) 
         fetched_at=resp.received_at,
         fetch_id=fetch_id,
         seq=seq,
+        etag=resp.etag,
+        last_modified=resp.last_modified,
     )
 
 

@@ -397,7 +397,7 @@ def test_estimate_names_each_host_and_the_night() -> None:
 def test_per_host_limits_hold_under_load_on_loopback(tmp_path: Path) -> None:
     from tools.boardsim import simulate
 
-    result = simulate(250, tmp_path / "sim", min_interval=0.005, concurrency=2, latency=0.002)
+    (result,) = simulate(250, tmp_path / "sim", min_interval=0.005, concurrency=2, latency=0.002)
 
     assert result.requests == 250
     assert result.max_in_flight <= 2
