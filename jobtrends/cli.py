@@ -9,6 +9,8 @@ shows its traceback.
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
 from datetime import datetime
@@ -19,6 +21,7 @@ from typing import Any
 import click
 
 from config import ConfigError, load_settings
+from ingest.night import stoppable
 from ingest.plan import sample_nights
 from jobtrends import api
 from jobtrends.output import FORMATS, render
@@ -129,7 +132,7 @@ def nightly(
         mode, list(sources) or None, list(companies) or None, config_path
     ):
         click.echo(f"estimate: {line}")
-    with steps(None, "nightly ingest"):
+    with stoppable() as stop, steps(None, "nightly ingest"):
         summary = api.run_nightly(
             night.date() if night else None,
             mode,
@@ -140,8 +143,24 @@ def nightly(
             force,
         )
     click.echo(per_source([summary]))
+    if stop.is_set():
+        click.echo(f"Error: stopped by {stop.signal_name}; what finished is recorded", err=True)
+        _exit_abandoning_fetches(EX_INTERRUPTED)
     if summary.failed:
         sys.exit(1)
+
+
+def _exit_abandoning_fetches(code: int) -> None:
+    """Exit now, though fetch threads a stop abandoned may still hang on a slow server.
+
+    Everything is recorded and the run lock released by now; a normal exit would join those
+    threads (minutes, on a server that trickles). So the exit handlers run (Prefect stops
+    its local server, logs flush) and the process ends without the thread joins.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 @main.group()
