@@ -45,6 +45,7 @@ from warehouse.runlock import run_lock
 
 PARSE_CACHE_DAYS = 30
 STOP_POLL_SECONDS = 0.2
+BUDGET_GRACE_SECONDS = 5.0
 
 
 class _ThreadTimeoutCaveat(logging.Filter):
@@ -246,7 +247,8 @@ def _fetch_and_parse(
             ): i
             for i, item in enumerate(planned)
         }
-        for done in _as_completed_unless_stopped(list(fetches)):
+        give_up_at = deadline + BUDGET_GRACE_SECONDS if deadline is not None else None
+        for done in _as_completed_unless_stopped(list(fetches), give_up_at):
             i = fetches[done]
             item = planned[i]
             outcome = _settled(done) or fetch.failed_outcome(
@@ -255,11 +257,16 @@ def _fetch_and_parse(
             outcomes[i] = outcome
             if outcome.error is None:
                 parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages)
-        if STOP.is_set():
+        if len(outcomes) < len(planned):
             stack.pop_all()
+            STOP.abandoned = True
             for i, item in enumerate(planned):
                 if i not in outcomes:
-                    outcomes[i] = interrupted(item, night, run_id, settings.mode)
+                    outcomes[i] = (
+                        interrupted(item, night, run_id, settings.mode)
+                        if STOP.is_set()
+                        else boards.not_reached(item, night, run_id, settings.mode, budget)
+                    )
     for i, item in enumerate(planned):
         future = parses.get(i)
         if future is None:
@@ -270,20 +277,24 @@ def _fetch_and_parse(
     return [outcomes[i] for i in range(len(planned))]
 
 
-def _as_completed_unless_stopped(futures: list[PrefectFuture]) -> Iterator[PrefectFuture]:
-    """Each future as it completes, until all have or a stop is requested (`ingest.night`).
+def _as_completed_unless_stopped(
+    futures: list[PrefectFuture], give_up_at: float | None
+) -> Iterator[PrefectFuture]:
+    """Each future as it completes, until all have, a stop is requested (`ingest.night`) or
+    the monotonic clock passes `give_up_at` (the night's budget, plus a grace for the boards
+    still queued to record themselves as not reached).
 
-    Polls the stop request every `STOP_POLL_SECONDS`. On a stop the fetches still in flight
-    are abandoned, not awaited, and their thread pools are never shut down (the caller drops
-    them from its exit stack): a fetch hanging on a slow server must not hold the night's
-    results, and its run lock, hostage.
+    Polls every `STOP_POLL_SECONDS`. The fetches still in flight then are abandoned, not
+    awaited, and their thread pools are never shut down (the caller drops them from its exit
+    stack): a fetch hanging on a slow server must not hold the night's results, and its run
+    lock, hostage.
     """
     arrived: queue.Queue[PrefectFuture] = queue.Queue()
     for future in futures:
         future.add_done_callback(arrived.put)
     for _ in futures:
         while True:
-            if STOP.is_set():
+            if STOP.is_set() or boards.deadline_passed(give_up_at):
                 return
             try:
                 yield arrived.get(timeout=STOP_POLL_SECONDS)

@@ -50,6 +50,8 @@ class StopRequest:
         self._event = threading.Event()
         self.signal_name = ""
         self.armed = False
+        self.abandoned = False
+        """A night stopped (by a signal or its budget) with fetches still in flight."""
 
     def request(self, signal_name: str) -> None:
         self.signal_name = signal_name
@@ -57,6 +59,7 @@ class StopRequest:
 
     def clear(self) -> None:
         self.signal_name = ""
+        self.abandoned = False
         self._event.clear()
 
     def is_set(self) -> bool:

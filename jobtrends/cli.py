@@ -143,15 +143,18 @@ def nightly(
             force,
         )
     click.echo(per_source([summary]))
+    code = 1 if summary.failed else 0
     if stop.is_set():
         click.echo(f"Error: stopped by {stop.signal_name}; what finished is recorded", err=True)
-        _exit_abandoning_fetches(EX_INTERRUPTED)
-    if summary.failed:
-        sys.exit(1)
+        code = EX_INTERRUPTED
+    if stop.abandoned:
+        _exit_abandoning_fetches(code)
+    sys.exit(code)
 
 
 def _exit_abandoning_fetches(code: int) -> None:
-    """Exit now, though fetch threads a stop abandoned may still hang on a slow server.
+    """Exit now, though fetch threads a stopped night abandoned (a signal, or the night's
+    budget ran out) may still hang on a slow server.
 
     Everything is recorded and the run lock released by now; a normal exit would join those
     threads (minutes, on a server that trickles). So the exit handlers run (Prefect stops

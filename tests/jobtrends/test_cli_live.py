@@ -156,3 +156,18 @@ def test_sigterm_stops_a_live_night_within_seconds_and_records_it(
     assert set(reasons) == {"acme", "beta", "gamma", "delta"}
     with run_lock(Path(user["JOBTRENDS_DATA_DIR"]) / "warehouse.duckdb", wait_seconds=0):
         pass
+
+
+def test_the_nights_budget_bounds_a_night_hanging_on_a_silent_board(
+    tmp_path: Path, user: dict[str, str], silent_server: SilentServer
+) -> None:
+    config = Path(write_config(tmp_path, silent_server.port))
+    config.write_text(config.read_text() + "\n[orchestration]\nnight_budget_seconds = 3\n")
+    started = time.monotonic()
+    ran = jobtrends("nightly", "--config", str(config), env=user)
+    took = time.monotonic() - started
+    assert ran.code == 1 and "Traceback" not in ran.err, ran.err
+    assert silent_server.accepted.is_set() and took < OFFLINE_WITHIN, took
+    assert "not reached: " in ran.out and "2 greenhouse" in ran.out, ran.out
+    with run_lock(Path(user["JOBTRENDS_DATA_DIR"]) / "warehouse.duckdb", wait_seconds=0):
+        pass
