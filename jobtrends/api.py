@@ -592,8 +592,8 @@ def prefect_api() -> PrefectApi:
         raise Unusable(
             "no Prefect API configured (PREFECT_API_URL is unset), so run history would be lost "
             f"on exit. Start a persistent server with `.venv/bin/prefect server start` (UI at "
-            f"http://{host}:{port}), then `export PREFECT_API_URL=http://{host}:{port}/api` "
-            "and run `jobtrends serve` again"
+            f"http://{host}:{port}, history in {current.home}/prefect.db), then `export "
+            f"PREFECT_API_URL=http://{host}:{port}/api` and run `jobtrends serve` again"
         )
     return PrefectApi(current.api.url, current.ui_url or current.api.url.removesuffix("/api"))
 
