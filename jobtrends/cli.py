@@ -519,8 +519,12 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 @click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last night.")
 def backfill(config_path: str | None, since, until) -> None:
     """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
-    for path in api.backfill(since.date(), until.date(), config_path):
+    with steps(None, f"backfill {since.date()} to {until.date()}"):
+        paths = api.backfill(since.date(), until.date(), config_path)
+    for path in paths:
         click.echo(f"report: {path}")
+    if not paths:
+        click.echo("no archived nights in that range")
 
 
 @main.command("import-history")
@@ -644,15 +648,21 @@ def bench(
     chosen = sorted(
         set(sizes or harness.DEFAULT_SIZES) | ({harness.LARGE_SIZE} if large else set())
     )
-    results = harness.run(
-        chosen,
-        workdir,
-        naive_size=min(harness.NAIVE_SIZE, chosen[0]),
-        workers_size=min(harness.WORKERS_SIZE, chosen[0]),
-        steady_boards=steady_boards,
-        steady_history=not synthetic_steady,
-        echo=click.echo,
-    )
+    with steps(None, "benchmark") as step:
+
+        def echo(line: str) -> None:
+            click.echo(line)
+            step(line)
+
+        results = harness.run(
+            chosen,
+            workdir,
+            naive_size=min(harness.NAIVE_SIZE, chosen[0]),
+            workers_size=min(harness.WORKERS_SIZE, chosen[0]),
+            steady_boards=steady_boards,
+            steady_history=not synthetic_steady,
+            echo=echo,
+        )
     path = harness.write(results, results_dir)
     click.echo(harness.table(results))
     click.echo(f"results: {path}")
