@@ -9,6 +9,10 @@ default, Dask when configured (`flows.runners.configured`). Loading is a single 
 the flow's process because DuckDB has one writer. A board that fails is recorded in `runs`
 with its reason and the others still load; the run then ends in a state named for the
 failures: "Partially failed" (Completed) when some boards failed, Failed when all did.
+
+The flow waits for fetches only until the night's budget runs out or someone asks it to
+stop (`ingest.night.stoppable`, SIGINT/SIGTERM at the CLI); boards unfinished then are
+recorded as not reached or interrupted, and what finished is loaded as usual.
 """
 
 from __future__ import annotations
