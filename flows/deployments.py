@@ -9,13 +9,15 @@ work pools and workers.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import signal
 import threading
 from types import FrameType
 from typing import Any
 
-import prefect
 from prefect.deployments.runner import RunnerDeployment
+from prefect.runner import Runner
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
@@ -65,7 +67,24 @@ def serve(settings: Settings, config_path: str | None = None) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
         signal.signal(signal.SIGINT, _interrupt)
-    prefect.serve(*build_deployments(settings, config_path), pause_on_shutdown=True)
+    runner = _Runner(pause_on_shutdown=True)
+    for deployment in build_deployments(settings, config_path):
+        runner.add_deployment(deployment)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(runner.start())
+
+
+class _Runner(Runner):
+    """Prefect's runner, stopped by SIGTERM the way Ctrl-C stops it.
+
+    `prefect.serve` is this runner and `asyncio.run`, but the runner installs its own
+    SIGTERM handler once started, and that one calls the sync `stop()` from inside the
+    event loop: the shutdown coroutine is never awaited (Python warns `coroutine
+    'Runner.astop' was never awaited`) and the process exits without it.
+    """
+
+    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        _interrupt(signal.SIGTERM, None)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -9,14 +9,19 @@ default, Dask when configured (`flows.runners.configured`). Loading is a single 
 the flow's process because DuckDB has one writer. A board that fails is recorded in `runs`
 with its reason and the others still load; the run then ends in a state named for the
 failures: "Partially failed" (Completed) when some boards failed, Failed when all did.
+
+The flow waits for fetches only until the night's budget runs out or someone asks it to
+stop (`ingest.night.stoppable`, SIGINT/SIGTERM at the CLI); boards unfinished then are
+recorded as not reached or interrupted, and what finished is loaded as usual.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
@@ -25,13 +30,14 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from config import Settings, load_settings
 from flows.runners import configured
 from ingest import boards, fetch, key, load, parse, plan
+from ingest.night import STOP, interrupted, not_interrupted, rearmed
 from ingest.notify import notify
 from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, RunSummary
 from pipeline.http import HttpClient, HttpError
@@ -42,6 +48,8 @@ from warehouse.db import WarehouseError, WarehouseLocked
 from warehouse.runlock import run_lock
 
 PARSE_CACHE_DAYS = 30
+STOP_POLL_SECONDS = 0.2
+BUDGET_GRACE_SECONDS = 5.0
 
 
 class _ThreadTimeoutCaveat(logging.Filter):
@@ -90,7 +98,9 @@ def fetch_board_task(
     """While task retries remain, a fetch the client judged retriable raises `FetchAgain`;
     on the last attempt it is recorded instead, keeping its pages and reason. Past the
     night's `deadline` (monotonic seconds) the board is not fetched but recorded as not
-    reached, so the next night reads it first."""
+    reached, so the next night reads it first; after a stop request, as interrupted."""
+    if STOP.is_set():
+        return interrupted(item, night, run_id, mode)
     if boards.deadline_passed(deadline):
         return boards.not_reached(item, night, run_id, mode, budget)
     outcome = fetch.download(item, client, archive, night, run_id, mode)
@@ -152,7 +162,7 @@ def nightly(
     tuning = settings.orchestration
     night = night or plan.default_night(settings)
     plan.refuse_future_night(settings, night)
-    with run_lock(settings.db_path, wait_seconds=lock_wait):
+    with rearmed(), run_lock(settings.db_path, wait_seconds=lock_wait):
         ctx = FlowRunContext.get()
         run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else str(uuid.uuid4())
         planned = plan.plan(settings, sources, companies)
@@ -241,7 +251,8 @@ def _fetch_and_parse(
             ): i
             for i, item in enumerate(planned)
         }
-        for done in as_completed(list(fetches)):
+        give_up_at = deadline + BUDGET_GRACE_SECONDS if deadline is not None else None
+        for done in _as_completed_unless_stopped(list(fetches), give_up_at):
             i = fetches[done]
             item = planned[i]
             outcome = _settled(done) or fetch.failed_outcome(
@@ -250,6 +261,16 @@ def _fetch_and_parse(
             outcomes[i] = outcome
             if outcome.error is None:
                 parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages)
+        if len(outcomes) < len(planned):
+            stack.pop_all()
+            STOP.abandoned = True
+            for i, item in enumerate(planned):
+                if i not in outcomes:
+                    outcomes[i] = (
+                        interrupted(item, night, run_id, settings.mode)
+                        if STOP.is_set()
+                        else boards.not_reached(item, night, run_id, settings.mode, budget)
+                    )
     for i, item in enumerate(planned):
         future = parses.get(i)
         if future is None:
@@ -260,12 +281,38 @@ def _fetch_and_parse(
     return [outcomes[i] for i in range(len(planned))]
 
 
+def _as_completed_unless_stopped(
+    futures: list[PrefectFuture], give_up_at: float | None
+) -> Iterator[PrefectFuture]:
+    """Each future as it completes, until all have, a stop is requested (`ingest.night`) or
+    the monotonic clock passes `give_up_at` (the night's budget, plus a grace for the boards
+    still queued to record themselves as not reached).
+
+    Polls every `STOP_POLL_SECONDS`. The fetches still in flight then are abandoned, not
+    awaited, and their thread pools are never shut down (the caller drops them from its exit
+    stack): a fetch hanging on a slow server must not hold the night's results, and its run
+    lock, hostage.
+    """
+    arrived: queue.Queue[PrefectFuture] = queue.Queue()
+    for future in futures:
+        future.add_done_callback(arrived.put)
+    for _ in futures:
+        while True:
+            if STOP.is_set() or boards.deadline_passed(give_up_at):
+                return
+            try:
+                yield arrived.get(timeout=STOP_POLL_SECONDS)
+                break
+            except queue.Empty:
+                continue
+
+
 def _record_health(
     settings: Settings, night: date, summaries: list[BoardSummary], logger: logging.Logger
 ) -> None:
     """Update the board registry from the night; what loaded stays loaded if this fails."""
     try:
-        changed = boards.record_night(settings.db_path, night, summaries)
+        changed = boards.record_night(settings.db_path, night, not_interrupted(summaries))
     except (WarehouseError, WarehouseLocked) as exc:
         logger.warning("board health not recorded for %s: %s", night, exc)
     else:

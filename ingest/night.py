@@ -1,17 +1,27 @@
-"""One night without an orchestrator: the steps in order, in this process.
+"""One night without an orchestrator: the steps in order, in this process; and how a
+running night is asked to stop.
 
 The nightly flow runs the same steps as Prefect tasks (retries, parallel fetches, a parse
 cache); this is the plain sequence, for tests, tools and anyone embedding the engine.
+
+A night stops early in two ways: its time budget runs out (boards not started are "not
+reached" and read first next night), or someone sends SIGINT/SIGTERM (`stoppable`). A
+stopped night does not wait for fetches in flight, which can hang on a slow server for
+minutes: it records every board that did not finish as failed with the signal as its
+reason, loads what did finish and releases the run lock, all within seconds.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date
+from types import FrameType
 
 from config import Settings
 from ingest.boards import record_night
@@ -19,12 +29,108 @@ from ingest.fetch import download, failed_outcome, make_client
 from ingest.load import finish, load_stream
 from ingest.parse import parse_board
 from ingest.plan import plan
-from ingest.records import BoardOutcome, BoardSummary, PlannedBoard, RunSummary
+from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
 from pipeline.http import HttpClient
 from warehouse.archive import RawArchive
 
 WINDOW_PER_WORKER = 8
 """Boards per fetch worker that may be fetched but not yet loaded (see `fetch_all`)."""
+
+INTERRUPTED = f"{FETCH_FAILED}interrupted by "
+"""Prefix of a board a signal stopped before its fetch finished: not the board's fault."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class StopRequest:
+    """Set once a signal asks the running night to stop; read by the fetch loop and tasks.
+
+    An event rather than an exception: a `KeyboardInterrupt` raised wherever the main thread
+    happens to be (inside Prefect's engine, a lock, a log call) cannot be relied on to leave
+    the run recorded, while checking a flag between boards always can. `armed` says a
+    caller (the CLI's nightly) asked for this; a flow served by a Prefect runner is not, and
+    keeps the runner's own SIGTERM handling, which is how the runner cancels a run.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.signal_name = ""
+        self.armed = False
+        self.abandoned = False
+        """A night stopped (by a signal or its budget) with fetches still in flight."""
+
+    def request(self, signal_name: str) -> None:
+        self.signal_name = signal_name
+        self._event.set()
+
+    def clear(self) -> None:
+        self.signal_name = ""
+        self.abandoned = False
+        self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def reason(self) -> str:
+        return f"{INTERRUPTED}{self.signal_name} before this board's fetch finished"
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        """The first signal asks for a stop; a second interrupts at once, for a person who
+        will not wait even seconds."""
+        if self.is_set():
+            raise KeyboardInterrupt
+        self.request(signal.Signals(signum).name)
+
+
+STOP = StopRequest()
+
+
+@contextmanager
+def _handling() -> Iterator[None]:
+    previous = {sig: signal.signal(sig, STOP.handle) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def stoppable() -> Iterator[StopRequest]:
+    """Within, SIGINT or SIGTERM asks the night to stop (`STOP`) instead of killing the
+    process. Main thread only."""
+    STOP.clear()
+    STOP.armed = True
+    try:
+        with _handling():
+            yield STOP
+    finally:
+        STOP.armed = False
+
+
+@contextmanager
+def rearmed() -> Iterator[None]:
+    """Inside a flow, the stop request's handlers again if a `stoppable` caller armed them.
+
+    Prefect's flow engine installs its own SIGTERM handler when a flow starts (it raises
+    into the flow and marks the run crashed, losing the night's results); the flow body
+    puts the stop request's back for as long as it runs.
+    """
+    if not STOP.armed or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with _handling():
+        yield
+
+
+def not_interrupted(summaries: list[BoardSummary]) -> list[BoardSummary]:
+    """The boards whose result says something about the board: what the registry's health
+    may learn from (a signal's failure says nothing about the board)."""
+    return [s for s in summaries if not (s.error or "").startswith(INTERRUPTED)]
+
+
+def interrupted(item: PlannedBoard, night: date, run_id: str, mode: str) -> BoardOutcome:
+    """A board the stop request left unfinished: recorded as failed with the signal."""
+    return BoardOutcome.unfetched(item, night, run_id, mode, STOP.reason())
 
 
 def fetch_board(
@@ -48,11 +154,14 @@ def ingest_night(settings: Settings, night: date, run_id: str | None = None) -> 
     client = make_client(settings, night, planned)
     archive = RawArchive(settings.archive_dir)
     outcomes = (
-        fetch_board(item, client, archive, night, run_id, settings.mode) for item in planned
+        interrupted(item, night, run_id, settings.mode)
+        if STOP.is_set()
+        else fetch_board(item, client, archive, night, run_id, settings.mode)
+        for item in planned
     )
     summaries = load_stream(settings.db_path, outcomes)
     if settings.mode == "live":
-        record_night(settings.db_path, night, summaries)
+        record_night(settings.db_path, night, not_interrupted(summaries))
     return RunSummary(run_id, night, settings.mode, summaries)
 
 

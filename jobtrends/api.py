@@ -60,6 +60,7 @@ class Unusable(RuntimeError):
 def quiet_prefect() -> None:
     """Run flows against a throwaway local server with no telemetry unless told otherwise."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not os.environ.get("PREFECT_API_URL"):
@@ -592,8 +593,8 @@ def prefect_api() -> PrefectApi:
         raise Unusable(
             "no Prefect API configured (PREFECT_API_URL is unset), so run history would be lost "
             f"on exit. Start a persistent server with `.venv/bin/prefect server start` (UI at "
-            f"http://{host}:{port}), then `export PREFECT_API_URL=http://{host}:{port}/api` "
-            "and run `jobtrends serve` again"
+            f"http://{host}:{port}, history in {current.home}/prefect.db), then `export "
+            f"PREFECT_API_URL=http://{host}:{port}/api` and run `jobtrends serve` again"
         )
     return PrefectApi(current.api.url, current.ui_url or current.api.url.removesuffix("/api"))
 

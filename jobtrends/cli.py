@@ -9,6 +9,8 @@ shows its traceback.
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
 from datetime import datetime
@@ -19,6 +21,7 @@ from typing import Any
 import click
 
 from config import ConfigError, load_settings
+from ingest.night import stoppable
 from ingest.plan import sample_nights
 from jobtrends import api
 from jobtrends.output import FORMATS, render
@@ -129,7 +132,7 @@ def nightly(
         mode, list(sources) or None, list(companies) or None, config_path
     ):
         click.echo(f"estimate: {line}")
-    with steps(None, "nightly ingest"):
+    with stoppable() as stop, steps(None, "nightly ingest"):
         summary = api.run_nightly(
             night.date() if night else None,
             mode,
@@ -140,8 +143,27 @@ def nightly(
             force,
         )
     click.echo(per_source([summary]))
-    if summary.failed:
-        sys.exit(1)
+    code = 1 if summary.failed else 0
+    if stop.is_set():
+        click.echo(f"Error: stopped by {stop.signal_name}; what finished is recorded", err=True)
+        code = EX_INTERRUPTED
+    if stop.abandoned:
+        _exit_abandoning_fetches(code)
+    sys.exit(code)
+
+
+def _exit_abandoning_fetches(code: int) -> None:
+    """Exit now, though fetch threads a stopped night abandoned (a signal, or the night's
+    budget ran out) may still hang on a slow server.
+
+    Everything is recorded and the run lock released by now; a normal exit would join those
+    threads (minutes, on a server that trickles). So the exit handlers run (Prefect stops
+    its local server, logs flush) and the process ends without the thread joins.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 @main.group()
@@ -497,8 +519,12 @@ def reparse(config_path: str | None, since, until, workers: int | None) -> None:
 @click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last night.")
 def backfill(config_path: str | None, since, until) -> None:
     """Reparse archived nights in a range and rebuild those weeks' reports; no network."""
-    for path in api.backfill(since.date(), until.date(), config_path):
+    with steps(None, f"backfill {since.date()} to {until.date()}"):
+        paths = api.backfill(since.date(), until.date(), config_path)
+    for path in paths:
         click.echo(f"report: {path}")
+    if not paths:
+        click.echo("no archived nights in that range")
 
 
 @main.command("import-history")
@@ -622,15 +648,21 @@ def bench(
     chosen = sorted(
         set(sizes or harness.DEFAULT_SIZES) | ({harness.LARGE_SIZE} if large else set())
     )
-    results = harness.run(
-        chosen,
-        workdir,
-        naive_size=min(harness.NAIVE_SIZE, chosen[0]),
-        workers_size=min(harness.WORKERS_SIZE, chosen[0]),
-        steady_boards=steady_boards,
-        steady_history=not synthetic_steady,
-        echo=click.echo,
-    )
+    with steps(None, "benchmark") as step:
+
+        def echo(line: str) -> None:
+            click.echo(line)
+            step(line)
+
+        results = harness.run(
+            chosen,
+            workdir,
+            naive_size=min(harness.NAIVE_SIZE, chosen[0]),
+            workers_size=min(harness.WORKERS_SIZE, chosen[0]),
+            steady_boards=steady_boards,
+            steady_history=not synthetic_steady,
+            echo=echo,
+        )
     path = harness.write(results, results_dir)
     click.echo(harness.table(results))
     click.echo(f"results: {path}")

@@ -8,6 +8,7 @@ requirements.in as we import it directly).
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -24,7 +25,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ingest.records import RunSummary
+from ingest.records import NOT_REACHED, RunSummary
 from jobtrends.output import render
 
 COUNTS = ("boards", "fetched", "new", "updated", "closed", "failed")
@@ -81,4 +82,17 @@ def per_source(runs: Sequence[RunSummary]) -> str:
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     lines = [render(frame)]
     lines += [f"failed: {line}" for line in failures]
+    lines += [_not_reached(run) for run in runs if _not_reached(run)]
     return "\n".join(lines)
+
+
+def _not_reached(run: RunSummary) -> str:
+    """One line for the boards the night's budget left untried (read first next night):
+    not failures, but a person should know the night was cut short."""
+    untried = [b for b in run.boards if b.status == "not-reached"]
+    if not untried:
+        return ""
+    per = Counter(b.source for b in untried)
+    where = ", ".join(f"{n} {source}" for source, n in sorted(per.items()))
+    reason = (untried[0].error or "").removeprefix(NOT_REACHED)
+    return f"not reached: {run.night} {len(untried)} boards ({where}): {reason}"

@@ -179,17 +179,36 @@ class Ran:
 
 def jobtrends(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Ran:
     """`python -m jobtrends ARGS` with the given environment on top of this one's."""
-    merged = {**os.environ, "PREFECT_API_URL": NO_PREFECT, **(env or {})}
     done = subprocess.run(
-        [sys.executable, "-m", "jobtrends", *args],
+        _command(args),
         capture_output=True,
         text=True,
-        env=merged,
+        env=_environment(env),
         cwd=cwd,
         timeout=TIME_LIMIT,
         check=False,
     )
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def start_jobtrends(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`jobtrends ARGS` started in the background, for a test that signals it while it runs;
+    stdout and stderr are pipes (read them with `communicate`)."""
+    return subprocess.Popen(
+        _command(args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_environment(env),
+    )
+
+
+def _command(args: Sequence[str]) -> list[str]:
+    return [sys.executable, "-m", "jobtrends", *args]
+
+
+def _environment(env: dict[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "PREFECT_API_URL": NO_PREFECT, **(env or {})}
 
 
 def clean_failure(ran: Ran, code: int) -> str:

@@ -55,6 +55,25 @@ def test_weekly_report_for_latest_week_mentions_sample(data_dir: Path) -> None:
     for claim in ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"):
         assert f"| **{claim}**" in text
     assert (path.parent / "report.html").exists() and (path.parent / "guide_check.csv").exists()
+    shown = latest_artifact("weekly-report")
+    assert (path.parent / "report.html").resolve().as_uri() in shown.data
+    assert "## Guide check" in shown.data and "](data:image/svg+xml;base64," in shown.data
+    assert latest_artifact("weekly-report-html").data.endswith("/report.html)")
+
+
+def latest_artifact(key: str):
+    """What the Prefect UI shows under `key`: the newest artifact with that key."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    return artifact
 
 
 def test_weekly_report_for_unknown_week_says_no_data(data_dir: Path) -> None:

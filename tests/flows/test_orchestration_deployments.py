@@ -124,6 +124,8 @@ def test_serve_registers_both_schedules_then_stops_cleanly(
             proc.kill()
             proc.wait()
     assert "serving nightly (30 3 * * *) and weekly (0 7 * * 1) in Europe/Berlin" in output
+    assert f"Prefect API: {env['PREFECT_API_URL']}" in output
+    assert "never awaited" not in output and "Traceback" not in output, output
     assert not deployment.paused, "serving again must unpause what the last shutdown paused"
     assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
         ("30 3 * * *", "Europe/Berlin")
