@@ -5,6 +5,10 @@ verdict under the same rules: below `min_n` the verdict is `insufficient data`; 
 inside the claimed range supports it, one clear of the range contradicts it, and one that
 straddles an edge is `inconclusive`. Postings mostly state base pay while the guide's tables
 are total compensation, so every salary row says which basis the guide used.
+
+Shares the classifier's label error bears on (the remote share, a role's rank among AI roles)
+are judged on the corrected estimate (`reports/correction.py`), whose interval carries that
+error; the raw share and its verdict stay beside it and `flipped` says when the two disagree.
 """
 
 from __future__ import annotations
@@ -12,13 +16,21 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from reports.correction import (
+    ARRANGEMENTS,
+    POOLS,
+    Confusions,
+    Corrected,
+    corrected_share,
+    role_shares,
+)
 from reports.stats import (
     CONTRADICTED,
     INCONCLUSIVE,
@@ -43,17 +55,24 @@ class ClaimResult:
     survey: str
     verdict: str
     note: str = ""
+    raw_estimate: str = ""
+    raw_interval: str = ""
+    raw_verdict: str = ""
+    correction: str = ""
+    flipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What the evaluators read: this week's open postings, recent weekly counts, the survey."""
+    """What the evaluators read: this week's open postings, recent weekly counts, the survey,
+    and the classifier's measured label error (None: shares are judged raw)."""
 
     postings: pd.DataFrame
     weekly_new: pd.DataFrame
     survey: pd.DataFrame | None
     min_n: int
     confidence: float
+    confusions: Confusions | None = None
 
 
 def load_claims() -> dict[str, Any]:
@@ -189,14 +208,20 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             rows, values = rows[known], values[known]
         hits = values.isin(wanted)
     note = f"{unknown} unknown excluded" if claim.get("exclude_unknown") else ""
+    correctable = (
+        field == "work_arrangement" and wanted <= set(ARRANGEMENTS) and claim.get("exclude_unknown")
+    )
+    labelled = rows[field] if correctable else None
     basis_field = claim.get("basis_field")
     if basis_field is None:
-        return [_share_result(claim, claim["id"], hits, note, ev)]
+        return [_share_result(claim, claim["id"], hits, note, ev, labelled)]
     bases = rows[basis_field]
     inferred = int((bases == "inferred").sum())
     stated = bases.isin(claim["stated"])
     return [
-        _share_result(claim, claim["id"], hits, f"{note}; {inferred} inferred included", ev),
+        _share_result(
+            claim, claim["id"], hits, f"{note}; {inferred} inferred included", ev, labelled
+        ),
         _share_result(
             claim,
             f"{claim['id']} · stated or structured",
@@ -204,13 +229,21 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             f"{note}; {inferred} inferred and {int((~stated).sum()) - inferred} without a basis "
             "excluded",
             ev,
+            None if labelled is None else labelled[stated],
         ),
     ]
 
 
 def _share_result(
-    claim: dict[str, Any], claim_id: str, hits: pd.Series, note: str, ev: Evidence
+    claim: dict[str, Any],
+    claim_id: str,
+    hits: pd.Series,
+    note: str,
+    ev: Evidence,
+    labelled: pd.Series | None = None,
 ) -> ClaimResult:
+    """The share's result; with `labelled` (the arrangement each counted posting was given)
+    and a measured matrix, judged on the share corrected for label error."""
     n, k = len(hits), int(hits.sum())
     guide = f"{pct(claim['low'])}-{pct(claim['high'])}"
     if n < ev.min_n:
@@ -219,7 +252,7 @@ def _share_result(
             claim_id, claim["title"], guide, "share", n, estimate, "", "", INSUFFICIENT, note
         )
     low, high = wilson(k, n, ev.confidence)
-    return ClaimResult(
+    raw = ClaimResult(
         claim_id,
         claim["title"],
         guide,
@@ -231,6 +264,44 @@ def _share_result(
         range_verdict(low, high, claim["low"], claim["high"]),
         note,
     )
+    if labelled is None or ev.confusions is None or "work_arrangement" not in ev.confusions.fields:
+        return raw
+    wanted = set(claim.get("values") or [claim["value"]])
+    fixed = corrected_share(
+        labelled.value_counts().to_dict(),
+        ev.confusions.fields["work_arrangement"],
+        wanted,
+        among=set(ARRANGEMENTS),
+        confidence=ev.confidence,
+    )
+    verdict = range_verdict(fixed.low, fixed.high, claim["low"], claim["high"])
+    return _judged_corrected(raw, fixed, pct(fixed.estimate), verdict, ev.confusions)
+
+
+def _judged_corrected(
+    raw: ClaimResult, fixed: Corrected, estimate: str, verdict: str, confusions: Confusions
+) -> ClaimResult:
+    """`raw` re-judged on the corrected share, the raw figures and verdict kept beside it."""
+    return replace(
+        raw,
+        estimate=estimate,
+        interval=f"{pct(fixed.low)}-{pct(fixed.high)}",
+        verdict=verdict,
+        raw_estimate=raw.estimate,
+        raw_interval=raw.interval,
+        raw_verdict=raw.verdict,
+        correction=confusions.note(),
+        flipped=verdict != raw.verdict,
+    )
+
+
+def _rank_verdict(own: tuple[float, float], rival: tuple[float, float]) -> str:
+    """'X is #1' from two intervals: clear above the rival, clear below it, or overlapping."""
+    if own[0] > rival[1]:
+        return SUPPORTED
+    if rival[0] > own[1]:
+        return CONTRADICTED
+    return INCONCLUSIVE
 
 
 def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
@@ -251,29 +322,55 @@ def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     verdict, note = SUPPORTED, ""
     if not rivals.empty:
         rival, rival_k = rivals.index[0], int(rivals.iloc[0])
-        rival_iv = wilson(rival_k, n, ev.confidence)
-        if own[0] > rival_iv[1]:
-            verdict = SUPPORTED
-        elif rival_iv[0] > own[1]:
-            verdict = CONTRADICTED
-        else:
-            verdict = INCONCLUSIVE
+        verdict = _rank_verdict(own, wilson(rival_k, n, ev.confidence))
         note = f"next: {rival} {pct(rival_k / n)}"
     rank = list(counts.index).index(target) + 1 if own_k else "-"
-    return [
-        ClaimResult(
-            claim["id"],
-            claim["title"],
-            guide,
-            "share",
-            n,
-            f"{pct(own_k / n)} (rank {rank})",
-            f"{pct(own[0])}-{pct(own[1])}",
-            "",
-            verdict,
-            note,
-        )
-    ]
+    raw = ClaimResult(
+        claim["id"],
+        claim["title"],
+        guide,
+        "share",
+        n,
+        f"{pct(own_k / n)} (rank {rank})",
+        f"{pct(own[0])}-{pct(own[1])}",
+        "",
+        verdict,
+        note,
+    )
+    if field != "role" or claim["population"] != "ai" or ev.confusions is None:
+        return [raw]
+    if "role" not in ev.confusions.fields:
+        return [raw]
+    return [_corrected_top_role(raw, target, ev, ev.confusions)]
+
+
+def _corrected_top_role(
+    raw: ClaimResult, target: str, ev: Evidence, confusions: Confusions
+) -> ClaimResult:
+    """The role's corrected share among AI roles against its corrected rivals. Every posting's
+    role is counted, not only the AI ones: an AI job labelled a software role is part of the
+    true AI population the correction recovers. A pool of rare roles bounds each member's
+    share, so clearing the pool's interval beats them all, while only a role of its own can
+    be shown to beat the claimed one."""
+    shares = role_shares(ev.postings["role"].value_counts().to_dict(), confusions, among_ai=True)
+    if target not in shares:
+        return replace(raw, note=f"{raw.note}; too few labelled {target} items to correct")
+    own = shares[target]
+    rivals = {r: s for r, s in shares.items() if r != target}
+    roles = {r: s for r, s in rivals.items() if r not in POOLS}
+    rank = 1 + sum(s.estimate > own.estimate for s in roles.values())
+    verdict, note = SUPPORTED, raw.note
+    if rivals:
+        verdict = INCONCLUSIVE
+        if own.low > max(s.high for s in rivals.values()):
+            verdict = SUPPORTED
+        elif any(s.low > own.high for s in roles.values()):
+            verdict = CONTRADICTED
+    if roles:
+        rival = max(roles, key=lambda r: roles[r].estimate)
+        note = f"{raw.note}; corrected next: {rival} {pct(roles[rival].estimate)}"
+    fixed = replace(raw, note=note)
+    return _judged_corrected(fixed, own, f"{pct(own.estimate)} (rank {rank})", verdict, confusions)
 
 
 def _rate_ratio(recent: int, prior: int, confidence: float) -> tuple[float, float, float]:

@@ -19,8 +19,9 @@ import duckdb
 import pandas as pd
 
 from reports import charts
+from reports.correction import Confusions, load_confusions, week_table
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
-from reports.markdown import table
+from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
 from warehouse import queries
 
@@ -73,6 +74,9 @@ class Report:
     banner: str = ""
     headline: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    pins: dict[str, str] = field(default_factory=dict)
+    """What made the figures (classifier and rules versions, schema, nights), which every
+    format states and every CSV carries as columns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,9 @@ def build_report(
         f"AI-role share: {_pct(top['ai_share'])} · salary disclosed: "
         f"{_pct(top['disclosure_rate'])}",
     ]
+    made = queries.provenance(con, found)
+    confusions = load_confusions(str(made["classifier_versions"]))
+    report.pins = _pins(made, confusions)
     claims = load_claims()
     evidence = Evidence(
         queries.week_jobs(con, found),
@@ -117,6 +124,7 @@ def build_report(
         queries.survey_salaries(con),
         claims["min_n"],
         claims["confidence"],
+        confusions,
     )
     report.sections = [
         _demand(con, found),
@@ -127,9 +135,50 @@ def build_report(
         _industries(con, found),
         _companies(con, found),
         _quality(con, found),
+        *([_corrected(con, found, top, confusions)] if confusions else []),
         _guide_check(check(evidence, claims), claims),
     ]
     return report
+
+
+def _pins(made: dict[str, object], confusions: Confusions | None) -> dict[str, str]:
+    """The figures' provenance as text; the classifier version key names every rules data
+    file's version (`roles=…;seniority=…`), so it pins the rules as well as the code."""
+    return {
+        "classifier_version": str(made["classifier_versions"]),
+        "schema_version": str(made["schema_version"]),
+        "nights_covered": f"{made['nights']} ({made['first_night']} to {made['last_night']}; "
+        f"history from {made['history_from']})",
+        "label_error": confusions.note() if confusions else "not measured: shares are raw",
+    }
+
+
+def _corrected(
+    con: duckdb.DuckDBPyConnection,
+    found: queries.Week,
+    top: dict[str, object],
+    confusions: Confusions,
+) -> Section:
+    overall = queries.arrangement_overall(con, found).iloc[0]
+    roles = queries.role_demand(con, found).set_index("role")["open"]
+    rows = week_table(top, overall.to_dict(), roles.to_dict(), confusions)
+    return Section(
+        "Shares corrected for classifier error",
+        "The classifier's confusion on hand-labelled real postings "
+        f"({confusions.measured_on}"
+        + ("" if confusions.exact else "; measured for another classifier version, see Pinned")
+        + "), undone by the inverse of its confusion matrix (Rogan-Gladen "
+        "for a two-way share), clipped and renormalised. Corrected intervals bootstrap over "
+        "both this week's postings and the labelled items; the raw ones are Wilson intervals "
+        "of the labels as given. Roles with too few labelled items are corrected as pools.",
+        [
+            Table(
+                "corrected_shares",
+                pd.DataFrame(rows),
+                percent=("raw", "raw_low", "raw_high", "corrected", "low", "high"),
+            )
+        ],
+    )
 
 
 def _pct(value: object) -> str:
@@ -272,11 +321,16 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
                 "95% interval": r.interval,
                 "survey": r.survey,
                 "verdict": r.verdict,
+                "raw postings": r.raw_estimate,
+                "raw interval": r.raw_interval,
+                "raw verdict": r.raw_verdict,
+                "flipped": "yes" if r.flipped else "",
                 "note": r.note,
             }
             for r in results
         ]
     )
+    flips = [r.claim_id for r in results if r.flipped]
     tally = frame["verdict"].value_counts().to_dict() if not frame.empty else {}
     summary = ", ".join(f"{v}: {k}" for k, v in sorted(tally.items()))
     return Section(
@@ -285,9 +339,20 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
         f"Below n = {claims['min_n']} a claim is `insufficient data`; an interval inside the "
         "guide's range supports it, one outside contradicts it, one straddling an edge is "
         "`inconclusive`. The guide's salary tables are total compensation, postings state base "
-        f"pay (column `basis`). Verdicts: {summary}.",
+        "pay (column `basis`). Shares the classifier's label error bears on are judged "
+        "corrected for it, the raw share and verdict beside them; "
+        + (
+            f"the verdict flips under correction for {', '.join(flips)}. "
+            if flips
+            else "no verdict flips under correction. "
+        )
+        + f"Verdicts: {summary}.",
         [Table("guide_check", frame)],
     )
+
+
+def _pinned(report: Report) -> str:
+    return " · ".join(f"{name.replace('_', ' ')} {value}" for name, value in report.pins.items())
 
 
 def render_markdown(report: Report) -> str:
@@ -295,6 +360,8 @@ def render_markdown(report: Report) -> str:
     if report.banner:
         lines += [f"> **{report.banner}**", ""]
     lines += [f"- {h}" for h in report.headline] + [""]
+    if report.pins:
+        lines += [f"_Pinned: {cell(_pinned(report))}_", ""]
     for section in report.sections:
         lines += [f"## {section.title}", ""]
         if section.intro:
@@ -348,6 +415,8 @@ def render_html(report: Report) -> str:
     if report.banner:
         parts.append(f'<p class="banner"><strong>{escape(report.banner)}</strong></p>')
     parts.append("<ul>" + "".join(f"<li>{escape(h)}</li>" for h in report.headline) + "</ul>")
+    if report.pins:
+        parts.append(f'<p class="pins"><em>Pinned: {escape(_pinned(report))}</em></p>')
     for section in report.sections:
         parts.append(f"<section><h2>{escape(section.title)}</h2>")
         if section.intro:
@@ -382,6 +451,6 @@ def write_report(
     for section in report.sections:
         for shown in section.tables:
             path = out / f"{shown.name}.csv"
-            shown.shown().map(csv_cell).to_csv(path, index=False)
+            shown.shown().assign(**report.pins).map(csv_cell).to_csv(path, index=False)
             csvs.append(path)
     return ReportFiles(out, markdown, html, csvs)

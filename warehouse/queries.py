@@ -299,6 +299,29 @@ def weekly_new(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     )
 
 
+def provenance(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, object]:
+    """What the week's figures were made by: the classifier versions of the stored labels, the
+    schema version, and the nights the week covers (its own and the first ever loaded)."""
+    cursor = con.execute(
+        """
+        SELECT
+            (SELECT coalesce(string_agg(DISTINCT classifier_version, ' + '
+                                        ORDER BY classifier_version), 'none')
+             FROM posting_labels) AS classifier_versions,
+            (SELECT max(version) FROM schema_migrations) AS schema_version,
+            min(as_of) FILTER (WHERE as_of >= ?) AS first_night,
+            max(as_of) FILTER (WHERE as_of >= ?) AS last_night,
+            count(DISTINCT as_of) FILTER (WHERE as_of >= ?) AS nights,
+            min(as_of) AS history_from
+        FROM runs
+        WHERE status = 'success' AND as_of <= ?
+        """,
+        [week.start, week.start, week.start, week.end],
+    )
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
 def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """The latest imported salary survey's two most recent years, mapped to roles; None
     when no survey has been imported (`jobtrends import-survey`)."""

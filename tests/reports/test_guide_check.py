@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reports.correction import Confusions
 from reports.guide_check import Evidence, check, load_claims
 
 ROLES = ("ml_engineer", "software_engineer", "prompt_engineer", "data_scientist")
@@ -27,9 +28,11 @@ def postings(n: int = 200, **columns: object) -> pd.DataFrame:
     return pd.DataFrame(base)
 
 
-def evidence(frame: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Evidence:
+def evidence(
+    frame: pd.DataFrame, weekly: pd.DataFrame | None = None, confusions: Confusions | None = None
+) -> Evidence:
     empty = pd.DataFrame(columns=["week", "role", "seniority", "is_ai", "new_postings"])
-    return Evidence(frame, weekly if weekly is not None else empty, None, 20, 0.95)
+    return Evidence(frame, weekly if weekly is not None else empty, None, 20, 0.95, confusions)
 
 
 def by_id(results: list) -> dict[str, str]:
