@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -29,6 +30,7 @@ from reports.correction import (
     Confusions,
     Corrected,
     corrected_share,
+    load_confusions,
     role_shares,
 )
 from reports.stats import (
@@ -41,6 +43,7 @@ from reports.stats import (
     range_verdict,
     wilson,
 )
+from warehouse import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,22 @@ class Evidence:
 def load_claims() -> dict[str, Any]:
     text = resources.files("reports").joinpath("claims.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def evidence_for(
+    con: duckdb.DuckDBPyConnection, week: queries.Week, claims: dict[str, Any]
+) -> Evidence:
+    """The week's evidence from the warehouse, with the label-error matrices measured for the
+    classifier that made its labels (or the latest measured, marked as such)."""
+    made = queries.provenance(con, week)
+    return Evidence(
+        queries.week_jobs(con, week),
+        queries.weekly_new(con, week),
+        queries.survey_salaries(con),
+        claims["min_n"],
+        claims["confidence"],
+        load_confusions(str(made["classifier_versions"])),
+    )
 
 
 def check(evidence: Evidence, claims: dict[str, Any] | None = None) -> list[ClaimResult]:

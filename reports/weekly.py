@@ -19,8 +19,8 @@ import duckdb
 import pandas as pd
 
 from reports import charts
-from reports.correction import Confusions, load_confusions, week_table
-from reports.guide_check import ClaimResult, Evidence, check, load_claims
+from reports.correction import Confusions, week_table
+from reports.guide_check import ClaimResult, check, evidence_for, load_claims
 from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
 from warehouse import queries
@@ -114,18 +114,10 @@ def build_report(
         f"AI-role share: {_pct(top['ai_share'])} · salary disclosed: "
         f"{_pct(top['disclosure_rate'])}",
     ]
-    made = queries.provenance(con, found)
-    confusions = load_confusions(str(made["classifier_versions"]))
-    report.pins = _pins(made, confusions)
     claims = load_claims()
-    evidence = Evidence(
-        queries.week_jobs(con, found),
-        queries.weekly_new(con, found),
-        queries.survey_salaries(con),
-        claims["min_n"],
-        claims["confidence"],
-        confusions,
-    )
+    evidence = evidence_for(con, found, claims)
+    confusions = evidence.confusions
+    report.pins = _pins(queries.provenance(con, found), confusions)
     report.sections = [
         _demand(con, found),
         _salaries(con, found, claims),

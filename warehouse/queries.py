@@ -299,6 +299,29 @@ def weekly_new(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     )
 
 
+def week_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every week's label-driven headline figures as (week, figure, value) rows: AI jobs and
+    share, the remote share of AI jobs, and open jobs per role; what a rules change can move."""
+    return _frame(
+        con,
+        """
+        SELECT week, figure, value FROM (
+            SELECT week, 'AI jobs' AS figure, ai_jobs::DOUBLE AS value FROM mart_week_summary
+            UNION ALL
+            SELECT week, 'AI-role share', ai_share FROM mart_week_summary
+            UNION ALL
+            SELECT week, 'remote share of AI jobs',
+                   sum(remote)::DOUBLE / nullif(sum(remote + hybrid + onsite), 0)
+            FROM mart_work_arrangement WHERE is_ai GROUP BY week
+            UNION ALL
+            SELECT week, 'open ' || role, open_jobs::DOUBLE FROM mart_role_demand
+        )
+        ORDER BY week, figure
+        """,
+        [],
+    )
+
+
 def provenance(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, object]:
     """What the week's figures were made by: the classifier versions of the stored labels, the
     schema version, and the nights the week covers (its own and the first ever loaded)."""
