@@ -63,6 +63,10 @@ class ClaimResult:
     raw_verdict: str = ""
     correction: str = ""
     flipped: bool = False
+    survey_n: int = 0
+    survey_interval: str = ""
+    survey_verdict: str = ""
+    witnesses_disagree: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,9 @@ def _midpoints(frame: pd.DataFrame) -> pd.Series:
 
 
 def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
+    """Each cell's postings median against the guide's range, with the survey beside it as a
+    second witness (its own n, interval and verdict); `witnesses_disagree` when both reach a
+    verdict and one supports what the other contradicts, or their intervals do not overlap."""
     out = []
     for cell in claim["cells"]:
         rows = ev.postings[ev.postings["role"] == cell["role"]]
@@ -153,21 +160,20 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             label += f" · {cell['metro']}"
         mids = _midpoints(rows)
         guide = f"{usd(cell['low'])}-{usd(cell['high'])}"
-        survey = _survey_median(ev.survey, cell)
+        witness, survey_interval = _survey_witness(ev, cell)
         n = len(mids)
         if n < ev.min_n:
             out.append(
-                ClaimResult(
-                    f"{claim['id']} {label}",
-                    claim["title"],
-                    guide,
-                    claim["basis"],
-                    n,
-                    usd(float(np.median(mids))) if n else "n/a",
-                    "",
-                    survey,
-                    INSUFFICIENT,
-                    f"needs n ≥ {ev.min_n}",
+                replace(
+                    witness,
+                    claim_id=f"{claim['id']} {label}",
+                    title=claim["title"],
+                    guide=guide,
+                    basis=claim["basis"],
+                    n=n,
+                    estimate=usd(float(np.median(mids))) if n else "n/a",
+                    verdict=INSUFFICIENT,
+                    note=f"needs n ≥ {ev.min_n}",
                 )
             )
             continue
@@ -177,33 +183,69 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             (with_range["salary_usd_max"] >= cell["low"])
             & (with_range["salary_usd_min"] <= cell["high"])
         ).mean()
+        verdict = range_verdict(low, high, cell["low"], cell["high"])
+        disagree = _disagree(witness, survey_interval, verdict, (low, high))
         out.append(
-            ClaimResult(
-                f"{claim['id']} {label}",
-                claim["title"],
-                guide,
-                claim["basis"],
-                n,
-                f"median {usd(float(np.median(mids)))}",
-                f"{usd(low)}-{usd(high)}",
-                survey,
-                range_verdict(low, high, cell["low"], cell["high"]),
-                f"{pct(overlap)} of ranges overlap the guide's"
-                + ("; guide is total comp, postings base pay" if claim["basis"] == "total" else ""),
+            replace(
+                witness,
+                claim_id=f"{claim['id']} {label}",
+                title=claim["title"],
+                guide=guide,
+                basis=claim["basis"],
+                n=n,
+                estimate=f"median {usd(float(np.median(mids)))}",
+                interval=f"{usd(low)}-{usd(high)}",
+                verdict=verdict,
+                note=f"{pct(overlap)} of ranges overlap the guide's"
+                + ("; guide is total comp, postings base pay" if claim["basis"] == "total" else "")
+                + ("; survey and postings disagree" if disagree else ""),
+                witnesses_disagree=disagree,
             )
         )
     return out
 
 
-def _survey_median(survey: pd.DataFrame | None, cell: dict[str, Any]) -> str:
+SURVEY_MIN_N = 5
+
+
+def _survey_witness(
+    ev: Evidence, cell: dict[str, Any]
+) -> tuple[ClaimResult, tuple[float, float] | None]:
+    """A result holding only the survey's side of a cell (the caller fills the postings'):
+    median, n, bootstrap interval and verdict against the guide's range, and the interval.
+    The survey has no metro, so metro cells have no second witness."""
+    empty = ClaimResult("", "", "", "", 0, "", "", "", "")
+    survey = ev.survey
     if survey is None or survey.empty or "metro" in cell:
-        return ""
+        return empty, None
     rows = survey[survey["role"] == cell["role"]]
     if "seniority" in cell:
         rows = rows[rows["seniority"] == cell["seniority"]]
-    if len(rows) < 5:
-        return ""
-    return f"median {usd(float(rows['salary_in_usd'].median()))} (n={len(rows)})"
+    values = rows["salary_in_usd"].dropna().to_numpy(dtype=float)
+    if len(values) < SURVEY_MIN_N:
+        return replace(empty, survey_n=len(values)), None
+    low, high = bootstrap_median(values, ev.confidence)
+    result = replace(
+        empty,
+        survey=f"median {usd(float(np.median(values)))} (n={len(values)})",
+        survey_n=len(values),
+        survey_interval=f"{usd(low)}-{usd(high)}",
+        survey_verdict=range_verdict(low, high, cell["low"], cell["high"]),
+    )
+    return result, (low, high)
+
+
+def _disagree(
+    witness: ClaimResult,
+    interval: tuple[float, float] | None,
+    verdict: str,
+    own: tuple[float, float],
+) -> bool:
+    """One witness supports what the other contradicts, or their intervals are disjoint."""
+    if interval is None:
+        return False
+    opposed = {witness.survey_verdict, verdict} == {SUPPORTED, CONTRADICTED}
+    return opposed or interval[1] < own[0] or own[1] < interval[0]
 
 
 def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:

@@ -312,6 +312,8 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
                 "postings": r.estimate,
                 "95% interval": r.interval,
                 "survey": r.survey,
+                "survey interval": r.survey_interval,
+                "survey verdict": r.survey_verdict,
                 "verdict": r.verdict,
                 "raw postings": r.raw_estimate,
                 "raw interval": r.raw_interval,
@@ -323,6 +325,7 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
         ]
     )
     flips = [r.claim_id for r in results if r.flipped]
+    disputed = [r.claim_id for r in results if r.witnesses_disagree]
     tally = frame["verdict"].value_counts().to_dict() if not frame.empty else {}
     summary = ", ".join(f"{v}: {k}" for k, v in sorted(tally.items()))
     return Section(
@@ -337,6 +340,13 @@ def _guide_check(results: list[ClaimResult], claims: dict) -> Section:
             f"the verdict flips under correction for {', '.join(flips)}. "
             if flips
             else "no verdict flips under correction. "
+        )
+        + "Salary cells show the aijobs.net survey as a second witness (its own n, interval "
+        "and verdict); "
+        + (
+            f"the two witnesses disagree on {', '.join(disputed)}. "
+            if disputed
+            else "the witnesses disagree on no cell. "
         )
         + f"Verdicts: {summary}.",
         [Table("guide_check", frame)],
