@@ -23,7 +23,9 @@ from reports.correction import Confusions, week_table
 from reports.guide_check import ClaimResult, check, evidence_for, load_claims
 from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
+from sample.recorded import truth_groups
 from warehouse import queries
+from warehouse.dedupe import GroupingAccuracy, grouping_accuracy
 
 SAMPLE_BANNER = (
     "Sample data. This report was built from the bundled offline sample: fictional companies "
@@ -290,7 +292,7 @@ def _companies(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
 
 
 def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
-    return Section(
+    section = Section(
         "Data quality and source coverage",
         "Runs per source this week, failures with their latest reason, parse errors, "
         "and how often a label could not be decided.",
@@ -298,6 +300,24 @@ def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
             Table("sources", queries.source_health(con, found)),
             Table("unknown_rates", queries.unknown_rates(con, found), percent=("share",)),
         ],
+    )
+    scored = grouping_accuracy(con, truth_groups()) if found.has_sample_data else None
+    if scored is not None and scored.known_postings:
+        section.intro += (
+            " On the sample, the canonical grouping is scored against the generator's known "
+            "duplicates (every posting of one job, cross-posts and monthly HN repeats), over "
+            "pairs of postings in the whole warehouse."
+        )
+        section.tables.append(Table("dedup_accuracy", _dedup_frame(scored), percent=("value",)))
+    return section
+
+
+def _dedup_frame(scored: GroupingAccuracy) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"measure": "precision", "value": scored.precision, "pairs": scored.found_pairs},
+            {"measure": "recall", "value": scored.recall, "pairs": scored.true_pairs},
+        ]
     )
 
 
