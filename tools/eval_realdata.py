@@ -51,7 +51,7 @@ from pipeline.labels import labels_of
 from pipeline.models import Posting
 from pipeline.saved import UnsupportedShape, parse_saved, posting_key
 from pipeline.sources import REGISTRY, SourceError
-from reports.correction import AI, ARRANGEMENTS, NOT_AI
+from reports.correction import AI, ARRANGEMENTS, FIELDS, NOT_AI, pairs_to_confusion
 
 Z95 = 1.959964
 BOOTSTRAP = 2000
@@ -538,4 +538,29 @@ def markdown(result: dict[str, Any]) -> str:
     for name, pairs in result["confusion"].items():
         shown = ", ".join(f"{e} -> {g} ({n})" for e, g, n in pairs) or "none"
         lines.append(f"- {name}: {shown}")
+    lines += error_matrices(result["error_pairs"])
     return "\n".join(lines) + "\n"
+
+
+def error_matrices(pairs: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The label-error matrices `make eval` writes to `reports/confusion.json`, as tables."""
+    lines = [
+        "",
+        "Label-error matrices the weekly shares are corrected by (`reports/correction.py`; "
+        "board postings and HN postings paired by title; rows the hand label, columns the "
+        "classifier's; arrangement only where both know it):",
+    ]
+    for name in FIELDS:
+        matrix = pairs_to_confusion(name, pairs.get(name, []))
+        lines += [
+            "",
+            f"**{name}** (n = {matrix.n})",
+            "",
+            "| label \\ given | " + " | ".join(matrix.classes) + " |",
+            "|---" * (len(matrix.classes) + 1) + "|",
+        ]
+        lines += [
+            f"| {true} | " + " | ".join(str(int(v)) for v in row) + " |"
+            for true, row in zip(matrix.classes, matrix.counts, strict=True)
+        ]
+    return lines
