@@ -162,16 +162,20 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
         guide = f"{usd(cell['low'])}-{usd(cell['high'])}"
         witness, survey_interval = _survey_witness(ev, cell)
         n = len(mids)
+        named = replace(
+            witness,
+            claim_id=f"{claim['id']} {label}",
+            title=claim["title"],
+            guide=guide,
+            basis=claim["basis"],
+            n=n,
+        )
         if n < ev.min_n:
+            estimate = usd(float(np.median(mids))) if n else "n/a"
             out.append(
                 replace(
-                    witness,
-                    claim_id=f"{claim['id']} {label}",
-                    title=claim["title"],
-                    guide=guide,
-                    basis=claim["basis"],
-                    n=n,
-                    estimate=usd(float(np.median(mids))) if n else "n/a",
+                    named,
+                    estimate=estimate,
                     verdict=INSUFFICIENT,
                     note=f"needs n ≥ {ev.min_n}",
                 )
@@ -187,12 +191,7 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
         disagree = _disagree(witness, survey_interval, verdict, (low, high))
         out.append(
             replace(
-                witness,
-                claim_id=f"{claim['id']} {label}",
-                title=claim["title"],
-                guide=guide,
-                basis=claim["basis"],
-                n=n,
+                named,
                 estimate=f"median {usd(float(np.median(mids)))}",
                 interval=f"{usd(low)}-{usd(high)}",
                 verdict=verdict,
