@@ -145,7 +145,7 @@ def load_confusions(version: str, path: Path | None = None) -> Confusions | None
     known: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
     if not known:
         return None
-    chosen = version if version in known else max(known, key=lambda v: known[v]["measured"])
+    chosen = version if version in known else max(known, key=lambda v: (known[v]["measured"], v))
     entry = known[chosen]
     fields = {
         name: Confusion(name, tuple(spec["classes"]), np.asarray(spec["counts"], dtype=np.int64))
