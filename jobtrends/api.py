@@ -32,6 +32,7 @@ from ingest.records import RunSummary
 from ingest.replay import default_workers
 from ingest.replay import reparse as reparse_archive
 from pipeline.labels import CLASSIFIER_VERSION
+from reports.figure_diff import FigureChanges, compare, snapshot
 from reports.weekly import Report, build_report, write_report
 from warehouse import registry, survey
 from warehouse.archive import RawArchive, VerifyReport
@@ -39,7 +40,7 @@ from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
-from warehouse.relabel import relabel_all
+from warehouse.relabel import relabel_all, relabel_dry_run
 from warehouse.runlock import run_lock
 from warehouse.survey import SurveyImport
 
@@ -527,6 +528,20 @@ def reclassify(db_path: str | Path | None = None) -> tuple[LabelChanges, str]:
     con = open_warehouse(warehouse_file(db_path, must_exist=True))
     try:
         return relabel_all(con), CLASSIFIER_VERSION
+    finally:
+        con.close()
+
+
+def reclassify_dry_run(
+    db_path: str | Path | None = None,
+) -> tuple[LabelChanges, FigureChanges, str]:
+    """What reclassifying would move, labels and the figures and verdicts they feed, with
+    nothing written: the relabelling is rolled back once the marts have been read."""
+    con = open_warehouse(warehouse_file(db_path, must_exist=True))
+    try:
+        before = snapshot(con)
+        changes, after = relabel_dry_run(con, snapshot)
+        return changes, compare(before, after), CLASSIFIER_VERSION
     finally:
         con.close()
 

@@ -10,6 +10,7 @@ shows its traceback.
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from ingest.plan import sample_nights
 from jobtrends import api
 from jobtrends.output import FORMATS, render
 from jobtrends.progress import night_note, per_source, steps
+from reports.figure_diff import FigureChanges
 from warehouse.db import QueryError, WarehouseError, WarehouseLocked
 from warehouse.runlock import RunLocked
 from warehouse.survey import SurveyDownloadError
@@ -366,10 +368,22 @@ def parse(source: str, board: str | None, files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
-def reclassify(db_path: str | None) -> None:
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the labels, weekly figures and verdicts a rules change moves; write nothing.",
+)
+def reclassify(db_path: str | None, dry_run: bool) -> None:
     """Relabel every stored posting with the current rules (bulk); report which labels moved."""
-    changes, version = api.reclassify(db_path)
-    click.echo(f"relabelled {changes.relabelled} postings with classifier {version}")
+    if dry_run:
+        changes, figures, version = api.reclassify_dry_run(db_path)
+        click.echo(
+            f"dry run: nothing written; would relabel {changes.relabelled} postings "
+            f"with classifier {version}"
+        )
+    else:
+        changes, version = api.reclassify(db_path)
+        click.echo(f"relabelled {changes.relabelled} postings with classifier {version}")
     click.echo(
         f"{changes.changed} had a label change; {changes.unlabelled_before} had no labels before"
     )
@@ -381,6 +395,25 @@ def reclassify(db_path: str | None) -> None:
         shown = ", ".join(f"{old} -> {new} ({n})" for n, old, new in pairs[:MOVES_SHOWN])
         more = f", ... {len(pairs) - MOVES_SHOWN} more" if len(pairs) > MOVES_SHOWN else ""
         click.echo(f"  {label}: {rows} rows: {shown}{more}")
+    if dry_run:
+        _echo_figure_changes(figures)
+
+
+def _echo_figure_changes(changes: FigureChanges) -> None:
+    click.echo(f"weekly figures that would change: {len(changes.figures)}")
+    for row in changes.figures.itertuples(index=False):
+        before, after = (_figure(row.figure, v) for v in (row.before, row.after))
+        click.echo(f"  {row.week} {row.figure}: {before} -> {after}")
+    moved = len(changes.verdicts)
+    click.echo(f"guide-check verdicts that would change in {changes.week}: {moved}")
+    for row in changes.verdicts.itertuples(index=False):
+        click.echo(f"  {row.claim}: {row.before or 'none'} -> {row.after or 'none'}")
+
+
+def _figure(name: str, value: float) -> str:
+    if math.isnan(value):
+        return "none"
+    return f"{value:.1%}" if "share" in name else f"{value:,.0f}"
 
 
 @main.command()

@@ -5,6 +5,10 @@ verdict under the same rules: below `min_n` the verdict is `insufficient data`; 
 inside the claimed range supports it, one clear of the range contradicts it, and one that
 straddles an edge is `inconclusive`. Postings mostly state base pay while the guide's tables
 are total compensation, so every salary row says which basis the guide used.
+
+Shares the classifier's label error bears on (the remote share, a role's rank among AI roles)
+are judged on the corrected estimate (`reports/correction.py`), whose interval carries that
+error; the raw share and its verdict stay beside it and `flipped` says when the two disagree.
 """
 
 from __future__ import annotations
@@ -12,13 +16,23 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from reports.correction import (
+    ARRANGEMENTS,
+    POOLS,
+    Confusions,
+    Corrected,
+    corrected_share,
+    load_confusions,
+    role_shares,
+)
 from reports.stats import (
     CONTRADICTED,
     INCONCLUSIVE,
@@ -29,6 +43,7 @@ from reports.stats import (
     range_verdict,
     wilson,
 )
+from warehouse import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +69,55 @@ class ClaimResult:
     high: float | None = None
     guide_low: float | None = None
     guide_high: float | None = None
+    raw_estimate: str = ""
+    raw_interval: str = ""
+    raw_verdict: str = ""
+    raw_value: float | None = None
+    raw_low: float | None = None
+    raw_high: float | None = None
+    correction: str = ""
+    flipped: bool = False
+    survey_n: int = 0
+    survey_interval: str = ""
+    survey_verdict: str = ""
+    survey_value: float | None = None
+    survey_low: float | None = None
+    survey_high: float | None = None
+    witnesses_disagree: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What the evaluators read: this week's open postings, recent weekly counts, the survey."""
+    """What the evaluators read: this week's open postings, recent weekly counts, the survey,
+    and the classifier's measured label error (None: shares are judged raw)."""
 
     postings: pd.DataFrame
     weekly_new: pd.DataFrame
     survey: pd.DataFrame | None
     min_n: int
     confidence: float
+    confusions: Confusions | None = None
 
 
 def load_claims() -> dict[str, Any]:
     text = resources.files("reports").joinpath("claims.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def evidence_for(
+    con: duckdb.DuckDBPyConnection, week: queries.Week, claims: dict[str, Any]
+) -> Evidence:
+    """The week's evidence from the warehouse, with the label-error matrices measured for the
+    classifier that made its labels (or the latest measured, marked as such)."""
+    made = queries.provenance(con, week)
+    return Evidence(
+        queries.week_jobs(con, week),
+        queries.weekly_new(con, week),
+        queries.survey_salaries(con),
+        claims["min_n"],
+        claims["confidence"],
+        load_confusions(str(made["classifier_versions"])),
+    )
 
 
 def check(evidence: Evidence, claims: dict[str, Any] | None = None) -> list[ClaimResult]:
@@ -132,6 +180,9 @@ def _midpoints(frame: pd.DataFrame) -> pd.Series:
 
 
 def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
+    """Each cell's postings median against the guide's range, with the survey beside it as a
+    second witness (its own n, interval and verdict); `witnesses_disagree` when both reach a
+    verdict and one supports what the other contradicts, or their intervals do not overlap."""
     out = []
     for cell in claim["cells"]:
         rows = ev.postings[ev.postings["role"] == cell["role"]]
@@ -147,25 +198,28 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             label += f" · {cell['metro']}"
         mids = _midpoints(rows)
         guide = span(cell["low"], cell["high"], usd)
-        figures = {"unit": "usd", "guide_low": cell["low"], "guide_high": cell["high"]}
+        witness, survey_interval = _survey_witness(ev, cell)
         median = float(np.median(mids)) if len(mids) else None
-        survey = _survey_median(ev.survey, cell)
         n = len(mids)
-        if n < ev.min_n:
+        named = replace(
+            witness,
+            claim_id=f"{claim['id']} {label}",
+            title=claim["title"],
+            guide=guide,
+            basis=claim["basis"],
+            n=n,
+            unit="usd",
+            value=median,
+            guide_low=cell["low"],
+            guide_high=cell["high"],
+        )
+        if median is None or n < ev.min_n:
             out.append(
-                ClaimResult(
-                    f"{claim['id']} {label}",
-                    claim["title"],
-                    guide,
-                    claim["basis"],
-                    n,
-                    usd(median) if n else "n/a",
-                    "",
-                    survey,
-                    INSUFFICIENT,
-                    f"needs n ≥ {ev.min_n}",
-                    value=median,
-                    **figures,
+                replace(
+                    named,
+                    estimate=usd(median) if median is not None else "n/a",
+                    verdict=INSUFFICIENT,
+                    note=f"needs n ≥ {ev.min_n}",
                 )
             )
             continue
@@ -175,37 +229,69 @@ def salary_cells(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             (with_range["salary_usd_max"] >= cell["low"])
             & (with_range["salary_usd_min"] <= cell["high"])
         ).mean()
+        verdict = range_verdict(low, high, cell["low"], cell["high"])
+        disagree = _disagree(witness, survey_interval, verdict, (low, high))
         out.append(
-            ClaimResult(
-                f"{claim['id']} {label}",
-                claim["title"],
-                guide,
-                claim["basis"],
-                n,
-                f"median {usd(median)}",
-                span(low, high, usd),
-                survey,
-                range_verdict(low, high, cell["low"], cell["high"]),
-                f"{pct(overlap)} of ranges overlap the guide's"
-                + ("; guide is total comp, postings base pay" if claim["basis"] == "total" else ""),
-                value=median,
+            replace(
+                named,
+                estimate=f"median {usd(median)}",
+                interval=span(low, high, usd),
                 low=low,
                 high=high,
-                **figures,
+                verdict=verdict,
+                note=f"{pct(overlap)} of ranges overlap the guide's"
+                + ("; guide is total comp, postings base pay" if claim["basis"] == "total" else "")
+                + ("; survey and postings disagree" if disagree else ""),
+                witnesses_disagree=disagree,
             )
         )
     return out
 
 
-def _survey_median(survey: pd.DataFrame | None, cell: dict[str, Any]) -> str:
+SURVEY_MIN_N = 5
+
+
+def _survey_witness(
+    ev: Evidence, cell: dict[str, Any]
+) -> tuple[ClaimResult, tuple[float, float] | None]:
+    """A result holding only the survey's side of a cell (the caller fills the postings'):
+    median, n, bootstrap interval and verdict against the guide's range, and the interval.
+    The survey has no metro, so metro cells have no second witness."""
+    empty = ClaimResult("", "", "", "", 0, "", "", "", "")
+    survey = ev.survey
     if survey is None or survey.empty or "metro" in cell:
-        return ""
+        return empty, None
     rows = survey[survey["role"] == cell["role"]]
     if "seniority" in cell:
         rows = rows[rows["seniority"] == cell["seniority"]]
-    if len(rows) < 5:
-        return ""
-    return f"median {usd(float(rows['salary_in_usd'].median()))} (n={len(rows)})"
+    values = rows["salary_in_usd"].dropna().to_numpy(dtype=float)
+    if len(values) < SURVEY_MIN_N:
+        return replace(empty, survey_n=len(values)), None
+    low, high = bootstrap_median(values, ev.confidence)
+    result = replace(
+        empty,
+        survey=f"median {usd(float(np.median(values)))} (n={len(values)})",
+        survey_n=len(values),
+        survey_interval=span(low, high, usd),
+        survey_verdict=range_verdict(low, high, cell["low"], cell["high"]),
+        survey_value=float(np.median(values)),
+        survey_low=low,
+        survey_high=high,
+    )
+    return result, (low, high)
+
+
+def _disagree(
+    witness: ClaimResult,
+    interval: tuple[float, float] | None,
+    verdict: str,
+    own: tuple[float, float],
+) -> bool:
+    """One witness supports what the other contradicts, or their intervals are disjoint."""
+    if interval is None:
+        return False
+    opposed = {witness.survey_verdict, verdict} == {SUPPORTED, CONTRADICTED}
+    return opposed or interval[1] < own[0] or own[1] < interval[0]
 
 
 def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
@@ -229,14 +315,20 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             rows, values = rows[known], values[known]
         hits = values.isin(wanted)
     note = f"{unknown} unknown excluded" if claim.get("exclude_unknown") else ""
+    correctable = (
+        field == "work_arrangement" and wanted <= set(ARRANGEMENTS) and claim.get("exclude_unknown")
+    )
+    labelled = rows[field] if correctable else None
     basis_field = claim.get("basis_field")
     if basis_field is None:
-        return [_share_result(claim, claim["id"], hits, note, ev)]
+        return [_share_result(claim, claim["id"], hits, note, ev, labelled)]
     bases = rows[basis_field]
     inferred = int((bases == "inferred").sum())
     stated = bases.isin(claim["stated"])
     return [
-        _share_result(claim, claim["id"], hits, f"{note}; {inferred} inferred included", ev),
+        _share_result(
+            claim, claim["id"], hits, f"{note}; {inferred} inferred included", ev, labelled
+        ),
         _share_result(
             claim,
             f"{claim['id']} · stated or structured",
@@ -244,13 +336,21 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             f"{note}; {inferred} inferred and {int((~stated).sum()) - inferred} without a basis "
             "excluded",
             ev,
+            None if labelled is None else labelled[stated],
         ),
     ]
 
 
 def _share_result(
-    claim: dict[str, Any], claim_id: str, hits: pd.Series, note: str, ev: Evidence
+    claim: dict[str, Any],
+    claim_id: str,
+    hits: pd.Series,
+    note: str,
+    ev: Evidence,
+    labelled: pd.Series | None = None,
 ) -> ClaimResult:
+    """The share's result; with `labelled` (the arrangement each counted posting was given)
+    and a measured matrix, judged on the share corrected for label error."""
     n, k = len(hits), int(hits.sum())
     guide = span(claim["low"], claim["high"], pct)
     figures = {
@@ -275,7 +375,7 @@ def _share_result(
             **figures,
         )
     low, high = wilson(k, n, ev.confidence)
-    return ClaimResult(
+    raw = ClaimResult(
         claim_id,
         claim["title"],
         guide,
@@ -290,6 +390,50 @@ def _share_result(
         high=high,
         **figures,
     )
+    if labelled is None or ev.confusions is None or "work_arrangement" not in ev.confusions.fields:
+        return raw
+    wanted = set(claim.get("values") or [claim["value"]])
+    fixed = corrected_share(
+        labelled.value_counts().to_dict(),
+        ev.confusions.fields["work_arrangement"],
+        wanted,
+        among=set(ARRANGEMENTS),
+        confidence=ev.confidence,
+    )
+    verdict = range_verdict(fixed.low, fixed.high, claim["low"], claim["high"])
+    return _judged_corrected(raw, fixed, pct(fixed.estimate), verdict, ev.confusions)
+
+
+def _judged_corrected(
+    raw: ClaimResult, fixed: Corrected, estimate: str, verdict: str, confusions: Confusions
+) -> ClaimResult:
+    """`raw` re-judged on the corrected share, the raw figures and verdict kept beside it."""
+    return replace(
+        raw,
+        estimate=estimate,
+        interval=span(fixed.low, fixed.high, pct),
+        value=fixed.estimate,
+        low=fixed.low,
+        high=fixed.high,
+        verdict=verdict,
+        raw_estimate=raw.estimate,
+        raw_interval=raw.interval,
+        raw_verdict=raw.verdict,
+        raw_value=raw.value,
+        raw_low=raw.low,
+        raw_high=raw.high,
+        correction=confusions.note(),
+        flipped=verdict != raw.verdict,
+    )
+
+
+def _rank_verdict(own: tuple[float, float], rival: tuple[float, float]) -> str:
+    """'X is #1' from two intervals: clear above the rival, clear below it, or overlapping."""
+    if own[0] > rival[1]:
+        return SUPPORTED
+    if rival[0] > own[1]:
+        return CONTRADICTED
+    return INCONCLUSIVE
 
 
 def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
@@ -310,33 +454,59 @@ def top_value(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     verdict, note = SUPPORTED, ""
     if not rivals.empty:
         rival, rival_k = rivals.index[0], int(rivals.iloc[0])
-        rival_iv = wilson(rival_k, n, ev.confidence)
-        if own[0] > rival_iv[1]:
-            verdict = SUPPORTED
-        elif rival_iv[0] > own[1]:
-            verdict = CONTRADICTED
-        else:
-            verdict = INCONCLUSIVE
+        verdict = _rank_verdict(own, wilson(rival_k, n, ev.confidence))
         note = f"next: {rival} {pct(rival_k / n)}"
     rank = list(counts.index).index(target) + 1 if own_k else "-"
-    return [
-        ClaimResult(
-            claim["id"],
-            claim["title"],
-            guide,
-            "share",
-            n,
-            f"{pct(own_k / n)} (rank {rank})",
-            span(own[0], own[1], pct),
-            "",
-            verdict,
-            note,
-            unit="share",
-            value=own_k / n,
-            low=own[0],
-            high=own[1],
-        )
-    ]
+    raw = ClaimResult(
+        claim["id"],
+        claim["title"],
+        guide,
+        "share",
+        n,
+        f"{pct(own_k / n)} (rank {rank})",
+        span(own[0], own[1], pct),
+        "",
+        verdict,
+        note,
+        unit="share",
+        value=own_k / n,
+        low=own[0],
+        high=own[1],
+    )
+    if field != "role" or claim["population"] != "ai" or ev.confusions is None:
+        return [raw]
+    if "role" not in ev.confusions.fields:
+        return [raw]
+    return [_corrected_top_role(raw, target, ev, ev.confusions)]
+
+
+def _corrected_top_role(
+    raw: ClaimResult, target: str, ev: Evidence, confusions: Confusions
+) -> ClaimResult:
+    """The role's corrected share among AI roles against its corrected rivals. Every posting's
+    role is counted, not only the AI ones: an AI job labelled a software role is part of the
+    true AI population the correction recovers. A pool of rare roles bounds each member's
+    share, so clearing the pool's interval beats them all, while only a role of its own can
+    be shown to beat the claimed one."""
+    shares = role_shares(ev.postings["role"].value_counts().to_dict(), confusions, among_ai=True)
+    if target not in shares:
+        return replace(raw, note=f"{raw.note}; too few labelled {target} items to correct")
+    own = shares[target]
+    rivals = {r: s for r, s in shares.items() if r != target}
+    roles = {r: s for r, s in rivals.items() if r not in POOLS}
+    rank = 1 + sum(s.estimate > own.estimate for s in roles.values())
+    verdict, note = SUPPORTED, raw.note
+    if rivals:
+        verdict = INCONCLUSIVE
+        if own.low > max(s.high for s in rivals.values()):
+            verdict = SUPPORTED
+        elif any(s.low > own.high for s in roles.values()):
+            verdict = CONTRADICTED
+    if roles:
+        rival = max(roles, key=lambda r: roles[r].estimate)
+        note = f"{raw.note}; corrected next: {rival} {pct(roles[rival].estimate)}"
+    fixed = replace(raw, note=note)
+    return _judged_corrected(fixed, own, f"{pct(own.estimate)} (rank {rank})", verdict, confusions)
 
 
 def _rate_ratio(recent: int, prior: int, confidence: float) -> tuple[float, float, float]:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reports.correction import load_confusions
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
 from reports.markdown import table
 from reports.stats import wilson
@@ -42,12 +43,16 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
     if cover.last_night is None:
         return "# What the real market said\n\nThe warehouse holds no nights yet.\n"
     claims = load_claims()
+    last = queries.weeks(con)[-1]
+    made = queries.provenance(con, last)
+    confusions = load_confusions(str(made["classifier_versions"]))
     evidence = Evidence(
         postings=market_history.all_jobs(con),
-        weekly_new=queries.weekly_new(con, queries.weeks(con)[-1]),
+        weekly_new=queries.weekly_new(con, last),
         survey=None,
         min_n=claims["min_n"],
         confidence=claims["confidence"],
+        confusions=confusions,
     )
     lines = [
         "# What the real market said",
@@ -65,7 +70,11 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         f"reposted counts once). Below n = {claims['min_n']} a claim is `insufficient data`; "
         "an interval inside the guide's range supports it, one outside contradicts it, one "
         "straddling an edge is `inconclusive`. Growth compares new jobs in the last "
-        f"{GROWTH_WEEKS} weeks with the {GROWTH_WEEKS} before.",
+        f"{GROWTH_WEEKS} weeks with the {GROWTH_WEEKS} before. Shares the classifier's label "
+        "error bears on (G4, G5) are judged corrected for it (`reports/correction.py`), the raw "
+        "estimate and verdict beside them; `flipped` marks a verdict the correction changes. "
+        f"Pinned: classifier {made['classifier_versions']}, schema {made['schema_version']}, "
+        f"label error {confusions.note() if confusions else 'not measured'}.",
         "",
         table(_claims_frame(_testable(claims, evidence))),
         _g4_note(evidence.postings),
@@ -91,6 +100,9 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         "Boards were fetched about every third day, so times are accurate to a few days.",
         "",
         table(_time_open(con)),
+        "## Duplicate sightings and posting intensity",
+        "",
+        _intensity(con),
         "## Data quality",
         "",
         _quality(con),
@@ -140,6 +152,10 @@ def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
                 "estimate": r.estimate,
                 "95% interval": r.interval,
                 "verdict": r.verdict,
+                "raw estimate": r.raw_estimate,
+                "raw interval": r.raw_interval,
+                "raw verdict": r.raw_verdict,
+                "flipped": "yes" if r.flipped else "",
                 "note": r.note,
             }
             for r in results
@@ -218,6 +234,29 @@ def _time_open(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ["role", "AI", "seniority", "n", "closed", "censored", "reposts", "p25_days",
          "median_days", "p75_days"]
     ].reset_index(drop=True)  # fmt: skip
+
+
+def _intensity(con: duckdb.DuckDBPyConnection) -> str:
+    """What a grouping rule is checked against here: Greenhouse's own requisition id. Postings
+    sharing an `internal_job_id` on one board (one job posted in several locations, or posted
+    again after closing) are one job; intensity is sightings per unique job."""
+    frame = market_history.posting_intensity(con)
+    sightings = int(frame["sightings"].sum()) if not frame.empty else 0
+    unique = int(frame["unique_jobs"].sum()) if not frame.empty else 0
+    overall = f"{sightings / unique:.3f}" if unique else "n/a"
+    shown = frame.assign(intensity=frame["intensity"].map(lambda v: f"{v:.3f}"))
+    return "\n".join(
+        [
+            "A sighting is a posting seen on at least one fresh night of the week; postings that "
+            "share a Greenhouse `internal_job_id` on one board (one requisition posted in several "
+            "locations, or posted again after closing) or one canonical job are one unique job. "
+            "Posting intensity is sightings per unique job, as commercial trackers publish it; "
+            "`reposts` are new postings of a job already seen in an earlier week. Summed over "
+            f"weeks: {sightings} sightings of {unique} weekly unique jobs, intensity {overall}.",
+            "",
+            table(shown),
+        ]
+    )
 
 
 def _quality(con: duckdb.DuckDBPyConnection) -> str:

@@ -20,11 +20,14 @@ import duckdb
 import pandas as pd
 
 from reports import charts, display
-from reports.guide_check import ClaimResult, Evidence, check, load_claims
+from reports.correction import Confusions, week_table
+from reports.guide_check import ClaimResult, check, evidence_for, load_claims
 from reports.markdown import cell, table
 from reports.safe import csv_cell, visible
 from reports.stats import CONTRADICTED, INCONCLUSIVE, INSUFFICIENT, SUPPORTED, UNTESTABLE
+from sample.recorded import truth_groups
 from warehouse import queries
+from warehouse.dedupe import GroupingAccuracy, grouping_accuracy
 
 SAMPLE_BANNER = (
     "Sample data. This report was built from the bundled offline sample: fictional companies "
@@ -130,6 +133,9 @@ class Report:
     banner: str = ""
     headline: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    pins: dict[str, str] = field(default_factory=dict)
+    """What made the figures (classifier and rules versions, schema, nights), which every
+    format states and every CSV carries as columns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +175,9 @@ def build_report(
         f"{display.share(top['disclosure_rate'])}",
     ]
     claims = load_claims()
-    evidence = Evidence(
-        queries.week_jobs(con, found),
-        queries.weekly_new(con, found),
-        queries.survey_salaries(con),
-        claims["min_n"],
-        claims["confidence"],
-    )
+    evidence = evidence_for(con, found, claims)
+    confusions = evidence.confusions
+    report.pins = _pins(queries.provenance(con, found), confusions)
     report.sections = [
         _scorecard(check(evidence, claims), claims),
         _demand(con, found),
@@ -186,8 +188,49 @@ def build_report(
         _industries(con, found),
         _companies(con, found),
         _quality(con, found),
+        *([_corrected(con, found, top, confusions)] if confusions else []),
     ]
     return report
+
+
+def _pins(made: dict[str, object], confusions: Confusions | None) -> dict[str, str]:
+    """The figures' provenance as text; the classifier version key names every rules data
+    file's version (`roles=…;seniority=…`), so it pins the rules as well as the code."""
+    return {
+        "classifier_version": str(made["classifier_versions"]),
+        "schema_version": str(made["schema_version"]),
+        "nights_covered": f"{made['nights']} ({made['first_night']} to {made['last_night']}; "
+        f"history from {made['history_from']})",
+        "label_error": confusions.note() if confusions else "not measured: shares are raw",
+    }
+
+
+def _corrected(
+    con: duckdb.DuckDBPyConnection,
+    found: queries.Week,
+    top: dict[str, object],
+    confusions: Confusions,
+) -> Section:
+    overall = queries.arrangement_overall(con, found).iloc[0]
+    roles = queries.role_demand(con, found).set_index("role")["open"]
+    rows = week_table(top, overall.to_dict(), roles.to_dict(), confusions)
+    return Section(
+        "Shares corrected for classifier error",
+        "The classifier's confusion on hand-labelled real postings "
+        f"({confusions.measured_on}"
+        + ("" if confusions.exact else "; measured for another classifier version, see Pinned")
+        + "), undone by the inverse of its confusion matrix (Rogan-Gladen "
+        "for a two-way share), clipped and renormalised. Corrected intervals bootstrap over "
+        "both this week's postings and the labelled items; the raw ones are Wilson intervals "
+        "of the labels as given. Roles with too few labelled items are corrected as pools.",
+        [
+            Table(
+                "corrected_shares",
+                pd.DataFrame(rows),
+                percent=("raw", "raw_low", "raw_high", "corrected", "low", "high"),
+            )
+        ],
+    )
 
 
 def _demand(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
@@ -300,7 +343,7 @@ def _companies(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
 
 
 def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
-    return Section(
+    section = Section(
         "Data quality and source coverage",
         "Runs per source this week, failures with their latest reason, parse errors, "
         "how often a label could not be decided, and the boards whose status changed.",
@@ -309,6 +352,24 @@ def _quality(con: duckdb.DuckDBPyConnection, found: queries.Week) -> Section:
             Table("unknown_rates", queries.unknown_rates(con, found), percent=("share",)),
             Table("board_status_changes", queries.board_status_changes(con, found)),
         ],
+    )
+    scored = grouping_accuracy(con, truth_groups()) if found.has_sample_data else None
+    if scored is not None and scored.known_postings:
+        section.intro += (
+            " On the sample, the canonical grouping is scored against the generator's known "
+            "duplicates (every posting of one job, cross-posts and monthly HN repeats), over "
+            "pairs of postings in the whole warehouse."
+        )
+        section.tables.append(Table("dedup_accuracy", _dedup_frame(scored), percent=("value",)))
+    return section
+
+
+def _dedup_frame(scored: GroupingAccuracy) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"measure": "precision", "value": scored.precision, "pairs": scored.found_pairs},
+            {"measure": "recall", "value": scored.recall, "pairs": scored.true_pairs},
+        ]
     )
 
 
@@ -348,8 +409,13 @@ def _check(result: ClaimResult, claim: dict, min_n: int) -> Check:
         data = f"{estimate}, 95% interval {result.interval} (n\u00a0=\u00a0{result.n})"
     else:
         data = f"{estimate} (n\u00a0=\u00a0{result.n})"
+    if result.raw_estimate:
+        data += f"; raw {display.label(result.raw_estimate)}"
+        data += f", 95% interval {result.raw_interval}" if result.raw_interval else ""
     if result.survey:
         data += f"; survey {result.survey}"
+        if result.survey_interval:
+            data += f", 95% interval {result.survey_interval}, {result.survey_verdict}"
     note = display.label(result.note)
     if result.verdict in TESTED:
         why = (WHY_RANK if claim["kind"] in RANKED else WHY_RANGE)[result.verdict]
@@ -358,6 +424,8 @@ def _check(result: ClaimResult, claim: dict, min_n: int) -> Check:
         why = note
     else:
         why = f"needs n ≥ {min_n}" + (f"; {note}" if note else "")
+    if result.flipped:
+        why += f"; corrected for label error (raw verdict: {result.raw_verdict})"
     return Check(
         result.claim_id.split()[0],
         words,
@@ -386,19 +454,44 @@ def _scorecard(results: list[ClaimResult], claims: dict) -> Section:
                 "low": r.low,
                 "high": r.high,
                 "verdict": r.verdict,
+                "raw_estimate": r.raw_value,
+                "raw_low": r.raw_low,
+                "raw_high": r.raw_high,
+                "raw_verdict": r.raw_verdict,
+                "flipped": r.flipped,
+                "survey_n": r.survey_n,
+                "survey_median": r.survey_value,
+                "survey_low": r.survey_low,
+                "survey_high": r.survey_high,
+                "survey_verdict": r.survey_verdict,
+                "witnesses_disagree": r.witnesses_disagree,
                 "note": r.note,
-                "survey": r.survey,
             }
             for r in results
         ]
     )
+    flips = [r.claim_id for r in results if r.flipped]
+    disputed = [r.claim_id for r in results if r.witnesses_disagree]
     return Section(
         "Does the guide hold?",
         f"Each claim of the careers guide (claims v{claims['version']}) against this week's "
         "postings, with a 95% interval. An interval inside the guide's range supports the "
         "claim, one clear of it contradicts it and one across an edge is inconclusive; below "
         f"n = {claims['min_n']} a claim is not tested. The guide's salary tables are total "
-        "compensation, while postings state base pay.",
+        "compensation, while postings state base pay. Shares the classifier's label error "
+        "bears on are judged corrected for it, the raw share and verdict beside them; "
+        + (
+            f"the verdict flips under correction for {', '.join(flips)}. "
+            if flips
+            else "no verdict flips under correction. "
+        )
+        + "Salary cells show the aijobs.net survey as a second witness (its own n, interval "
+        "and verdict); "
+        + (
+            f"the two witnesses disagree on {', '.join(disputed)}."
+            if disputed
+            else "the witnesses disagree on no cell."
+        ),
         [Table("guide_check", frame)],
         checks=[_check(r, by_id[r.claim_id.split()[0]], claims["min_n"]) for r in results],
     )
@@ -468,11 +561,17 @@ def _markdown_scorecard(section: Section) -> list[str]:
     return [*lines, ""]
 
 
+def _pinned(report: Report) -> str:
+    return " · ".join(f"{name.replace('_', ' ')} {value}" for name, value in report.pins.items())
+
+
 def render_markdown(report: Report) -> str:
     lines = [f"# {cell(report.title)}", ""]
     if report.banner:
         lines += [f"> **{cell(report.banner)}**", ""]
     lines += [f"- {cell(h)}" for h in report.headline] + [""]
+    if report.pins:
+        lines += [f"_Pinned: {cell(_pinned(report))}_", ""]
     for section in report.sections:
         lines += [f"## {section.title}", ""]
         if section.intro:
@@ -628,6 +727,8 @@ def render_html(report: Report) -> str:
     if report.banner:
         parts.append(f'<p class="banner"><strong>{escape(report.banner)}</strong></p>')
     parts.append("<ul>" + "".join(f"<li>{escape(h)}</li>" for h in report.headline) + "</ul>")
+    if report.pins:
+        parts.append(f'<p class="pins"><em>Pinned: {escape(_pinned(report))}</em></p>')
     for section in report.sections:
         parts.append(f"<section><h2>{escape(section.title)}</h2>")
         if section.intro:
@@ -665,6 +766,8 @@ def write_report(
     for section in report.sections:
         for shown in section.tables:
             path = out / f"{shown.name}.csv"
-            shown.data().to_csv(path, index=False)
+            shown.data().assign(**{k: csv_cell(v) for k, v in report.pins.items()}).to_csv(
+                path, index=False
+            )
             csvs.append(path)
     return ReportFiles(out, markdown, html, csvs)

@@ -27,6 +27,7 @@ from sample import (
     workable,
 )
 from sample.raw import Raw
+from sample.truth import truth_groups
 from sample.world import COMPANIES, SEED, Company, Job, build_world, nights
 
 SAMPLE_NOTE = (
@@ -133,7 +134,8 @@ def duplicates(seed: int = SEED) -> dict[str, Any]:
 
     A sighting is one aggregator posting of an ATS job (a job in two monthly HN threads is
     two sightings), i.e. one extra postings row describing a job already loaded from its
-    employer's own board.
+    employer's own board. `groups` lists each such job's postings as `source:source_id`, the
+    truth the report scores the canonical grouping against.
     """
     world = build_world(seed)
     sightings = {
@@ -151,4 +153,5 @@ def duplicates(seed: int = SEED) -> dict[str, Any]:
             for a in AGGREGATORS
         },
         "last_night_sightings": sum(len(a.listed(world, last)) for a in AGGREGATORS),
+        "groups": truth_groups(seed),
     }

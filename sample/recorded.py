@@ -23,3 +23,8 @@ def sample_night(night: date) -> dict[str, dict[str, Any]]:
     name = sample_manifest()["nights"][night.isoformat()]
     data = resources.files(SAMPLE_PACKAGE).joinpath(name).read_bytes()
     return json.loads(gzip.decompress(data))
+
+
+def truth_groups() -> list[list[str]]:
+    """The sample's postings known to be one job (`source:source_id` groups), as generated."""
+    return sample_manifest()["duplicates"].get("groups", [])

@@ -46,10 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.classify import CLASSIFIER_VERSION, Labels
+from pipeline.classify.role import AI_ROLES
 from pipeline.labels import labels_of
 from pipeline.models import Posting
 from pipeline.saved import UnsupportedShape, parse_saved, posting_key
 from pipeline.sources import REGISTRY, SourceError
+from reports.correction import AI, ARRANGEMENTS, FIELDS, NOT_AI, pairs_to_confusion
 
 Z95 = 1.959964
 BOOTSTRAP = 2000
@@ -362,6 +364,10 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
     confusion: dict[str, Counter[tuple[str, str]]] = {f: Counter() for f in BOARD_FIELDS}
     misses: list[str] = []
     role_pairs: list[tuple[str, str]] = []
+    error_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in boards:
+        if row["id"] in by_key:
+            add_error_pairs(error_pairs, row, by_key[row["id"]])
     for name in BOARD_FIELDS:
         hits = 0
         for row in boards:
@@ -411,6 +417,7 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
         for i, j in title_pairs([t for t, _ in parsed], [t for t, _ in labelled]):
             paired += 1
             labels = found[i][1]
+            add_error_pairs(error_pairs, expected[j], labels)
             for name in ("seniority", "work_arrangement", "salary"):
                 want = salary_of(expected[j]["salary"]) if name == "salary" else expected[j][name]
                 field_hits[name] += got_value(labels, name) == want
@@ -443,7 +450,23 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
         },
         "misses": misses,
         "hn": hn,
+        "error_pairs": dict(error_pairs),
     }
+
+
+def add_error_pairs(
+    pairs: dict[str, list[tuple[str, str]]], expected: dict[str, Any], labels: Labels
+) -> None:
+    """One labelled posting's (expected, predicted) pairs for the confusion matrices that
+    correct the weekly shares (`reports/correction.py`): role, AI or not (from the labelled
+    role), and arrangement where both sides know it (`unknown` is in no share's denominator).
+    """
+    pairs["role"].append((expected["role"], labels.role))
+    ai = expected["role"] in AI_ROLES
+    pairs["is_ai"].append((AI if ai else NOT_AI, AI if labels.is_ai else NOT_AI))
+    want, got = expected.get("work_arrangement"), labels.work_arrangement
+    if want in ARRANGEMENTS and got in ARRANGEMENTS:
+        pairs["work_arrangement"].append((want, got))
 
 
 def score_realdata(shared: Path) -> dict[str, Any]:
@@ -515,4 +538,29 @@ def markdown(result: dict[str, Any]) -> str:
     for name, pairs in result["confusion"].items():
         shown = ", ".join(f"{e} -> {g} ({n})" for e, g, n in pairs) or "none"
         lines.append(f"- {name}: {shown}")
+    lines += error_matrices(result["error_pairs"])
     return "\n".join(lines) + "\n"
+
+
+def error_matrices(pairs: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The label-error matrices `make eval` writes to `reports/confusion.json`, as tables."""
+    lines = [
+        "",
+        "Label-error matrices the weekly shares are corrected by (`reports/correction.py`; "
+        "board postings and HN postings paired by title; rows the hand label, columns the "
+        "classifier's; arrangement only where both know it):",
+    ]
+    for name in FIELDS:
+        matrix = pairs_to_confusion(name, pairs.get(name, []))
+        lines += [
+            "",
+            f"**{name}** (n = {matrix.n})",
+            "",
+            "| label \\ given | " + " | ".join(matrix.classes) + " |",
+            "|---" * (len(matrix.classes) + 1) + "|",
+        ]
+        lines += [
+            f"| {true} | " + " | ".join(str(int(v)) for v in row) + " |"
+            for true, row in zip(matrix.classes, matrix.counts, strict=True)
+        ]
+    return lines

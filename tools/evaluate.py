@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.classify import CLASSIFIER_VERSION, ClassifyInput, classify  # noqa: E402
 from pipeline.classify.salary import parse_salary_text  # noqa: E402
 from pipeline.classify.workplace import classify_workplace  # noqa: E402
+from reports.correction import bundled_path, confusion_entry, write_confusions  # noqa: E402
 from tools.eval_realdata import markdown, score_realdata  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "labelled_postings.jsonl"
@@ -328,6 +329,10 @@ def real_section(shared: Path | None, write_doc: bool, show_misses: bool) -> Non
         print("misses (labelled item, field, expected, got):")
         for line in result["misses"]:
             print(f"  {line}")
+    confusion = bundled_path()
+    entry = confusion_entry(result["error_pairs"], "realdata/labels.jsonl")
+    write_confusions(confusion, result["classifier_version"], entry)
+    print(f"wrote {confusion.relative_to(ROOT)} (the label-error matrices the report corrects by)")
     if write_doc:
         ACCURACY_DOC.write_text(DOC_HEAD + table, encoding="utf-8")
         print(f"wrote {ACCURACY_DOC.relative_to(ROOT)}")

@@ -172,6 +172,14 @@ def time_open(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM mart_time_open").df()
 
 
+def posting_intensity(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Sightings, unique jobs, duplicate sightings, intensity and reposts per source and week."""
+    return con.execute(
+        "SELECT week, source, sightings, unique_jobs, duplicate_sightings, intensity, reposts "
+        "FROM mart_posting_intensity ORDER BY week, source"
+    ).df()
+
+
 def ai_roles(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Roles the classifier has labelled AI anywhere in the warehouse."""
     rows = con.execute("SELECT DISTINCT role FROM stg_postings WHERE is_ai ORDER BY 1").fetchall()

@@ -313,6 +313,52 @@ def weekly_new(con: duckdb.DuckDBPyConnection, week: Week) -> pd.DataFrame:
     )
 
 
+def week_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every week's label-driven headline figures as (week, figure, value) rows: AI jobs and
+    share, the remote share of AI jobs, and open jobs per role; what a rules change can move."""
+    return _frame(
+        con,
+        """
+        SELECT week, figure, value FROM (
+            SELECT week, 'AI jobs' AS figure, ai_jobs::DOUBLE AS value FROM mart_week_summary
+            UNION ALL
+            SELECT week, 'AI-role share', ai_share FROM mart_week_summary
+            UNION ALL
+            SELECT week, 'remote share of AI jobs',
+                   sum(remote)::DOUBLE / nullif(sum(remote + hybrid + onsite), 0)
+            FROM mart_work_arrangement WHERE is_ai GROUP BY week
+            UNION ALL
+            SELECT week, 'open ' || role, open_jobs::DOUBLE FROM mart_role_demand
+        )
+        ORDER BY week, figure
+        """,
+        [],
+    )
+
+
+def provenance(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, object]:
+    """What the week's figures were made by: the classifier versions of the stored labels, the
+    schema version, and the nights the week covers (its own and the first ever loaded)."""
+    cursor = con.execute(
+        """
+        SELECT
+            (SELECT coalesce(string_agg(DISTINCT classifier_version, ' + '
+                                        ORDER BY classifier_version), 'none')
+             FROM posting_labels) AS classifier_versions,
+            (SELECT max(version) FROM schema_migrations) AS schema_version,
+            min(as_of) FILTER (WHERE as_of >= ?) AS first_night,
+            max(as_of) FILTER (WHERE as_of >= ?) AS last_night,
+            count(DISTINCT as_of) FILTER (WHERE as_of >= ?) AS nights,
+            min(as_of) AS history_from
+        FROM runs
+        WHERE status = 'success' AND as_of <= ?
+        """,
+        [week.start, week.start, week.start, week.end],
+    )
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
 def survey_salaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """The latest imported salary survey's two most recent years, mapped to roles; None
     when no survey has been imported (`jobtrends import-survey`)."""

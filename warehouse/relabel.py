@@ -1,10 +1,15 @@
 """Relabelling every stored posting with the current classifier, in one transaction.
 
 Used after a classifier change when the raw archive is not at hand: the postings table holds
-every field the classifier reads, so labels can be rebuilt from it alone.
+every field the classifier reads, so labels can be rebuilt from it alone. A dry run relabels
+inside the same transaction, lets the caller read the marts as they would then be, and rolls
+back, so a rules change shows what it moves before anything is written.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 
@@ -14,13 +19,33 @@ from warehouse.db import Connection
 from warehouse.load import LabelChanges, replace_labels
 from warehouse.queries import postings_for_labelling
 
+T = TypeVar("T")
+
 
 def relabel_all(con: Connection) -> LabelChanges:
     """Replace every posting's labels, all or nothing; returns what moved (per label, old ->
-    new pairs). Postings stream through their own cursor: a statement run on the writing
-    connection would replace the result being streamed."""
+    new pairs)."""
+    changes, _ = _relabel(con, None)
+    return changes
+
+
+def relabel_dry_run(con: Connection, inspect: Callable[[Connection], T]) -> tuple[LabelChanges, T]:
+    """What relabelling would move, and `inspect(con)` read with the new labels in place;
+    then everything is rolled back, so the warehouse is left as it was."""
+    changes, seen = _relabel(con, inspect)
+    assert seen is not None
+    return changes, seen[0]
+
+
+def _relabel(
+    con: Connection, inspect: Callable[[Connection], T] | None
+) -> tuple[LabelChanges, tuple[T] | None]:
+    """Postings stream through their own cursor: a statement run on the writing connection
+    would replace the result being streamed. With `inspect`, it reads the relabelled
+    warehouse inside the transaction, which is then rolled back instead of committed."""
     reader = con.cursor()
     changes = LabelChanges()
+    seen: tuple[T] | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         for frame in postings_for_labelling(reader):
@@ -50,13 +75,17 @@ def relabel_all(con: Connection) -> LabelChanges:
                 )
                 rows += label_postings([posting], r.configured_industry, r.last_seen.date())
             replace_labels(con, rows, changes)
-        con.execute("COMMIT")
+        if inspect is None:
+            con.execute("COMMIT")
+        else:
+            seen = (inspect(con),)
+            con.execute("ROLLBACK")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         reader.close()
-    return changes
+    return changes, seen
 
 
 def _num(value: object) -> float | None:

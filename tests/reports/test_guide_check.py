@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reports.correction import Confusions
 from reports.guide_check import Evidence, check, load_claims
 
 ROLES = ("ml_engineer", "software_engineer", "prompt_engineer", "data_scientist")
@@ -27,9 +28,11 @@ def postings(n: int = 200, **columns: object) -> pd.DataFrame:
     return pd.DataFrame(base)
 
 
-def evidence(frame: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Evidence:
+def evidence(
+    frame: pd.DataFrame, weekly: pd.DataFrame | None = None, confusions: Confusions | None = None
+) -> Evidence:
     empty = pd.DataFrame(columns=["week", "role", "seniority", "is_ai", "new_postings"])
-    return Evidence(frame, weekly if weekly is not None else empty, None, 20, 0.95)
+    return Evidence(frame, weekly if weekly is not None else empty, None, 20, 0.95, confusions)
 
 
 def by_id(results: list) -> dict[str, str]:
@@ -125,3 +128,23 @@ def test_growth_claims_need_history_then_compare_windows() -> None:
 def test_claims_file_is_versioned() -> None:
     claims = load_claims()
     assert claims["version"] and claims["min_n"] > 0
+
+
+def test_survey_is_a_second_witness_with_its_own_n_interval_and_verdict() -> None:
+    survey = pd.DataFrame(
+        {
+            "role": ["ml_engineer"] * 40 + ["data_scientist"] * 3,
+            "seniority": ["mid"] * 40 + ["mid"] * 3,
+            "salary_in_usd": [90000.0] * 40 + [150000.0] * 3,
+        }
+    )
+    ev = evidence(postings())
+    ev = Evidence(ev.postings, ev.weekly_new, survey, ev.min_n, ev.confidence)
+    results = {r.claim_id: r for r in check(ev)}
+    cell = results["G1 ml_engineer · mid"]
+    assert (cell.verdict, cell.survey_verdict) == ("supported", "contradicted")
+    assert cell.survey_n == 40 and cell.survey_interval == "$90K–$90K"
+    assert cell.witnesses_disagree and "survey and postings disagree" in cell.note
+    thin = results["G1 data_scientist · mid"]
+    assert thin.survey_n == 3 and thin.survey_verdict == "" and not thin.witnesses_disagree
+    assert results["G3 ml_engineer · mid · sf_bay_area"].survey_n == 0

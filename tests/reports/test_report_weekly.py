@@ -151,7 +151,24 @@ def test_files_are_written_per_format(con: duckdb.DuckDBPyConnection, tmp_path: 
         "salary_bands.csv",
         "guide_check.csv",
         "sources.csv",
+        "corrected_shares.csv",
     }
+
+
+def test_every_csv_and_format_states_what_made_its_figures(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    files = write_report(con, tmp_path / "reports", "2026-W46", STAMP)
+    pins = {"classifier_version", "schema_version", "nights_covered", "label_error"}
+    for path in files.csvs:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+        assert pins <= set(reader.fieldnames or ()), path.name
+        assert all(row["classifier_version"] == "test-1" for row in rows)
+        assert all(row["nights_covered"].startswith("1 (2026-11-15") for row in rows)
+    assert "classifier version test-1" in files.markdown.read_text(encoding="utf-8")
+    assert "schema version" in files.html.read_text(encoding="utf-8")
 
 
 def test_a_week_without_data_says_so(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -292,4 +309,4 @@ def test_numbers_read_as_numbers(con: duckdb.DuckDBPyConnection) -> None:
     cells = [td.get_text() for td in demand.select("td")]
     assert "Machine Learning Engineer" in cells and "ml_engineer" not in cells
     text = soup.get_text()
-    assert not re.search(r"\b\d+\.0\b", text) and "150000" not in text and "$150K" in text
+    assert not re.search(r"(?<![\d.])\d+\.0\b(?!\.)", text) and "150000" not in text and "$150K" in text

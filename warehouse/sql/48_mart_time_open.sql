@@ -2,38 +2,15 @@
 -- seniority 'all'): a Kaplan-Meier estimate of days from a job's first to its last fresh
 -- sighting, with jobs still open censored at their last sighting (a board that stopped being
 -- fetched leaves its jobs open, so they are censored too, never counted as closed).
--- The unit is a demand, not a posting: postings sharing a Greenhouse internal_job_id on one
--- board, or one canonical job, are one demand seen from its first sighting to its last, and
--- the extra postings are counted as `reposts` rather than as new demand. The two links are
--- followed two steps deep (internal id -> canonical job -> internal id), which joins every
--- repost chain this data has without a recursive query.
+-- The unit is a demand, not a posting (`int_posting_demand`): a demand is seen from its first
+-- sighting to its last, and the extra postings are counted as `reposts` rather than as new
+-- demand.
 -- Quantiles are times open: p25 is the day by which a quarter of the demand had closed
 -- (survival <= 0.75), the median by which half had; NULL when the estimate never gets there.
 -- Survival is a sum of logarithms, so each threshold allows for rounding (1e-9).
 CREATE OR REPLACE VIEW mart_time_open AS
-WITH sightings AS (
-    SELECT
-        s.role,
-        s.seniority,
-        s.first_seen,
-        s.last_seen,
-        s.closed_at,
-        s.canonical_job_id,
-        coalesce(
-            s.source || ':' || s.board || ':'
-                || json_extract_string(p.extras, '$.internal_job_id'),
-            s.canonical_job_id
-        ) AS requisition
-    FROM stg_postings AS s
-    JOIN postings AS p USING (source, source_id)
-),
-linked AS (
-    SELECT *, min(requisition) OVER (PARTITION BY canonical_job_id) AS via_job
-    FROM sightings
-),
-grouped AS (
-    SELECT *, min(via_job) OVER (PARTITION BY requisition) AS demand_id
-    FROM linked
+WITH grouped AS (
+    SELECT * FROM int_posting_demand
 ),
 demand AS (
     SELECT
