@@ -25,10 +25,19 @@ pytestmark = pytest.mark.faults
 
 NIGHT = date(2026, 11, 15)
 INTERNAL = "/jsonld/careers.quillon.example/internal/"
-JITTER = 0.05
-"""Seconds a request may seem early on the server's clock. The client spaces its sends
-exactly (tests/test_http.py proves that with a fake clock); the server thread shares the GIL
-with the client, so the time from send to the handler's timestamp varies a little."""
+
+
+def spaced(gap: float, interval: float) -> bool:
+    """Whether a gap between two requests on the server's clock shows `interval` was kept.
+
+    The client spaces its sends exactly (tests/pipeline/test_http.py proves that with a fake
+    clock). The server stamps a request when its handler thread runs, which on a loaded
+    machine (the 2-core CI box running `make reliability`) can lag the send by a hundred
+    milliseconds or more; a lagging request followed by a prompt one shows a short gap. So a
+    gap counts as spaced from half the interval on: without the limit the gaps are a few
+    milliseconds.
+    """
+    return gap >= interval / 2
 
 
 @pytest.fixture
@@ -75,15 +84,15 @@ def test_min_interval_spaces_requests_to_one_host(
     times = [h.at for h in server.hits]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(gaps) >= 10
-    assert min(gaps) >= interval - JITTER, gaps
-    assert times[-1] - times[0] >= len(gaps) * interval - JITTER
+    assert all(spaced(gap, interval) for gap in gaps), gaps
+    assert times[-1] - times[0] >= (len(gaps) - 1) * interval, "lag counts at most once"
 
 
 def test_a_retry_waits_for_the_rate_limit_too(server: FaultServer, tmp_path: Path) -> None:
     server.fault("/lever/", Fault("error_then_ok", times=1, status=500))
     outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
     first, second = server.hits_under("/lever/")[:2]
-    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+    assert outcome.error is None and spaced(second.at - first.at, 0.4)
 
 
 def test_a_redirect_into_a_disallowed_path_is_never_followed(
@@ -105,7 +114,7 @@ def test_each_redirect_hop_waits_for_the_rate_limit(server: FaultServer, tmp_pat
     server.fault("/lever/", Fault("redirect", times=1, location=f"{server.origin}{{path}}"))
     outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
     first, second = server.hits_under("/lever/")[:2]
-    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+    assert outcome.error is None and spaced(second.at - first.at, 0.4)
 
 
 def test_the_sitemap_filter_keeps_to_the_sitemaps_port(server: FaultServer, tmp_path: Path) -> None:
