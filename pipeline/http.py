@@ -44,7 +44,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProxyError
 from urllib3.util.connection import allowed_gai_family
 
 RETRIABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -704,11 +704,15 @@ def _public(host: str) -> bool:
 
 
 def _unreachable(exc: requests.RequestException) -> bool:
-    """DNS failure, refused or timed-out connect: the host cannot be reached at all."""
+    """DNS failure, refused or timed-out connect: the host (or the proxy in front of it)
+    cannot be reached at all."""
     if isinstance(exc, requests.ConnectTimeout):
         return True
     cause = exc.args[0] if exc.args else None
-    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError)
+    reason = cause.reason if isinstance(cause, MaxRetryError) else None
+    if isinstance(reason, ProxyError):
+        reason = reason.original_error
+    return isinstance(reason, NewConnectionError)
 
 
 def _shut(sock: socket.socket | None) -> None:

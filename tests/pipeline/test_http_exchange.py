@@ -177,18 +177,34 @@ def test_an_unparseable_location_is_a_bad_header(server: FaultServer) -> None:
         client().get(server.origin + PATH)
 
 
-def test_a_refused_connection_is_retried_once_then_fatal() -> None:
-    """No network tonight: two quick tries, not the backoff schedule and task retries."""
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return int(sock.getsockname()[1])
+
+
+def test_a_refused_connection_is_retried_once_then_fatal() -> None:
+    """No network tonight: two quick tries, not the backoff schedule and task retries."""
     slept: list[float] = []
     http = HttpClient(
         HttpSettings(user_agent="t", max_retries=4, backoff_base=30.0), sleep=slept.append
     )
     with pytest.raises(Unreachable) as err:
-        http.get(f"http://127.0.0.1:{port}/jobs")
+        http.get(f"http://127.0.0.1:{closed_port()}/jobs")
     assert not err.value.retriable
+    assert slept == [1.0]
+
+
+def test_a_proxy_refusing_connections_is_unreachable_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind `HTTPS_PROXY`, a dead proxy is a dead network: the same two quick tries."""
+    use_proxy(monkeypatch, f"http://127.0.0.1:{closed_port()}")
+    slept: list[float] = []
+    http = HttpClient(
+        HttpSettings(user_agent="t", max_retries=4, backoff_base=30.0), sleep=slept.append
+    )
+    with pytest.raises(Unreachable, match="ProxyError"):
+        http.get("https://boards-api.greenhouse.io/v1/boards/acme/jobs")
     assert slept == [1.0]
 
 
@@ -355,10 +371,15 @@ def behind_proxy(
 ) -> None:
     """Route https through `proxy` the way an operator would (`HTTPS_PROXY`), trusting the
     test certificate: TLS is still verified, end to end through the tunnel."""
+    use_proxy(monkeypatch, proxy.url)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))
+
+
+def use_proxy(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """`HTTPS_PROXY=url`, whatever proxy settings the machine running the tests has."""
     for name in ("NO_PROXY", "no_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))
+    monkeypatch.setenv("HTTPS_PROXY", url)
 
 
 def test_a_fetch_through_an_https_proxy_tunnels_and_verifies_tls(
