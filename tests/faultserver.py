@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from pipeline.snapshot import snapshot_key
@@ -109,7 +109,25 @@ class Hit:
     faulted: bool
 
 
-class FaultServer:
+class _Background:
+    """A socket server run on a daemon thread for the length of a `with` block."""
+
+    httpd: socketserver.BaseServer
+
+    def _serve(self, httpd: socketserver.BaseServer) -> None:
+        self.httpd = httpd
+        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class FaultServer(_Background):
     """Threaded server on 127.0.0.1:<ephemeral>; use as a context manager."""
 
     def __init__(self, night: date, tls: ssl.SSLContext | None = None) -> None:
@@ -120,19 +138,11 @@ class FaultServer:
         self.sent: dict[str, list[str]] = {}
         self.posted: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
-        self.httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self.httpd.tls = tls
-        self.port = self.httpd.server_address[1]
+        httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        httpd.tls = tls
+        self._serve(httpd)
+        self.port = httpd.server_address[1]
         self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def base_url(self, source: str) -> str:
         return f"{self.origin}/{source}"
@@ -502,7 +512,7 @@ class LoopbackCertificate:
         return context
 
 
-class TunnelProxy:
+class TunnelProxy(_Background):
     """An HTTPS proxy on 127.0.0.1:<ephemeral>: answers CONNECT and relays the bytes.
 
     `trickle` (seconds a byte) makes it send its "200 Connection established" answer one
@@ -519,18 +529,10 @@ class TunnelProxy:
             def handle(self) -> None:
                 proxy._handle(self.request)
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> TunnelProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        self._serve(httpd)
+        self.url = f"http://127.0.0.1:{httpd.server_address[1]}"
 
     def _handle(self, client: socket.socket) -> None:
         head = b""
