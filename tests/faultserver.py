@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from pipeline.snapshot import snapshot_key
@@ -465,8 +465,9 @@ def _toml(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LoopbackCertificate:
-    """A self-signed certificate for 127.0.0.1 and its key, written under `folder`."""
+    """A self-signed certificate for 127.0.0.1 and `NAME`, and its key, under `folder`."""
 
+    NAME: ClassVar[str] = "boards.example.test"
     cert: Path
     key: Path
 
@@ -489,7 +490,12 @@ class LoopbackCertificate:
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=1))
             .add_extension(
-                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                x509.SubjectAlternativeName(
+                    [
+                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                        x509.DNSName(LoopbackCertificate.NAME),
+                    ]
+                ),
                 critical=False,
             )
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from pipeline import http as http_module
 from pipeline.http import (
     BadHeader,
     HttpClient,
@@ -375,11 +376,12 @@ def behind_proxy(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))
 
 
-def use_proxy(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    """`HTTPS_PROXY=url`, whatever proxy settings the machine running the tests has."""
-    for name in ("NO_PROXY", "no_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+def use_proxy(monkeypatch: pytest.MonkeyPatch, url: str | None) -> None:
+    """`HTTPS_PROXY=url` (none for None), whatever proxy settings the machine has."""
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTPS_PROXY", url)
+    if url is not None:
+        monkeypatch.setenv("HTTPS_PROXY", url)
 
 
 def test_a_fetch_through_an_https_proxy_tunnels_and_verifies_tls(
@@ -421,3 +423,29 @@ def test_a_trickling_body_through_an_https_proxy_is_cut_at_the_total_timeout(
             client(max_retries=0, total_timeout=0.5).get(tls_server.origin + PATH)
     assert time.monotonic() - started < 5
     assert len(tls_server.hits_under(PATH)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "verified"), [(LoopbackCertificate.NAME, True), ("other.example.test", False)]
+)
+def test_tls_to_a_checked_address_still_verifies_the_name(
+    tls_server: FaultServer,
+    certificate: LoopbackCertificate,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    verified: bool,
+) -> None:
+    """The socket goes to the checked address, but SNI and the certificate check keep the
+    name asked for: a certificate for another name is still refused. (Loopback stands in
+    for a public address here, so the checked path runs without a network.)"""
+    tls_server.reset()
+    monkeypatch.setattr(socket, "getaddrinfo", fake_resolver(["127.0.0.1"]))
+    monkeypatch.setattr(http_module, "_public", lambda host: True)
+    use_proxy(monkeypatch, None)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))
+    url = f"https://{name}:{tls_server.port}{PATH}"
+    if verified:
+        assert client().get(url).status == 200
+    else:
+        with pytest.raises(RetriableHttpError, match="certificate"):
+            client(max_retries=0).get(url)
