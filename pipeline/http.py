@@ -10,9 +10,12 @@ The client stays where it was sent. It follows redirects itself, hop by hop, and
 must pass the checks the first URL passed: an allowed host (the configured one or a host
 its source declared), the same port, never https to http, never a loopback, private or
 link-local address unless the request started at one, robots.txt when the caller checks
-it, and the host's rate limit. `total_timeout` and the size cap cover the whole exchange,
-redirects and headers included: a watchdog shuts the sockets of an exchange past its
-deadline, because a read blocked on a trickling server cannot look at a clock itself.
+it, and the host's rate limit. A name is resolved once, every address it gives is checked,
+and the socket connects to a checked address, so DNS cannot answer differently between the
+check and the connect. `total_timeout` and the size cap cover the whole exchange, redirects,
+headers, proxy tunnels and TLS handshakes included: a watchdog shuts the sockets of an
+exchange past its deadline, because a read blocked on a trickling server cannot look at a
+clock itself.
 
 Every failure is decided once, here: `HttpError.retriable` says whether trying again later
 can help, so the orchestrator needs no rules of its own.
@@ -41,7 +44,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProxyError
+from urllib3.util.connection import allowed_gai_family
 
 RETRIABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -245,30 +249,32 @@ class _Exchange:
     def stop(self) -> None:
         self._timer.cancel()
 
-    def watch(self, conn: HTTPConnection) -> None:
+    def watch(self, conn: HTTPConnection, sock: socket.socket | None = None) -> None:
         """Remember the connection and its socket: `http.client` drops `conn.sock` once a
-        response that closes the connection has begun, while the body is still read from it."""
+        response that closes the connection has begun, while the body is still read from it.
+
+        A new socket is watched before `conn.sock` is set, so a proxy's CONNECT answer and
+        the TLS handshake run on the deadline too.
+        """
+        sock = sock or conn.sock
         with self._lock:
             if conn not in self._conns:
                 self._conns.append(conn)
-            if conn.sock is not None and conn.sock not in self._socks:
-                self._socks.append(conn.sock)
+            if sock is not None and sock not in self._socks:
+                self._socks.append(sock)
             expired = self.expired
         if expired:
-            _shut(conn.sock)
+            _shut(sock)
 
-    def check_peer(self, conn: HTTPConnection) -> None:
-        """Refuse a socket that landed on a non-public address, whatever DNS said: a public
-        name may resolve to 127.0.0.1 or 169.254.169.254."""
-        if self.private_ok or conn.sock is None:
-            return
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            address = conn.sock.getpeername()[0]
-            if not _public(address):
-                conn.close()
-                raise RedirectRefused(
-                    f"{conn.host}:{conn.port}", f"{conn.host} resolves to non-public {address}"
-                )
+    def addresses(self, host: str, port: int) -> list[str]:
+        """Every address `host` resolves to, or `RedirectRefused` if any is non-public: a
+        public name may resolve to 127.0.0.1 or 169.254.169.254 (DNS rebinding)."""
+        infos = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
+        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        private = [a for a in found if not _public(a)]
+        if private:
+            raise RedirectRefused(f"{host}:{port}", f"{host} resolves to non-public {private[0]}")
+        return found
 
     def _expire(self) -> None:
         with self._lock:
@@ -296,19 +302,50 @@ def _exchange(seconds: float, private_ok: bool) -> Iterator[_Exchange]:
 class _Watched:
     """Mixed into urllib3's connections so the running exchange can watch and vet them."""
 
+    _dns_host: str
+    proxy: Any
+
     def request(self, *args: Any, **kwargs: Any) -> None:
+        """A pooled connection may come from an earlier exchange: this one watches it too."""
         exchange: _Exchange | None = getattr(_current, "exchange", None)
         if exchange is not None:
             exchange.watch(self)  # type: ignore[arg-type]
-            exchange.check_peer(self)  # type: ignore[arg-type]
         super().request(*args, **kwargs)  # type: ignore[misc]
 
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
+    def _new_conn(self) -> socket.socket:
+        """Connect to an address that was checked, and watch the socket from its first byte.
+
+        Behind a proxy the socket goes to the proxy, which the operator chose and which
+        resolves the target itself; the target's literal addresses are still vetted hop by
+        hop. urllib3 connects to `_dns_host`, so it is pointed at each checked address in
+        turn (the name stays for the Host header, SNI and certificate checks elsewhere).
+        """
         exchange: _Exchange | None = getattr(_current, "exchange", None)
+        if exchange is None or exchange.private_ok or self.proxy is not None:
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        else:
+            sock = self._connect_checked(exchange)
         if exchange is not None:
-            exchange.watch(self)  # type: ignore[arg-type]
-            exchange.check_peer(self)  # type: ignore[arg-type]
+            exchange.watch(self, sock)  # type: ignore[arg-type]
+        return sock
+
+    def _connect_checked(self, exchange: _Exchange) -> socket.socket:
+        name = self._dns_host
+        try:
+            addresses = exchange.addresses(name.rstrip("."), self.port)  # type: ignore[attr-defined]
+        except socket.gaierror as exc:
+            raise NameResolutionError(name, self, exc) from exc  # type: ignore[arg-type]
+        error: NewConnectionError | None = None
+        try:
+            for address in addresses:
+                self._dns_host = address
+                try:
+                    return super()._new_conn()  # type: ignore[misc,no-any-return]
+                except NewConnectionError as exc:
+                    error = exc
+        finally:
+            self._dns_host = name
+        raise error or NewConnectionError(self, f"{name} has no address")  # type: ignore[arg-type]
 
 
 class _WatchedHTTPConnection(_Watched, HTTPConnection):
@@ -327,19 +364,25 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
+WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
 class WatchedAdapter(HTTPAdapter):
     """The transport: `requests`' own, over connections the exchange deadline can cut.
 
-    Requests through a proxy use urllib3's proxy manager, which this does not reach: behind
-    a proxy `total_timeout` bounds the body only.
+    Direct requests and those through an HTTP(S) proxy (`HTTPS_PROXY`: a CONNECT tunnel)
+    both use the watched connections, so the deadline holds behind a proxy as well.
     """
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPPool,
-            "https": _WatchedHTTPSPool,
-        }
+        self.poolmanager.pool_classes_by_scheme = dict(WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = dict(WATCHED_POOLS)
+        return manager
 
 
 class _Session(requests.Session):
@@ -711,11 +754,15 @@ def _public(host: str) -> bool:
 
 
 def _unreachable(exc: requests.RequestException) -> bool:
-    """DNS failure, refused or timed-out connect: the host cannot be reached at all."""
+    """DNS failure, refused or timed-out connect: the host (or the proxy in front of it)
+    cannot be reached at all."""
     if isinstance(exc, requests.ConnectTimeout):
         return True
     cause = exc.args[0] if exc.args else None
-    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError)
+    reason = cause.reason if isinstance(cause, MaxRetryError) else None
+    if isinstance(reason, ProxyError):
+        reason = reason.original_error
+    return isinstance(reason, NewConnectionError)
 
 
 def _shut(sock: socket.socket | None) -> None:

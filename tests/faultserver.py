@@ -12,22 +12,33 @@ Faults are set per path prefix and count their hits, so a test can say how many 
 fault drew and when each arrived (server-side monotonic times); `sent` keeps the SHA-256 of
 every complete body sent per path, to compare with what the raw archive kept. A POST is
 answered as a webhook receiver would (`posted` keeps what arrived), faults included.
+
+`FaultServer(night, tls=...)` serves HTTPS with a throwaway certificate for 127.0.0.1
+(`LoopbackCertificate`, trusted through `REQUESTS_CA_BUNDLE`), and `TunnelProxy` is an HTTPS
+proxy (CONNECT) in front of it that can trickle its own answer: what a client sees behind
+`HTTPS_PROXY`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
+import ipaddress
 import json
+import select
 import socket
+import socketserver
+import ssl
 import struct
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from pipeline.snapshot import snapshot_key
@@ -98,10 +109,28 @@ class Hit:
     faulted: bool
 
 
-class FaultServer:
+class _Background:
+    """A socket server run on a daemon thread for the length of a `with` block."""
+
+    httpd: socketserver.BaseServer
+
+    def _serve(self, httpd: socketserver.BaseServer) -> None:
+        self.httpd = httpd
+        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class FaultServer(_Background):
     """Threaded server on 127.0.0.1:<ephemeral>; use as a context manager."""
 
-    def __init__(self, night: date) -> None:
+    def __init__(self, night: date, tls: ssl.SSLContext | None = None) -> None:
         self.night = night
         self.recorded = sample_night(night)
         self.faults: dict[str, Fault] = {}
@@ -109,18 +138,11 @@ class FaultServer:
         self.sent: dict[str, list[str]] = {}
         self.posted: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
-        self.httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self.port = self.httpd.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        httpd.tls = tls
+        self._serve(httpd)
+        self.port = httpd.server_address[1]
+        self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def base_url(self, source: str) -> str:
         return f"{self.origin}/{source}"
@@ -203,6 +225,18 @@ class FaultServer:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """TLS is set up in the request's own thread: a client that never completes its
+        handshake holds that thread only, never the accept loop."""
+        if self.tls is not None:
+            request.settimeout(5)
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (OSError, ssl.SSLError):
+                return
+        super().finish_request(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hang up on purpose here (timeouts, size caps): a broken pipe is expected."""
@@ -387,11 +421,14 @@ def live_config(
     """A live-mode TOML config pointing `sources` at the server, with fast test timeouts.
 
     Flow-level task retries are off (their default delay is minutes): the faults exercise
-    the HTTP client's own retries, which the server counts."""
+    the HTTP client's own retries, which the server counts. The read timeout is generous
+    because the server answers from a thread of the test's own process on a loaded machine:
+    at 0.3 s an ordinary answer sometimes timed out under `make reliability`, drew a retry
+    and broke an exact hit count (`remotive-empty`). The "slow" case sets its own."""
     settings = {
         "user_agent": "jobtrends-faults",
         "connect_timeout": 1.0,
-        "read_timeout": 0.3,
+        "read_timeout": 3.0,
         "max_retries": 2,
         "backoff_base": 0.0,
         "max_response_bytes": 4 * 1024 * 1024,
@@ -424,3 +461,121 @@ def _toml(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class LoopbackCertificate:
+    """A self-signed certificate for 127.0.0.1 and `NAME`, and its key, under `folder`."""
+
+    NAME: ClassVar[str] = "boards.example.test"
+    cert: Path
+    key: Path
+
+    @staticmethod
+    def make(folder: Path) -> LoopbackCertificate:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+        now = dt.datetime.now(dt.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [
+                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                        x509.DNSName(LoopbackCertificate.NAME),
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        paths = LoopbackCertificate(folder / "cert.pem", folder / "key.pem")
+        paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        paths.key.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        return paths
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+class TunnelProxy(_Background):
+    """An HTTPS proxy on 127.0.0.1:<ephemeral>: answers CONNECT and relays the bytes.
+
+    `trickle` (seconds a byte) makes it send its "200 Connection established" answer one
+    byte at a time, so the client's read of it never times out. `tunnels` lists the
+    `host:port` each CONNECT asked for.
+    """
+
+    def __init__(self, trickle: float | None = None) -> None:
+        self.trickle = trickle
+        self.tunnels: list[str] = []
+        proxy = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                proxy._handle(self.request)
+
+        httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        self._serve(httpd)
+        self.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    def _handle(self, client: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                return
+            head += chunk
+        method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
+        if method != "CONNECT":
+            client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            return
+        self.tunnels.append(target)
+        answer = f"HTTP/1.1 200 Connection established\r\nX-Padding: {'.' * 200}\r\n\r\n"
+        try:
+            if self.trickle is None:
+                client.sendall(answer.encode())
+            else:
+                for byte in answer.encode():
+                    client.sendall(bytes([byte]))
+                    time.sleep(self.trickle)
+            host, _, port = target.rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=5) as upstream:
+                _relay(client, upstream)
+        except OSError:
+            return
+
+
+def _relay(a: socket.socket, b: socket.socket) -> None:
+    """Copy bytes both ways until either side hangs up."""
+    peers = {a: b, b: a}
+    while True:
+        readable, _, _ = select.select(list(peers), [], [], 10)
+        if not readable:
+            return
+        for sock in readable:
+            data = sock.recv(65536)
+            if not data:
+                return
+            peers[sock].sendall(data)

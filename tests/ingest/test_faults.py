@@ -63,6 +63,8 @@ class Expect:
     status: str
     hits: int
     reason: str = ""
+    read_timeout: float | None = None
+    """The fault needs a shorter read timeout than the generous default (see live_config)."""
 
 
 EMPTY_MEANS_FAILURE = {
@@ -79,7 +81,7 @@ def case(server: FaultServer, source: str, kind: str) -> tuple[Fault, Expect]:
     other_port = f"http://127.0.0.1:{server.port + 1 if server.port < 65535 else 1}{{path}}"
     is_xml = source == "jsonld"
     cases: dict[str, tuple[Fault, Expect]] = {
-        "slow": (Fault("slow", delay=0.8), Expect("failed", retried, "Timeout")),
+        "slow": (Fault("slow", delay=2.0), Expect("failed", retried, "Timeout", read_timeout=0.3)),
         "reset": (Fault("reset"), Expect("failed", retried, "RetriableHttpError")),
         "retry_after": (
             Fault("retry_after", times=1, status=429, retry_after=1),
@@ -153,9 +155,7 @@ class World:
 def world(server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A warehouse already holding one clean fetch of every board, as on any later night."""
     root = tmp_path_factory.mktemp("faults")
-    config = root / "sources.toml"
-    config.write_text(live_config(server, list(SOURCES), http={"max_retries": MAX_RETRIES}))
-    settings = load_settings(config, data_dir=root / "data")
+    settings = settings_under(root, server)
     con = open_warehouse(settings.db_path)
     w = World(root, con, RawArchive(settings.archive_dir), settings)
     for source in SOURCES:
@@ -164,9 +164,17 @@ def world(server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
     con.close()
 
 
-def run_board(w: World, source: str) -> BoardSummary:
-    planned = plan(w.settings, sources=[source])
-    client = make_client(w.settings, NIGHT, planned)
+def settings_under(root: Path, server: FaultServer, **http: float) -> Any:
+    """Live settings for every source at the server, data under `root`, with `http` changes."""
+    config = root / f"sources-{uuid.uuid4().hex}.toml"
+    config.write_text(live_config(server, list(SOURCES), http={"max_retries": MAX_RETRIES, **http}))
+    return load_settings(config, data_dir=root / "data")
+
+
+def run_board(w: World, source: str, settings: Any = None) -> BoardSummary:
+    settings = settings or w.settings
+    planned = plan(settings, sources=[source])
+    client = make_client(settings, NIGHT, planned)
     (item,) = planned
     outcome = fetch_board(item, client, w.archive, NIGHT, str(uuid.uuid4()), "live")
     summary = load_outcome(w.con, outcome)
@@ -202,8 +210,11 @@ def test_adapter_survives_fault(server: FaultServer, world: World, source: str, 
     fault, expect = case(server, source, kind)
     server.fault(path, fault)
     before = board_rows(world.con, source)
+    settings = None
+    if expect.read_timeout is not None:
+        settings = settings_under(world.root, server, read_timeout=expect.read_timeout)
 
-    summary = run_board(world, source)
+    summary = run_board(world, source, settings)
 
     TALLY["faults x adapters tried"] += 1
     hits = server.hits_under(path)

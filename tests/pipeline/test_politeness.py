@@ -25,10 +25,26 @@ pytestmark = pytest.mark.faults
 
 NIGHT = date(2026, 11, 15)
 INTERNAL = "/jsonld/careers.quillon.example/internal/"
-JITTER = 0.05
-"""Seconds a request may seem early on the server's clock. The client spaces its sends
-exactly (tests/test_http.py proves that with a fake clock); the server thread shares the GIL
-with the client, so the time from send to the handler's timestamp varies a little."""
+
+
+LAG = 0.5
+"""Seconds the server's stamp of a request may trail its send. The server stamps a request
+when its handler thread runs, which on a loaded machine (2 cores, load average 16 while
+`make reliability` ran beside other work) trails the send by 100 ms and more at times."""
+
+
+def assert_spaced(times: list[float], interval: float) -> None:
+    """The server saw requests at most one per `interval`, up to one stamp's lag.
+
+    The client claims send slots `interval` apart and never sends before its slot (exact,
+    on a fake clock: tests/pipeline/test_http.py), so the stamps of requests i < j are at
+    least (j - i) intervals apart less the lag of request i's stamp. Each window is
+    checked, not each gap: one late stamp shortens the gap after it by its lag, and a
+    per-gap bound loose enough for that proves little. Without the limit, the whole run
+    arrives within a few milliseconds.
+    """
+    for i, j in itertools.combinations(range(len(times)), 2):
+        assert times[j] - times[i] >= (j - i) * interval - LAG, (i, j, times)
 
 
 @pytest.fixture
@@ -66,24 +82,23 @@ def test_unreadable_robots_means_nothing_is_crawled(server: FaultServer, tmp_pat
     assert outcome.load is not None and outcome.load.postings == []
 
 
-@pytest.mark.parametrize(("source", "interval"), [("smartrecruiters", 0.15), ("jsonld", 0.1)])
+@pytest.mark.parametrize(("source", "interval"), [("smartrecruiters", 0.2), ("jsonld", 0.2)])
 def test_min_interval_spaces_requests_to_one_host(
     server: FaultServer, tmp_path: Path, source: str, interval: float
 ) -> None:
     outcome = fetch(server, tmp_path, source, min_interval=interval)
     assert outcome.error is None
     times = [h.at for h in server.hits]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert len(gaps) >= 10
-    assert min(gaps) >= interval - JITTER, gaps
-    assert times[-1] - times[0] >= len(gaps) * interval - JITTER
+    assert len(times) > 10
+    assert_spaced(times, interval)
 
 
 def test_a_retry_waits_for_the_rate_limit_too(server: FaultServer, tmp_path: Path) -> None:
     server.fault("/lever/", Fault("error_then_ok", times=1, status=500))
-    outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
+    outcome = fetch(server, tmp_path, "lever", min_interval=1.0)
     first, second = server.hits_under("/lever/")[:2]
-    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+    assert outcome.error is None
+    assert_spaced([first.at, second.at], 1.0)
 
 
 def test_a_redirect_into_a_disallowed_path_is_never_followed(
@@ -103,9 +118,10 @@ def test_a_redirect_into_a_disallowed_path_is_never_followed(
 
 def test_each_redirect_hop_waits_for_the_rate_limit(server: FaultServer, tmp_path: Path) -> None:
     server.fault("/lever/", Fault("redirect", times=1, location=f"{server.origin}{{path}}"))
-    outcome = fetch(server, tmp_path, "lever", min_interval=0.4)
+    outcome = fetch(server, tmp_path, "lever", min_interval=1.0)
     first, second = server.hits_under("/lever/")[:2]
-    assert outcome.error is None and second.at - first.at >= 0.4 - JITTER
+    assert outcome.error is None
+    assert_spaced([first.at, second.at], 1.0)
 
 
 def test_the_sitemap_filter_keeps_to_the_sitemaps_port(server: FaultServer, tmp_path: Path) -> None:
