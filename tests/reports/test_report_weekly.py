@@ -309,4 +309,8 @@ def test_numbers_read_as_numbers(con: duckdb.DuckDBPyConnection) -> None:
     cells = [td.get_text() for td in demand.select("td")]
     assert "Machine Learning Engineer" in cells and "ml_engineer" not in cells
     text = soup.get_text()
-    assert not re.search(r"(?<![\d.])\d+\.0\b(?!\.)", text) and "150000" not in text and "$150K" in text
+    assert (
+        not re.search(r"(?<![\d.])\d+\.0\b(?!\.)", text)
+        and "150000" not in text
+        and "$150K" in text
+    )
