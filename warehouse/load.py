@@ -101,6 +101,9 @@ class BoardLoad:
     """Overrides SUSPECT_FRACTION for this board (a source's `suspect_fraction` option)."""
     parse_key: str | None = None
     """What was parsed (pages, board config, code); see `parse_keys` and `record_unchanged`."""
+    label_keys: dict[str, str] = field(default_factory=dict)
+    """Each posting's label key by source id, stored beside its label (`stored_label_keys`);
+    a posting with a key and no row in `labels` keeps the label stored under that key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +321,57 @@ def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, 
     }
 
 
+def stored_label_keys(
+    con: duckdb.DuckDBPyConnection, boards: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """Per (source, board): the label key stored with each of its postings' labels, what a
+    parse of the board compares its postings' keys with to label only the changed ones."""
+    if not boards:
+        return {}
+    sources, tokens = zip(*dict.fromkeys(boards), strict=True)
+    rows = con.execute(
+        """
+        SELECT p.source, p.board, list(p.source_id), list(l.label_key)
+        FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS board) AS w
+        JOIN postings AS p ON p.source = w.source AND p.board = w.board
+        JOIN posting_labels AS l ON l.source = p.source AND l.source_id = p.source_id
+        WHERE l.label_key IS NOT NULL
+        GROUP BY p.source, p.board
+        """,
+        [list(sources), list(tokens)],
+    ).fetchall()
+    return {(source, board): dict(zip(ids, keys, strict=True)) for source, board, ids, keys in rows}
+
+
+def unconfirmed_label_keys(
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]
+) -> set[tuple[str, str]]:
+    """The postings a load leaves unlabelled (a key, no row) whose stored label no longer
+    carries that key: the keys a parse was given went stale while earlier loads were still
+    queued (a posting changed on one night and changed back on the next). The caller must
+    label these before loading."""
+    labelled = {(r.source, r.source_id) for load in loads for r in load.labels}
+    reused = [
+        (load.source, source_id, key)
+        for load in loads
+        for source_id, key in load.label_keys.items()
+        if (load.source, source_id) not in labelled
+    ]
+    if not reused:
+        return set()
+    rows = con.execute(
+        """
+        SELECT r.source, r.source_id
+        FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS source_id,
+                     unnest(?::VARCHAR[]) AS key) AS r
+        LEFT JOIN posting_labels AS l USING (source, source_id)
+        WHERE l.label_key IS DISTINCT FROM r.key
+        """,
+        [list(column) for column in zip(*reused, strict=True)],
+    ).fetchall()
+    return set(rows)
+
+
 def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
     """The parse key of each board's latest successful load of a night, where it has one."""
     return {
@@ -370,6 +424,7 @@ def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
     """The batch's rows as DataFrames; a key listed twice keeps its last listing."""
     postings = postings_frame(_unique([p for load in loads for p in load.postings]))
     labels = _columns([r for load in loads for r in load.labels], LabelRow.__slots__)
+    labels["label_key"] = [load.label_keys.get(r.source_id) for load in loads for r in load.labels]
     errors = pd.DataFrame(
         [
             (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
@@ -415,7 +470,8 @@ def _merge(
                                       WHERE e.source = l.source AND e.source_id = l.source_id)),
                    (SELECT count(*) FROM incoming_labels AS l
                     JOIN posting_labels AS e USING (source, source_id)
-                    WHERE e.classifier_version <> l.classifier_version)
+                    WHERE e.classifier_version <> l.classifier_version
+                       OR e.label_key IS DISTINCT FROM l.label_key)
             """
         ).fetchone()
         if labels_missing:
@@ -477,12 +533,16 @@ def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[
     }
 
 
+STORED_LABEL_COLUMNS = f"{LABEL_COLUMNS}, label_key"
+INCOMING_LABEL_COLUMNS = ", ".join(f"l.{c}" for c in (*LabelRow.__slots__, "label_key"))
+
+
 def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
     """Labels for postings that have none yet."""
     con.execute(
         f"""
-        INSERT INTO posting_labels ({LABEL_COLUMNS})
-        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        INSERT INTO posting_labels ({STORED_LABEL_COLUMNS})
+        SELECT {INCOMING_LABEL_COLUMNS}
         FROM incoming_labels AS l
         WHERE NOT EXISTS (
             SELECT 1 FROM posting_labels AS e
@@ -493,22 +553,24 @@ def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _replace_stale_labels(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """Rewrite labels whose posting content or classifier version changed.
+    """Rewrite labels whose posting content, label key or classifier version changed.
 
     Runs before the postings merge, which is what lets it compare the stored content hash
-    with the incoming one. Labels are taken to be decided by content and classifier version,
-    and follow the posting's newest sighting: an older night loaded late labels nothing, as
-    it changes no content (see `_upsert_postings`).
+    with the incoming one. Labels are decided by their label key (the classifier's input and
+    code, the board's industry, the currency table) and follow the posting's newest
+    sighting: an older night loaded late labels nothing, as it changes no content (see
+    `_upsert_postings`).
     """
     con.execute(
         f"""
-        INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS})
-        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        INSERT OR REPLACE INTO posting_labels ({STORED_LABEL_COLUMNS})
+        SELECT {INCOMING_LABEL_COLUMNS}
         FROM incoming_labels AS l
         JOIN posting_labels AS e USING (source, source_id)
         JOIN postings AS p USING (source, source_id)
         JOIN incoming_postings AS i USING (source, source_id)
-        WHERE (e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash)
+        WHERE (e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash
+               OR e.label_key IS DISTINCT FROM l.label_key)
           AND p.last_seen <= ?::DATE
         """,
         [as_of],
