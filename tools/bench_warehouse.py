@@ -193,7 +193,10 @@ def fill(con, count: int) -> None:
     )
     con.execute(
         """
-        INSERT INTO posting_labels
+        INSERT INTO posting_labels (source, source_id, classifier_version, role, is_ai,
+            ai_signal, role_confidence, role_evidence, seniority, work_arrangement, remote_scope,
+            salary_usd_min, salary_usd_max, salary_flag, country, metro, degree, skills,
+            industry, employment_type, detail)
         WITH keyed AS (
             SELECT source, source_id, (hash(source_id) % 1000000)::BIGINT AS h,
                    (hash(company) % 3)::BIGINT AS c, (hash(title) % 4)::BIGINT AS t
