@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import tempfile
 import time
 from dataclasses import replace
@@ -23,32 +22,13 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from tools.bench_warehouse import fill, night_loads, synthesise
+from tools.bench_warehouse import churn, fill, night_loads, synthesise
 from warehouse.db import open_for_load
 from warehouse.load import load_boards
 
 BOARDS = 20
 NIGHTS = 3
 FIRST = date(2026, 9, 1)
-
-
-def churn(by_board: dict[str, list[Any]], seed: int = 11) -> dict[str, list[Any]]:
-    """The next night of `by_board`: 5% retitled, 3% gone, 3% new (ids never used before)."""
-    rng = random.Random(seed)
-    serial = 10**9
-    out = {}
-    for board, postings in by_board.items():
-        kept = []
-        for p in postings:
-            roll = rng.random()
-            if roll < 0.03:
-                continue
-            kept.append(replace(p, title=p.title + " II") if roll < 0.08 else p)
-        for _ in range(len(postings) * 3 // 100):
-            serial += 1
-            kept.append(replace(postings[0], source_id=str(serial)))
-        out[board] = kept
-    return out
 
 
 def measure(history: int, night: int, workdir: Path) -> dict[str, Any]:
@@ -66,7 +46,7 @@ def measure(history: int, night: int, workdir: Path) -> dict[str, Any]:
         load_boards(con, night_loads(boards, FIRST, "merge-0"))
         timings = []
         for n in range(1, NIGHTS + 1):
-            boards = churn(boards, seed=n)
+            boards = churn(boards, 10**9 + n * night, seed=n)
             loads = night_loads(boards, FIRST + timedelta(days=n), f"merge-{n}")
             started = time.perf_counter()
             load_boards(con, loads)
