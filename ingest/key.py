@@ -8,6 +8,11 @@ the source text, so a new import is covered without anyone listing it), the whol
 package with its data files, the labeller, the HTML helpers, the source base class, the
 loader and the schema's migrations. Nobody bumps a version by hand. The nightly flow's parse
 cache, the replay's skip and the loader's skip all compare this key and nothing else.
+
+Inside a board that changed, `label_key` decides per posting whether its stored label still
+holds: a digest of exactly what the classifier reads and of the classifier's own code (the
+classifier part of the skip key), so an unchanged posting on a changed board is not labelled
+again.
 """
 
 from __future__ import annotations
@@ -18,10 +23,14 @@ import importlib.util
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from functools import cache
+from dataclasses import asdict
+from datetime import date
+from functools import cache, lru_cache
 from pathlib import Path
 
-from pipeline.models import Board, RawPage
+from pipeline.classify import ClassifyInput
+from pipeline.classify.salary import _rates
+from pipeline.models import Board, Posting, RawPage
 from pipeline.sources.base import Source
 from warehouse.db import migrations
 from warehouse.load import PageRecord
@@ -31,6 +40,8 @@ FOLLOWED = "pipeline"
 WHOLE_PACKAGES = ("pipeline.classify",)
 """Packages taken whole, data files included: the classifier reads its tables at import."""
 ALWAYS = ("pipeline.labels", "pipeline.html", "pipeline.sources.base", "warehouse.load")
+CLASSIFIER = ("pipeline.labels",)
+"""Where a label is computed: the labeller, and through it the whole classifier package."""
 _LOCK = threading.Lock()
 
 
@@ -72,19 +83,55 @@ def code_digest(parser_module: str) -> str:
 
 @cache
 def _code_digest(parser_module: str) -> str:
-    h = hashlib.sha256()
-    for name, data in sorted(_code_files(parser_module).items()):
-        h.update(f"{name}\x1f{len(data)}\x1f".encode())
-        h.update(data)
+    h = _files_hash([parser_module, *ALWAYS])
     for version, name, sql in migrations():
         h.update(f"migration {version} {name}\x1f{sql}".encode())
     return h.hexdigest()[:16]
 
 
-def _code_files(parser_module: str) -> dict[str, bytes]:
+def classifier_digest() -> str:
+    """The classifier's version key: a digest of the labeller and the whole classifier
+    package with its data files, the same files every skip key covers."""
+    with _LOCK:
+        return _classifier_digest()
+
+
+@cache
+def _classifier_digest() -> str:
+    return _files_hash(CLASSIFIER).hexdigest()[:16]
+
+
+def label_key(posting: Posting, industry: str | None, on_date: date) -> str:
+    """What a posting's label is a function of: the classifier's input as `pipeline.labels`
+    builds it, the board's configured industry, the currency table in force on the night
+    (not the night itself, so a label survives nights until the table changes) and the
+    classifier's version key. Equal keys give equal labels."""
+    inputs = asdict(ClassifyInput.from_posting(posting))
+    text = json.dumps([inputs, industry], sort_keys=True, default=str)
+    h = hashlib.sha256(f"{classifier_digest()}\x1f{_rates_digest(on_date)}\x1f".encode())
+    h.update(text.encode())
+    return h.hexdigest()[:32]
+
+
+@lru_cache(maxsize=64)
+def _rates_digest(on_date: date) -> str:
+    """The currency table the classifier converts with on `on_date`, as a digest."""
+    table = json.dumps(sorted(_rates(on_date).items()))
+    return hashlib.sha256(table.encode()).hexdigest()[:16]
+
+
+def _files_hash(roots: Iterable[str]) -> hashlib._Hash:
+    h = hashlib.sha256()
+    for name, data in sorted(_code_files(roots).items()):
+        h.update(f"{name}\x1f{len(data)}\x1f".encode())
+        h.update(data)
+    return h
+
+
+def _code_files(roots: Iterable[str]) -> dict[str, bytes]:
     """Each file by a location-free name (module, or package and relative path)."""
     files: dict[str, bytes] = {}
-    for module in _closure([parser_module, *ALWAYS]):
+    for module in _closure(roots):
         if any(module == p or module.startswith(f"{p}.") for p in WHOLE_PACKAGES):
             continue
         path = _source_file(module)

@@ -51,6 +51,7 @@ def finish(
         pages=outcome.pages,
         postings=parsed.postings,
         labels=parsed.labels,
+        label_keys=parsed.label_keys,
         errors=parsed.errors,
         closes_missing=item.source.closes_missing and complete,
         suspect_fraction=item.source.settings.options.get("suspect_fraction"),

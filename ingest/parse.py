@@ -6,7 +6,7 @@ and be cached under `ingest.key.skip_key`. Never raises: a failure is the result
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from time import perf_counter
 
 from ingest.label import label_board
@@ -15,14 +15,21 @@ from pipeline.models import Board, RawPage
 from pipeline.sources.base import Source, SourceError
 
 
-def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> ParsedBoard:
+def parse_board(
+    source: Source,
+    board: Board,
+    pages: Sequence[RawPage],
+    known: Mapping[str, str] | None = None,
+) -> ParsedBoard:
+    """`known`: the board's stored label keys by source id; a posting whose key is unchanged
+    is not labelled again (`ingest.label`)."""
     if not pages:
         return ParsedBoard(failure="no pages to parse")
     try:
         started = perf_counter()
         result = source.parse(pages, board)
         parsed = perf_counter()
-        labelled = label_board(result.postings, board, pages[0].fetched_at.date())
+        labelled = label_board(result.postings, board, pages[0].fetched_at.date(), known)
     except SourceError as exc:
         return ParsedBoard(failure=f"parse: {type(exc).__name__}: {exc}")
     except Exception as exc:  # a parser bug must not take the night down; the reason is kept
@@ -33,4 +40,5 @@ def parse_board(source: Source, board: Board, pages: Sequence[RawPage]) -> Parse
         [*result.errors, *labelled.errors],
         parse_seconds=parsed - started,
         classify_seconds=perf_counter() - parsed,
+        label_keys=labelled.keys,
     )

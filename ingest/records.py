@@ -70,6 +70,8 @@ class ParsedBoard:
     failure: str | None = None
     parse_seconds: float = 0.0
     classify_seconds: float = 0.0
+    label_keys: dict[str, str] = field(default_factory=dict)
+    """Each posting's `ingest.key.label_key`; `labels` may omit the ones stored already."""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,13 @@ size of the night. Before a fetch is parsed its skip key (`ingest.key`) is compa
 key its board's latest successful load of the night recorded: equal keys mean the load would
 change nothing, so the fetch is recorded from that load (`record_unchanged`) with nothing
 parsed. That is what makes replaying an unchanged night cheap.
+
+A fetch that is parsed goes to its worker with its board's stored label keys (workers cannot
+open the warehouse this process holds), so only the postings whose classifier input changed
+are labelled (`ingest.label`). Those keys are read when the night's fetches are planned,
+while earlier nights may still be queued for loading; just before a batch loads, the keys it
+relied on are checked against the warehouse, and the few that moved meanwhile are labelled
+here.
 """
 
 from __future__ import annotations
@@ -29,13 +36,21 @@ from config import Settings
 from ingest.archive import ARCHIVE_FAILED, ArchivedFetch, archived_fetches, read_pages
 from ingest.group import group
 from ingest.key import skip_key
+from ingest.label import label_stale
 from ingest.load import LOAD_BATCH_POSTINGS, finish, load_outcomes
 from ingest.parse import parse_board
 from ingest.plan import plan
 from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
+from pipeline.models import Board
 from warehouse.archive import ArchiveError, RawArchive
 from warehouse.db import Connection, open_for_load
-from warehouse.load import BoardLoad, parse_keys, record_unchanged
+from warehouse.load import (
+    BoardLoad,
+    parse_keys,
+    record_unchanged,
+    stored_label_keys,
+    unconfirmed_label_keys,
+)
 from warehouse.runlock import run_lock
 from warehouse.runs import cut_short_fetches, loaded_attempts
 
@@ -89,6 +104,8 @@ class Prepared:
     outcome: BoardOutcome
     unchanged: bool
     stages: Stages
+    board: Board | None = None
+    """The board parsed (None for an unchanged fetch), for labelling stale keys here."""
 
 
 @dataclass(slots=True)
@@ -140,6 +157,7 @@ def replay(
         t0 = perf_counter()
         night = pending[0].outcome.night
         run = runs.setdefault(night, RunSummary(f"{run_prefix}-{night.isoformat()}", night, mode))
+        _confirm_labels(con, pending)
         loaded = _load(con, pending, batch_postings)
         run.boards.extend(loaded)
         out.stages.load += perf_counter() - t0
@@ -175,22 +193,31 @@ def _fetches(
     boards: Mapping[tuple[str, str], PlannedBoard],
     since: date | None,
     until: date | None,
-) -> Iterator[tuple[KeyedFetch, str | None]]:
-    """The attempt to replay of each board night, with its skip key and the key its board's
-    last load recorded.
+) -> Iterator[tuple[KeyedFetch, bool, dict[str, str]]]:
+    """The attempt to replay of each board night, with its skip key, whether its board's last
+    load of the night had the same key, and (for a fetch to parse) its board's stored label
+    keys.
 
     Keys come from the fetch manifests alone, so an unchanged fetch's bodies are never read.
     """
     cut_short = cut_short_fetches(con, FETCH_FAILED)
     for night, attempts in groupby(archived_fetches(archive, dict(boards), since, until), _night):
         keys = parse_keys(con, night)
+        keyed = []
         for fetch in choose_attempts(list(attempts), loaded_attempts(con, night)):
             board = fetch.item.board
             complete = fetch.complete
             if complete is None:
                 complete = (board.source, board.token, night) not in cut_short
             key = skip_key(fetch.item.source, board, fetch.pages, complete=complete)
-            yield KeyedFetch(fetch, complete, key), keys.get((board.source, board.token))
+            keyed.append((KeyedFetch(fetch, complete, key), keys.get(_board(fetch)) == key))
+        known = stored_label_keys(con, [_board(k.fetch) for k, same in keyed if not same])
+        for k, same in keyed:
+            yield k, same, known.get(_board(k.fetch), {})
+
+
+def _board(fetch: ArchivedFetch) -> tuple[str, str]:
+    return fetch.item.board.source, fetch.item.board.token
 
 
 def _night(fetch: ArchivedFetch) -> date:
@@ -216,9 +243,11 @@ def choose_attempts(
     return sorted(chosen, key=lambda f: order[id(f)])
 
 
-def prepare(root: str, keyed: KeyedFetch, run_id: str, mode: str) -> Prepared:
-    """Read, parse and label one fetch: everything but the load. Top-level, so a worker
-    process can run it."""
+def prepare(
+    root: str, keyed: KeyedFetch, run_id: str, mode: str, known: dict[str, str] | None = None
+) -> Prepared:
+    """Read, parse and label one fetch: everything but the load; `known`: its board's stored
+    label keys. Top-level, so a worker process can run it."""
     t0 = perf_counter()
     outcome = _outcome(keyed, run_id, mode)
     try:
@@ -228,10 +257,10 @@ def prepare(root: str, keyed: KeyedFetch, run_id: str, mode: str) -> Prepared:
         return Prepared(outcome, False, Stages(read=perf_counter() - t0))
     stages = Stages(read=perf_counter() - t0)
     item = keyed.fetch.item
-    parsed = parse_board(item.source, item.board, pages)
+    parsed = parse_board(item.source, item.board, pages, known)
     stages.parse, stages.classify = parsed.parse_seconds, parsed.classify_seconds
     finish(outcome, item, parsed, complete=keyed.complete)
-    return Prepared(outcome, False, stages)
+    return Prepared(outcome, False, stages, item.board)
 
 
 def _carried(root: str, keyed: KeyedFetch, run_id: str, mode: str) -> Prepared:
@@ -263,7 +292,7 @@ def _outcome(keyed: KeyedFetch, run_id: str, mode: str) -> BoardOutcome:
 
 def _prepared(
     root: str,
-    fetches: Iterator[tuple[KeyedFetch, str | None]],
+    fetches: Iterator[tuple[KeyedFetch, bool, dict[str, str]]],
     run_prefix: str,
     mode: str,
     workers: int,
@@ -274,18 +303,20 @@ def _prepared(
         return f"{run_prefix}-{fetch.night.isoformat()}"
 
     if workers == 0:
-        for fetch, loaded in fetches:
-            step = _carried if loaded == fetch.key else prepare
-            yield step(root, fetch, run_id(fetch), mode)
+        for fetch, same, known in fetches:
+            if same:
+                yield _carried(root, fetch, run_id(fetch), mode)
+            else:
+                yield prepare(root, fetch, run_id(fetch), mode, known)
         return
     context = multiprocessing.get_context("spawn")
     window: deque[Future[Prepared] | Prepared] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for fetch, loaded in fetches:
-            if loaded == fetch.key:
+        for fetch, same, known in fetches:
+            if same:
                 window.append(_carried(root, fetch, run_id(fetch), mode))
             else:
-                window.append(pool.submit(prepare, root, fetch, run_id(fetch), mode))
+                window.append(pool.submit(prepare, root, fetch, run_id(fetch), mode, known))
             while len(window) > workers * WINDOW_PER_WORKER:
                 yield _settle(window.popleft())
         while window:
@@ -299,6 +330,20 @@ def _settle(item: Future[Prepared] | Prepared) -> Prepared:
 def _size(prepared: Prepared) -> int:
     load = prepared.outcome.load
     return len(load.postings) if load is not None else 0
+
+
+def _confirm_labels(con: Connection, batch: Sequence[Prepared]) -> None:
+    """Label here the postings whose stored label moved after their worker was given its
+    key (see the module's docstring), so the batch never keeps a label that is not theirs."""
+    parsed = [
+        (p.outcome.load, p.board)
+        for p in batch
+        if p.board is not None and p.outcome.load is not None
+    ]
+    stale = unconfirmed_label_keys(con, [load for load, _ in parsed])
+    if stale:
+        for load, board in parsed:
+            label_stale(load, board, stale)
 
 
 def _load(con: Connection, batch: Sequence[Prepared], batch_postings: int) -> list[BoardSummary]:

@@ -6,7 +6,9 @@ does fails instead of quietly starting a throwaway server)."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -251,3 +253,35 @@ class Chromium:
         return subprocess.run(
             [self.binary, *flags, *args], capture_output=True, text=True, timeout=120, check=True
         ).stdout
+
+
+def job(job_id: int, title: str = "Machine Learning Engineer", **extra: Any) -> dict[str, Any]:
+    """A job object as Greenhouse's listing endpoint returns it (no `content`)."""
+    return {
+        "absolute_url": f"https://boards.greenhouse.io/acme/jobs/{job_id}",
+        "data_compliance": [{"type": "gdpr", "requires_consent": False}],
+        "internal_job_id": 5000 + job_id,
+        "location": {"name": "San Francisco, CA"},
+        "metadata": None,
+        "id": job_id,
+        "updated_at": "2026-02-20T10:00:00-05:00",
+        "requisition_id": f"R-{job_id}",
+        "title": title,
+        "company_name": "Acme",
+        "first_published": "2026-02-20T10:00:00-05:00",
+        "language": "en",
+        **extra,
+    }
+
+
+def write_capture(
+    root: Path, night: date, token: str, jobs: list[dict[str, Any]], fetched_at: str | None
+) -> None:
+    """One board's Greenhouse listing captured on a night, as `import-history` reads it; a
+    `fetched_at` sidecar dates the capture (None: the night itself)."""
+    folder = root / night.isoformat() / "greenhouse"
+    folder.mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
+    (folder / f"{token}.json.gz").write_bytes(gzip.compress(body))
+    if fetched_at is not None:
+        (folder / f"{token}.meta.json").write_text(json.dumps({"fetched_at": fetched_at}))

@@ -16,6 +16,7 @@ import argparse
 import random
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +65,27 @@ def synthesise(count: int, boards: int, seed: int = 7) -> dict[str, list[Posting
             )
         )
     return by_board
+
+
+def churn(
+    by_board: dict[str, list[Posting]], first_id: int, seed: int = 11
+) -> dict[str, list[Posting]]:
+    """The next night of `by_board`: 5% retitled, 3% gone, 3% new (ids from `first_id`)."""
+    rng = random.Random(seed)
+    serial = first_id
+    out = {}
+    for board, postings in by_board.items():
+        kept = []
+        for p in postings:
+            roll = rng.random()
+            if roll < 0.03:
+                continue
+            kept.append(replace(p, title=p.title + " II") if roll < 0.08 else p)
+        for _ in range(len(postings) * 3 // 100):
+            kept.append(replace(postings[0], source_id=str(serial)))
+            serial += 1
+        out[board] = kept
+    return out
 
 
 def night_loads(by_board: dict[str, list[Posting]], night: date, run_id: str) -> list[BoardLoad]:
@@ -115,23 +137,7 @@ def main() -> None:
         print(f"{'  upsert rate':<46} {args.postings / first:8.0f} rows/s")
         rerun = timed("night 1 rerun (unchanged)", lambda: load_boards(con, loads))
         print(f"{'  first load / rerun':<46} {first / rerun:8.1f} x")
-        rng = random.Random(11)
-        night2: dict[str, list[Posting]] = {}
-        next_id = args.postings
-        for board, postings in night1.items():
-            kept = []
-            for p in postings:
-                roll = rng.random()
-                if roll < 0.03:
-                    continue
-                if roll < 0.08:
-                    p = Posting(**{**_fields(p), "title": p.title + " II"})
-                kept.append(p)
-            for _ in range(len(postings) * 3 // 100):
-                kept.append(Posting(**{**_fields(postings[0]), "source_id": str(next_id)}))
-                next_id += 1
-            night2[board] = kept
-        loads2 = night_loads(night2, n2, "bench-2")
+        loads2 = night_loads(churn(night1, args.postings), n2, "bench-2")
         timed(
             "night 2 load (5% changed, 3% closed, 3% new)",
             lambda: load_boards(con, loads2),
@@ -193,7 +199,10 @@ def fill(con, count: int) -> None:
     )
     con.execute(
         """
-        INSERT INTO posting_labels
+        INSERT INTO posting_labels (source, source_id, classifier_version, role, is_ai,
+            ai_signal, role_confidence, role_evidence, seniority, work_arrangement, remote_scope,
+            salary_usd_min, salary_usd_max, salary_flag, country, metro, degree, skills,
+            industry, employment_type, detail)
         WITH keyed AS (
             SELECT source, source_id, (hash(source_id) % 1000000)::BIGINT AS h,
                    (hash(company) % 3)::BIGINT AS c, (hash(title) % 4)::BIGINT AS t
@@ -220,10 +229,6 @@ def fill(con, count: int) -> None:
         FROM postings
         """
     )
-
-
-def _fields(p: Posting) -> dict:
-    return {name: getattr(p, name) for name in p.__slots__}
 
 
 if __name__ == "__main__":

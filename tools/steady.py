@@ -2,7 +2,8 @@
 
 A slice of the real Greenhouse history (`../shared/data/greenhouse_history/`, see its
 README) is replayed night by night into one warehouse: each board whose listing differs from
-its previous night goes through the real Greenhouse `parse`, the labeller and
+its previous night goes through the real Greenhouse `parse`, the labeller (given the board's
+stored label keys, as a replay's workers are, so only changed postings are classified) and
 `load_outcomes`, then the night is grouped (`ingest.group`). A board whose listing is the
 same as the night before is not loaded, as the skip key skips an equal fetch. The first two
 nights carry the scraper's earlier, non-Greenhouse job objects and are skipped.
@@ -39,7 +40,7 @@ from pipeline.sources import get_source
 from warehouse.archive import new_attempt_id
 from warehouse.canonical import refresh_canonical
 from warehouse.db import open_for_load
-from warehouse.load import page_record
+from warehouse.load import page_record, stored_label_keys
 
 REPORTED = (30, 150, 300)
 """Night numbers reported, counted from the history's first night (0)."""
@@ -133,7 +134,10 @@ def replay(
     try:
         for number, night, boards in nights:
             t0 = time.perf_counter()
-            outcomes = [_outcome(source, b, night) for b in boards]
+            known = stored_label_keys(con, [("greenhouse", b.token) for b in boards])
+            outcomes = [
+                _outcome(source, b, night, known.get(("greenhouse", b.token))) for b in boards
+            ]
             load_outcomes(con, outcomes)
             t1 = time.perf_counter()
             if number in reported or number + 1 in reported:
@@ -155,7 +159,9 @@ def replay(
     return out
 
 
-def _outcome(source: Any, board_night: BoardNight, night: date) -> BoardOutcome:
+def _outcome(
+    source: Any, board_night: BoardNight, night: date, known: dict[str, str] | None
+) -> BoardOutcome:
     board = Board("greenhouse", board_night.token, board_night.company, {})
     fid = new_attempt_id()
     fetched = datetime(night.year, night.month, night.day, 3, tzinfo=UTC)
@@ -179,7 +185,7 @@ def _outcome(source: Any, board_night: BoardNight, night: date) -> BoardOutcome:
         [page_record(page, "-")],
         fetch_id=fid,
     )
-    return finish(outcome, PlannedBoard(source, board), parse_board(source, board, [page]))
+    return finish(outcome, PlannedBoard(source, board), parse_board(source, board, [page], known))
 
 
 def measure(workdir: Path, boards: int, history: Path | None) -> dict[str, Any]:

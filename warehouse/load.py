@@ -101,6 +101,9 @@ class BoardLoad:
     """Overrides SUSPECT_FRACTION for this board (a source's `suspect_fraction` option)."""
     parse_key: str | None = None
     """What was parsed (pages, board config, code); see `parse_keys` and `record_unchanged`."""
+    label_keys: dict[str, str] = field(default_factory=dict)
+    """Each posting's label key by source id, stored beside its label (`stored_label_keys`);
+    a posting with a key and no row in `labels` keeps the label stored under that key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +321,57 @@ def _last_loads(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, 
     }
 
 
+def stored_label_keys(
+    con: duckdb.DuckDBPyConnection, boards: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """Per (source, board): the label key stored with each of its postings' labels, what a
+    parse of the board compares its postings' keys with to label only the changed ones."""
+    if not boards:
+        return {}
+    sources, tokens = zip(*dict.fromkeys(boards), strict=True)
+    rows = con.execute(
+        """
+        SELECT p.source, p.board, list(p.source_id), list(l.label_key)
+        FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS board) AS w
+        JOIN postings AS p ON p.source = w.source AND p.board = w.board
+        JOIN posting_labels AS l ON l.source = p.source AND l.source_id = p.source_id
+        WHERE l.label_key IS NOT NULL
+        GROUP BY p.source, p.board
+        """,
+        [list(sources), list(tokens)],
+    ).fetchall()
+    return {(source, board): dict(zip(ids, keys, strict=True)) for source, board, ids, keys in rows}
+
+
+def unconfirmed_label_keys(
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]
+) -> set[tuple[str, str]]:
+    """The postings a load leaves unlabelled (a key, no row) whose stored label no longer
+    carries that key: the keys a parse was given went stale while earlier loads were still
+    queued (a posting changed on one night and changed back on the next). The caller must
+    label these before loading."""
+    labelled = {(r.source, r.source_id) for load in loads for r in load.labels}
+    reused = [
+        (load.source, source_id, key)
+        for load in loads
+        for source_id, key in load.label_keys.items()
+        if (load.source, source_id) not in labelled
+    ]
+    if not reused:
+        return set()
+    rows = con.execute(
+        """
+        SELECT r.source, r.source_id
+        FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS source_id,
+                     unnest(?::VARCHAR[]) AS key) AS r
+        LEFT JOIN posting_labels AS l USING (source, source_id)
+        WHERE l.label_key IS DISTINCT FROM r.key
+        """,
+        [list(column) for column in zip(*reused, strict=True)],
+    ).fetchall()
+    return set(rows)
+
+
 def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
     """The parse key of each board's latest successful load of a night, where it has one."""
     return {
@@ -370,6 +424,7 @@ def _frames(loads: Sequence[BoardLoad]) -> dict[str, pd.DataFrame]:
     """The batch's rows as DataFrames; a key listed twice keeps its last listing."""
     postings = postings_frame(_unique([p for load in loads for p in load.postings]))
     labels = _columns([r for load in loads for r in load.labels], LabelRow.__slots__)
+    labels["label_key"] = [load.label_keys.get(r.source_id) for load in loads for r in load.labels]
     errors = pd.DataFrame(
         [
             (load.fetch_id, e.source, e.board, load.as_of, e.raw_payload_id, e.record_ref, e.reason)
@@ -405,25 +460,15 @@ def _merge(
         con.register(name, frame)
     try:
         _upsert_pages(con, as_of)
+        listed = not frames["incoming_postings"].empty
+        frames["merge_boards"] = _scope(con, postings=listed)
         per_board = _board_counts(con)
         new = sum(c["new"] for c in per_board.values())
         updated = sum(c["updated"] for c in per_board.values())
-        labels_missing, labels_outdated = con.execute(
-            """
-            SELECT (SELECT count(*) FROM incoming_labels AS l
-                    WHERE NOT EXISTS (SELECT 1 FROM posting_labels AS e
-                                      WHERE e.source = l.source AND e.source_id = l.source_id)),
-                   (SELECT count(*) FROM incoming_labels AS l
-                    JOIN posting_labels AS e USING (source, source_id)
-                    WHERE e.classifier_version <> l.classifier_version)
-            """
-        ).fetchone()
-        if labels_missing:
-            _insert_labels(con)
-        if updated or labels_outdated:
-            _replace_stale_labels(con, as_of)
+        if not frames["incoming_labels"].empty:
+            _upsert_labels(con, as_of)
         _upsert_postings(con, as_of, inserts=new > 0, updates=updated > 0)
-        _record_observations(con, as_of, reload=reload, new_content=new + updated > 0)
+        _record_observations(con, as_of, reload=reload, listed=listed)
         warnings, since = _relist(con, loads, per_board, as_of)
         closed = _close_missing(con, since)
         if not frames["incoming_errors"].empty:
@@ -447,10 +492,58 @@ def _merge(
             con.unregister(name)
 
 
+def _in_scope(alias: str) -> str:
+    """A filter keeping `alias`'s rows on the batch's boards (`_scope`), put in front of
+    every join with a warehouse table: the board column is cheap to scan and the join then
+    probes only those rows, so a merge's cost follows the boards touched, not the table."""
+    return (
+        f"{alias}.board IN (SELECT board FROM merge_boards) "
+        f"AND {alias}.source IN (SELECT source FROM merge_boards)"
+    )
+
+
+def _scope(con: duckdb.DuckDBPyConnection, *, postings: bool) -> pd.DataFrame:
+    """Register `merge_boards`: the boards whose stored postings the batch can touch.
+
+    Those are the batch's own boards and, for a posting stored under another board of its
+    source (an id listed by a different board), that board; only ids not found on the
+    batch's boards are looked for elsewhere, usually the night's few new ones. `postings`:
+    whether the batch lists any (an empty frame has no column types to compare).
+    """
+    boards = "SELECT DISTINCT source, board FROM incoming_boards"
+    if not postings:
+        frame = con.execute(boards).df()
+        con.register("merge_boards", frame)
+        return frame
+    frame = con.execute(
+        f"""
+        {boards}
+        UNION
+        SELECT DISTINCT p.source, p.board FROM postings AS p
+        WHERE p.source IN (SELECT source FROM incoming_boards)
+          AND p.source_id IN (
+              SELECT i.source_id FROM incoming_postings AS i
+              WHERE NOT EXISTS (
+                  SELECT 1 FROM postings AS s
+                  WHERE {_in_scope_of_batch("s")}
+                    AND s.source = i.source AND s.source_id = i.source_id))
+        """
+    ).df()
+    con.register("merge_boards", frame)
+    return frame
+
+
+def _in_scope_of_batch(alias: str) -> str:
+    return (
+        f"{alias}.board IN (SELECT board FROM incoming_boards) "
+        f"AND {alias}.source IN (SELECT source FROM incoming_boards)"
+    )
+
+
 def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, int]]:
     """Per board of the batch: postings fetched, new and changed."""
     rows = con.execute(
-        """
+        f"""
         WITH listed AS (
             SELECT b.source, b.board, unnest(b.ids) AS source_id FROM incoming_boards AS b
         ),
@@ -462,7 +555,8 @@ def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[
                    ) AS updated
             FROM listed AS l
             JOIN incoming_postings AS i USING (source, source_id)
-            LEFT JOIN postings AS p USING (source, source_id)
+            LEFT JOIN (SELECT source, source_id, content_hash FROM postings AS p
+                       WHERE {_in_scope("p")}) AS p USING (source, source_id)
             GROUP BY l.source, l.board
         )
         SELECT DISTINCT b.source, b.board, coalesce(f.fetched, 0), coalesce(f.new, 0),
@@ -477,39 +571,33 @@ def _board_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[
     }
 
 
-def _insert_labels(con: duckdb.DuckDBPyConnection) -> None:
-    """Labels for postings that have none yet."""
-    con.execute(
-        f"""
-        INSERT INTO posting_labels ({LABEL_COLUMNS})
-        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
-        FROM incoming_labels AS l
-        WHERE NOT EXISTS (
-            SELECT 1 FROM posting_labels AS e
-            WHERE e.source = l.source AND e.source_id = l.source_id
-        )
-        """
-    )
+STORED_LABEL_COLUMNS = f"{LABEL_COLUMNS}, label_key"
+INCOMING_LABEL_COLUMNS = ", ".join(f"l.{c}" for c in (*LabelRow.__slots__, "label_key"))
 
 
-def _replace_stale_labels(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """Rewrite labels whose posting content or classifier version changed.
+def _upsert_labels(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    """Write the batch's new and moved labels.
 
     Runs before the postings merge, which is what lets it compare the stored content hash
-    with the incoming one. Labels are taken to be decided by content and classifier version,
-    and follow the posting's newest sighting: an older night loaded late labels nothing, as
-    it changes no content (see `_upsert_postings`).
+    with the incoming one. A label is written where the posting has none, or where its label
+    key or classifier version moved (for rows without a key, built by hand, where the
+    content moved); rewriting an equal label would cost a delete and an insert in the key's
+    index. Labels follow the posting's newest sighting: an older night loaded late labels
+    nothing, as it changes no content (see `_upsert_postings`).
     """
     con.execute(
         f"""
-        INSERT OR REPLACE INTO posting_labels ({LABEL_COLUMNS})
-        SELECT {", ".join("l." + c for c in LabelRow.__slots__)}
+        INSERT OR REPLACE INTO posting_labels ({STORED_LABEL_COLUMNS})
+        SELECT {INCOMING_LABEL_COLUMNS}
         FROM incoming_labels AS l
-        JOIN posting_labels AS e USING (source, source_id)
-        JOIN postings AS p USING (source, source_id)
         JOIN incoming_postings AS i USING (source, source_id)
-        WHERE (e.classifier_version <> l.classifier_version OR p.content_hash <> i.content_hash)
-          AND p.last_seen <= ?::DATE
+        LEFT JOIN (SELECT source, source_id, last_seen, content_hash FROM postings AS p
+                   WHERE {_in_scope("p")}) AS p USING (source, source_id)
+        LEFT JOIN posting_labels AS e USING (source, source_id)
+        WHERE (p.source IS NULL OR p.last_seen <= ?::DATE)
+          AND (e.source IS NULL OR e.classifier_version <> l.classifier_version
+               OR e.label_key IS DISTINCT FROM l.label_key
+               OR (l.label_key IS NULL AND p.content_hash <> i.content_hash))
         """,
         [as_of],
     )
@@ -534,7 +622,7 @@ def _upsert_postings(
             FROM incoming_postings AS i
             WHERE NOT EXISTS (
                 SELECT 1 FROM postings AS p
-                WHERE p.source = i.source AND p.source_id = i.source_id
+                WHERE {_in_scope("p")} AND p.source = i.source AND p.source_id = i.source_id
             )
             """,
             [as_of, as_of],
@@ -545,18 +633,20 @@ def _upsert_postings(
             f"""
             UPDATE postings SET {assignments}
             FROM incoming_postings AS i
-            WHERE postings.source = i.source AND postings.source_id = i.source_id
+            WHERE {_in_scope("postings")}
+              AND postings.source = i.source AND postings.source_id = i.source_id
               AND postings.content_hash <> i.content_hash AND postings.last_seen <= ?::DATE
             """,
             [as_of],
         )
     con.execute(
-        """
+        f"""
         UPDATE postings SET
             first_seen = least(postings.first_seen, ?::DATE),
             last_seen = greatest(postings.last_seen, ?::DATE)
         FROM incoming_postings AS i
-        WHERE postings.source = i.source AND postings.source_id = i.source_id
+        WHERE {_in_scope("postings")}
+          AND postings.source = i.source AND postings.source_id = i.source_id
           AND (postings.last_seen < ?::DATE OR postings.first_seen > ?::DATE)
         """,
         [as_of] * 4,
@@ -564,9 +654,11 @@ def _upsert_postings(
 
 
 def _record_observations(
-    con: duckdb.DuckDBPyConnection, as_of: date, *, reload: bool, new_content: bool
+    con: duckdb.DuckDBPyConnection, as_of: date, *, reload: bool, listed: bool
 ) -> None:
-    """The night's sightings, and a version row per content; `reload`: night seen before.
+    """The night's sightings, and a version row per content (through the key's index: a
+    new one inserted, a known one's validity extended); `reload`: night seen before,
+    `listed`: the batch lists any posting.
 
     Sightings are facts and only accumulate: a second load of a night adds what it lists and
     drops nothing, so a rerun that hiccups (an empty page served with 200) cannot erase what
@@ -595,33 +687,22 @@ def _record_observations(
             """,
             [as_of],
         )
-    if new_content:
-        con.execute(
-            """
-            INSERT INTO posting_versions
-            SELECT i.source, i.source_id, i.content_hash, i.title, md5(i.description),
-                   i.locations, i.workplace_type, i.salary_min, i.salary_max, i.salary_currency,
-                   i.salary_period, ?::DATE, ?::DATE
-            FROM incoming_postings AS i
-            WHERE NOT EXISTS (
-                SELECT 1 FROM posting_versions AS v
-                WHERE v.source = i.source AND v.source_id = i.source_id
-                  AND v.content_hash = i.content_hash
-            )
-            """,
-            [as_of, as_of],
-        )
+    if not listed:
+        return
     con.execute(
         """
-        UPDATE posting_versions AS v SET
-            valid_from = least(v.valid_from, ?::DATE),
-            valid_to = greatest(v.valid_to, ?::DATE)
+        INSERT INTO posting_versions
+        SELECT i.source, i.source_id, i.content_hash, i.title, md5(i.description),
+               i.locations, i.workplace_type, i.salary_min, i.salary_max, i.salary_currency,
+               i.salary_period, ?::DATE, ?::DATE
         FROM incoming_postings AS i
-        WHERE v.source = i.source AND v.source_id = i.source_id
-          AND v.content_hash = i.content_hash
-          AND (v.valid_from > ?::DATE OR v.valid_to < ?::DATE)
+        ON CONFLICT (source, source_id, content_hash) DO UPDATE SET
+            valid_from = least(posting_versions.valid_from, excluded.valid_from),
+            valid_to = greatest(posting_versions.valid_to, excluded.valid_to)
+        WHERE posting_versions.valid_from > excluded.valid_from
+           OR posting_versions.valid_to < excluded.valid_to
         """,
-        [as_of] * 4,
+        [as_of, as_of],
     )
 
 
@@ -764,14 +845,15 @@ def _close_missing(
     con.register("relisting", since)
     try:
         rows = con.execute(
-            """
+            f"""
             WITH affected AS (
                 SELECT p.source, p.source_id FROM postings AS p
                 JOIN relisting AS r ON p.source = r.source AND p.board = r.board
-                WHERE p.last_seen >= r.since
-                   OR (r.since IS NULL AND EXISTS (
-                       SELECT 1 FROM board_listings AS l
-                       WHERE l.source = r.source AND l.board = r.board AND l.closing))
+                WHERE {_in_scope("p")}
+                  AND (p.last_seen >= r.since
+                       OR (r.since IS NULL AND EXISTS (
+                           SELECT 1 FROM board_listings AS l
+                           WHERE l.source = r.source AND l.board = r.board AND l.closing)))
                 UNION
                 SELECT source, source_id FROM incoming_postings
             ),
@@ -781,10 +863,12 @@ def _close_missing(
                         WHERE l.source = p.source AND l.board = p.board AND l.closing
                           AND l.night > p.last_seen) AS closed_at
                 FROM postings AS p JOIN affected AS a USING (source, source_id)
+                WHERE {_in_scope("p")}
             )
             UPDATE postings SET closed_at = d.closed_at
             FROM derived AS d
-            WHERE postings.source = d.source AND postings.source_id = d.source_id
+            WHERE {_in_scope("postings")}
+              AND postings.source = d.source AND postings.source_id = d.source_id
               AND postings.closed_at IS DISTINCT FROM d.closed_at
             RETURNING postings.source, postings.board, postings.closed_at
             """

@@ -17,39 +17,10 @@ from ingest.captures import CaptureError, CaptureStats, read_captures
 from ingest.history import import_history
 from jobtrends.cli import main
 from tests.integrity import problems, snapshot
+from tests.support import job, write_capture
 from warehouse.db import open_warehouse
 
 NIGHTS = [date(2026, 3, d) for d in (1, 2, 3, 4)]
-
-
-def job(job_id: int, title: str = "Machine Learning Engineer", **extra: Any) -> dict[str, Any]:
-    """A job object as Greenhouse's listing endpoint returns it (no `content`)."""
-    return {
-        "absolute_url": f"https://boards.greenhouse.io/acme/jobs/{job_id}",
-        "data_compliance": [{"type": "gdpr", "requires_consent": False}],
-        "internal_job_id": 5000 + job_id,
-        "location": {"name": "San Francisco, CA"},
-        "metadata": None,
-        "id": job_id,
-        "updated_at": "2026-02-20T10:00:00-05:00",
-        "requisition_id": f"R-{job_id}",
-        "title": title,
-        "company_name": "Acme",
-        "first_published": "2026-02-20T10:00:00-05:00",
-        "language": "en",
-        **extra,
-    }
-
-
-def write_capture(
-    root: Path, night: date, token: str, jobs: list[dict[str, Any]], fetched_at: str | None
-) -> None:
-    folder = root / night.isoformat() / "greenhouse"
-    folder.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
-    (folder / f"{token}.json.gz").write_bytes(gzip.compress(body))
-    if fetched_at is not None:
-        (folder / f"{token}.meta.json").write_text(json.dumps({"fetched_at": fetched_at}))
 
 
 @pytest.fixture

@@ -34,9 +34,9 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = replay.parse_board
 
-    def counting(source: Any, board: Any, pages: Any) -> ParsedBoard:
+    def counting(source: Any, board: Any, pages: Any, known: Any = None) -> ParsedBoard:
         parsed.append(board.token)
-        return real(source, board, pages)
+        return real(source, board, pages, known)
 
     monkeypatch.setattr(replay, "parse_board", counting)
     return parsed

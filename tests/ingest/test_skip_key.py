@@ -12,12 +12,14 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from ingest.key import code_digest
-from tests.support import ROOT
+from ingest.key import ALWAYS, code_digest, label_key
+from tests.support import ROOT, posting
 
 PACKAGES = ("config", "ingest", "pipeline", "sample", "warehouse")
 SCRIPT = """
@@ -91,7 +93,7 @@ def test_an_edited_classifier_module_makes_the_next_reparse_relabel(tmp_path: Pa
 def test_the_key_digests_the_parser_its_imports_and_the_classifier() -> None:
     from ingest.key import _code_files
 
-    files = _code_files("pipeline.sources.hn")
+    files = _code_files(["pipeline.sources.hn", *ALWAYS])
     assert {"pipeline.sources.hn", "pipeline.sources.hn_comments", "pipeline.sources.base"} <= set(
         files
     )
@@ -99,3 +101,23 @@ def test_the_key_digests_the_parser_its_imports_and_the_classifier() -> None:
     assert "pipeline.classify/data/roles.toml" in files
     assert "pipeline.sources.greenhouse" not in files, "a sibling parser is not called"
     assert code_digest("pipeline.sources.hn") != code_digest("pipeline.sources.greenhouse")
+
+
+def test_the_label_key_follows_what_the_classifier_reads_and_nothing_else() -> None:
+    night = date(2026, 3, 2)
+    base = posting("1", salary=(150_000, 190_000))
+    key = label_key(base, None, night)
+
+    moved = [
+        label_key(replace(base, title="LLM Engineer"), None, night),
+        label_key(replace(base, description=base.description + " Remote."), None, night),
+        label_key(base, "fintech", night),
+        label_key(base, None, date(2025, 8, 1)),
+    ]
+    unmoved = [
+        label_key(replace(base, url="https://example.test/2", source_id="2"), None, night),
+        label_key(base, None, date(2026, 3, 3)),
+    ]
+
+    assert key not in moved and len(set(moved)) == len(moved)
+    assert unmoved == [key, key], "id, URL and night (same rates) are not read"

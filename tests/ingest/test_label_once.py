@@ -1,0 +1,94 @@
+"""Labels once per content: a board where one posting changed classifies that posting alone,
+and the warehouse holds exactly what a load labelling everything holds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pipeline.labels
+from config import load_settings
+from ingest import replay
+from ingest.history import import_history
+from tests.integrity import snapshot
+from tests.support import job, write_capture
+
+NIGHTS = [date(2026, 3, 1) + timedelta(days=n) for n in range(3)]
+TITLES = ("Machine Learning Engineer", "Data Scientist", "Recruiter", "Senior Data Analyst")
+
+
+def _listing(changed_title: str | None = None) -> list[dict[str, Any]]:
+    """Twelve jobs; with `changed_title`, the last one retitled and the first one updated in a
+    field the classifier never reads."""
+    jobs = [job(i, TITLES[i % len(TITLES)]) for i in range(1, 13)]
+    if changed_title is not None:
+        jobs[0] = job(1, TITLES[1], updated_at="2026-03-02T10:00:00-05:00")
+        jobs[-1] = job(12, changed_title)
+    return jobs
+
+
+def _capture(root: Path, nights: list[tuple[date, list[dict[str, Any]]]]) -> Path:
+    for night, jobs in nights:
+        write_capture(root, night, "acme", jobs, f"{night.isoformat()}T03:00:00")
+        write_capture(root, night, "beta", [job(40, "Recruiter")], f"{night.isoformat()}T03:00:00")
+    return root
+
+
+def _count_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    titles: list[str] = []
+    real = pipeline.labels.classify
+
+    def counting(inp: Any, on_date: Any = None) -> Any:
+        titles.append(inp.title)
+        return real(inp, on_date)
+
+    monkeypatch.setattr(pipeline.labels, "classify", counting)
+    return titles
+
+
+def _from_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, captures: Path
+) -> dict[str, list[tuple]]:
+    """The same captures imported into a fresh warehouse with no stored label reused."""
+    monkeypatch.setenv("JOBTRENDS_DATA_DIR", str(tmp_path / "scratch"))
+    monkeypatch.setattr(replay, "stored_label_keys", lambda con, boards: {})
+    settings = load_settings(None)
+    import_history(settings, captures, workers=0)
+    return snapshot(settings.db_path)
+
+
+def test_one_changed_posting_on_a_board_is_labelled_alone(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = NIGHTS[:2]
+    settings = load_settings(None)
+    import_history(settings, _capture(tmp_path / "n1", [(first, _listing())]), workers=0)
+    calls = _count_classifier_calls(monkeypatch)
+
+    import_history(
+        settings, _capture(tmp_path / "n2", [(second, _listing("LLM Engineer"))]), workers=0
+    )
+
+    assert calls == ["LLM Engineer"]
+    both = _capture(tmp_path / "both", [(first, _listing()), (second, _listing("LLM Engineer"))])
+    assert snapshot(settings.db_path) == _from_scratch(tmp_path, monkeypatch, both)
+
+
+def test_a_posting_changed_and_changed_back_gets_its_content_s_label(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Night 3's parse is given the keys stored before night 2 loads (the replay reads a
+    night's keys while the previous night is still queued), so its reused key is stale and
+    must be labelled again before the load."""
+    captures = _capture(
+        tmp_path / "captures",
+        [(NIGHTS[0], _listing()), (NIGHTS[1], _listing("LLM Engineer")), (NIGHTS[2], _listing())],
+    )
+    settings = load_settings(None)
+
+    import_history(settings, captures, workers=0)
+
+    assert snapshot(settings.db_path) == _from_scratch(tmp_path, monkeypatch, captures)
