@@ -22,7 +22,7 @@ from config import load_settings
 from ingest.night import ingest_night
 from ingest.plan import sample_nights
 from pipeline.http import HttpClient, HttpSettings
-from pipeline.labels import label_postings
+from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
 from pipeline.sources import get_source
 from pipeline.sources.base import Source
@@ -100,33 +100,71 @@ def board_load(
 ) -> BoardLoad:
     fid = hashlib.sha256(f"{source}{board}{night}".encode()).hexdigest()[:32]
     sha = hashlib.sha256(f"{source}{board}".encode()).hexdigest()
-    page = PageRecord(
+    page = fake_page(
         fid,
-        0,
         source,
         board,
-        f"https://example.test/{board}",
-        200,
-        "application/json",
-        sha,
-        100,
         datetime.combine(night, datetime.min.time(), tzinfo=UTC),
-        f"objects/{sha[:2]}/{sha}.gz",
+        sha=sha,
+        url=f"https://example.test/{board}",
+        size=100,
+        path=f"objects/{sha[:2]}/{sha}.gz",
     )
-    return BoardLoad(
+    return one_page_load(
+        page,
+        postings,
+        label_postings(postings),
+        night,
         run_id=run_id,
-        mode="sample",
-        source=source,
-        board=board,
-        as_of=night,
-        fetch_id=fid,
         started_at=datetime(2026, 1, 1, tzinfo=UTC),
-        pages=[page],
-        postings=postings,
-        labels=label_postings(postings),
         errors=errors or [],
         closes_missing=closes_missing,
         parse_key=_stand_in_key(fid, postings, errors or [], closes_missing),
+    )
+
+
+def fake_page(
+    fetch_id: str,
+    source: str,
+    board: str,
+    fetched_at: datetime,
+    *,
+    sha: str = "f" * 64,
+    url: str = "https://x",
+    size: int = 1,
+    path: str = "x",
+) -> PageRecord:
+    """One archived JSON page that was fetched with a 200, standing in for a real fetch."""
+    return PageRecord(
+        fetch_id, 0, source, board, url, 200, "application/json", sha, size, fetched_at, path
+    )
+
+
+def one_page_load(
+    page: PageRecord,
+    postings: list[Posting],
+    labels: list[LabelRow],
+    night: date,
+    *,
+    run_id: str,
+    started_at: datetime,
+    fetch_id: str | None = None,
+    **rest: Any,
+) -> BoardLoad:
+    """A sample-mode load of one board from one page; the fetch id is the page's unless the
+    test files the page under another attempt."""
+    return BoardLoad(
+        run_id=run_id,
+        mode="sample",
+        source=page.source,
+        board=page.board,
+        as_of=night,
+        fetch_id=fetch_id or page.fetch_id,
+        started_at=started_at,
+        pages=[page],
+        postings=postings,
+        labels=labels,
+        **rest,
     )
 
 
