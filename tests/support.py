@@ -244,3 +244,56 @@ def sample_warehouse(root: Path) -> Path:
     """A data dir holding the sample's last night, loaded without Prefect."""
     ingest_night(load_settings(mode="sample", data_dir=root), sample_nights()[-1])
     return root
+
+
+def live_config_text(body: str, *, max_retries: int = 0, orchestration: str = "") -> str:
+    """A live-mode sources.toml whose client never waits between its own retries, so every
+    wait or retry a test sees comes from the orchestration settings it gives."""
+    return (
+        f'mode = "live"\n[http]\nuser_agent = "jobtrends-test"\nmax_retries = {max_retries}\n'
+        f"backoff_base = 0.0\n[orchestration]\n{orchestration}\n{body}"
+    )
+
+
+def write_live_config(tmp_path: Path, body: str, **options: Any) -> str:
+    """`live_config_text` written to `tmp_path/sources.toml`; returns the path for `config_path`."""
+    config = tmp_path / "sources.toml"
+    config.write_text(live_config_text(body, **options))
+    return str(config)
+
+
+def greenhouse_boards(*boards: str | tuple[str, str]) -> str:
+    """A `[sources.greenhouse]` section with no politeness wait, reading these boards (a
+    token, or a token and its company's name)."""
+    tables = ", ".join(
+        f'{{ token = "{b[0]}", company = "{b[1]}" }}'
+        if isinstance(b, tuple)
+        else f'{{ token = "{b}" }}'
+        for b in boards
+    )
+    return f"[sources.greenhouse]\nmin_interval = 0\nboards = [{tables}]\n"
+
+
+def greenhouse_job(
+    job_id: int = 1,
+    title: str = "ML Engineer",
+    *,
+    location: str = "Remote",
+    updated_at: str = "2026-11-01T10:00:00-04:00",
+    url: str = "https://x/1",
+    content: str = "&lt;p&gt;Hi&lt;/p&gt;",
+) -> dict[str, Any]:
+    """One job as the Greenhouse Job Board API lists it with `content=true` (HTML-escaped)."""
+    return {
+        "id": job_id,
+        "title": title,
+        "location": {"name": location},
+        "updated_at": updated_at,
+        "absolute_url": url,
+        "content": content,
+    }
+
+
+def greenhouse_listing(*jobs: dict[str, Any]) -> dict[str, Any]:
+    """A Greenhouse `/jobs` response: the jobs and `meta.total`."""
+    return {"jobs": list(jobs), "meta": {"total": len(jobs)}}
