@@ -112,6 +112,10 @@ class LoadCounts:
     closed: int
     parse_errors: int
 
+    def columns(self) -> tuple[int, int, int, int, int]:
+        """The counts in the order `runs` and `BoardSummary` store them, after `pages`."""
+        return (self.fetched, self.new, self.updated, self.closed, self.parse_errors)
+
 
 POSTING_COLUMNS = (
     "source",
@@ -946,11 +950,7 @@ def record_run(
             started_at,
             datetime.now(UTC),
             pages,
-            c.fetched,
-            c.new,
-            c.updated,
-            c.closed,
-            c.parse_errors,
+            *c.columns(),
             error,
             warning,
             None,
