@@ -88,6 +88,20 @@ def posting(
     )
 
 
+def remoteok_cross_post(source_id: str, description: str) -> Posting:
+    """A Greenhouse job with `description` as RemoteOK re-lists it: a shortened remote title,
+    the company's legal name and a lightly edited text, which grouping must still join."""
+    return posting(
+        source_id,
+        "Sr. Machine Learning Engineer (Remote)",
+        source="remoteok",
+        board="all",
+        company="Acme AI, Inc.",
+        description=description.replace("mentor engineers", "mentor other engineers"),
+        locations=("Remote",),
+    )
+
+
 def board_load(
     postings: list[Posting],
     night: date,

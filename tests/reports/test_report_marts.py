@@ -68,8 +68,16 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
     return sorted((tuple(plain(v) for v in row) for row in frame.itertuples(index=False)), key=repr)
 
 
-def _select(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple]:
-    return _rows(con.execute(sql, list(params)).df())
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> pd.DataFrame:
+    return con.execute(sql, [week]).df()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> tuple:
+    return con.execute(sql, [week]).fetchone()
+
+
+def _select(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> list[tuple]:
+    return _rows(_frame(con, sql, week))
 
 
 def _table(report: Report, name: str) -> Table:
@@ -84,17 +92,16 @@ def _report(con: duckdb.DuckDBPyConnection) -> tuple[Report, str]:
 def test_headline_is_the_week_summary_mart(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
     numbers = [int(n) for n in re.findall(r"\d+", report.headline[0])]
-    summary = con.execute(
+    summary = _one(
+        con,
         "SELECT open_jobs, new_jobs, closed_jobs, nights, ai_share, disclosure_rate "
         "FROM mart_week_summary WHERE week = ?",
-        [week],
-    ).fetchone()
+        week,
+    )
     assert numbers == list(summary[:4])
     shares = f"AI-role share: {summary[4]:.0%} · salary disclosed: {summary[5]:.0%}"
     assert report.headline[1] == shares
-    closed = con.execute(
-        "SELECT sum(closed_jobs) FROM mart_role_demand WHERE week = ?", [week]
-    ).fetchone()[0]
+    (closed,) = _one(con, "SELECT sum(closed_jobs) FROM mart_role_demand WHERE week = ?", week)
     assert summary[2] == closed
 
 
@@ -150,27 +157,30 @@ def _top(shown: pd.DataFrame, mart: pd.DataFrame, key: str, value: str) -> None:
 
 def test_top_skills_and_companies_are_their_marts(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
-    skills = con.execute(
+    skills = _frame(
+        con,
         "SELECT skill, jobs AS postings, share FROM mart_skill_shares "
         "WHERE week = ? AND population = 'ai'",
-        [week],
-    ).df()
+        week,
+    )
     _top(_table(report, "skills").frame, skills, "skill", "postings")
-    companies = con.execute(
+    companies = _frame(
+        con,
         "SELECT company, open_jobs AS open, ai_jobs AS ai_roles FROM mart_company_demand "
         "WHERE week = ?",
-        [week],
-    ).df()
+        week,
+    )
     _top(_table(report, "companies").frame, companies, "company", "open")
 
 
 def test_unknown_rates_are_the_week_summary_mart(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
-    rates = con.execute(
+    rates = _one(
+        con,
         "SELECT role_other_rate, seniority_unknown_rate, work_arrangement_unknown_rate, "
         "salary_missing_rate FROM mart_week_summary WHERE week = ?",
-        [week],
-    ).fetchone()
+        week,
+    )
     assert _table(report, "unknown_rates").frame["share"].tolist() == list(rates)
 
 
@@ -179,7 +189,7 @@ def test_guide_check_counts_the_jobs_the_marts_count(con: duckdb.DuckDBPyConnect
     claims = _table(report, "guide_check").frame.set_index("claim")
 
     def one(sql: str) -> tuple:
-        return con.execute(sql, [week]).fetchone()
+        return _one(con, sql, week)
 
     ai_jobs = one("SELECT ai_jobs FROM mart_week_summary WHERE week = ?")[0]
     remote, known, remote_stated, known_stated = one(

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -75,8 +76,18 @@ def posting(i: int, night: date) -> tuple[Posting, LabelRow]:
     return p, label
 
 
-def _midnight(night: date) -> datetime:
-    return datetime.combine(night, datetime.min.time(), UTC)
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[Posting, LabelRow]],
+    night: date,
+    page_fetch_id: str,
+    **load: Any,
+) -> None:
+    """Load these postings with their fixed labels from one page of the acme board."""
+    midnight = datetime.combine(night, datetime.min.time(), UTC)
+    page = fake_page(page_fetch_id, "greenhouse", "acme", midnight)
+    postings, labels = [p for p, _ in pairs], [lab for _, lab in pairs]
+    load_board(con, one_page_load(page, postings, labels, night, **load))
 
 
 def fixed_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
@@ -84,17 +95,14 @@ def fixed_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     for k, night in enumerate(NIGHTS):
         ids = range(k * 4, 24 + k * 6)
         pairs = [posting(i, night) for i in ids]
-        load_board(
+        _load(
             con,
-            one_page_load(
-                fake_page("a" * 32, "greenhouse", "acme", _midnight(night)),
-                [p for p, _ in pairs],
-                [lab for _, lab in pairs],
-                night,
-                run_id=f"run-{k}",
-                fetch_id=f"{k:032d}",
-                started_at=STAMP - timedelta(days=30),
-            ),
+            pairs,
+            night,
+            "a" * 32,
+            run_id=f"run-{k}",
+            fetch_id=f"{k:032d}",
+            started_at=STAMP - timedelta(days=30),
         )
     return con
 
@@ -207,17 +215,7 @@ def test_hostile_company_names_are_neutralised_in_every_output(tmp_path: Path) -
     pairs = [posting(i, night) for i in range(6)]
     for i, (p, _) in enumerate(pairs):
         p.company = (FORMULA, SPOOFED, "@SUM(1+1)")[i % 3]
-    load_board(
-        con,
-        one_page_load(
-            fake_page("b" * 32, "greenhouse", "acme", _midnight(night)),
-            [p for p, _ in pairs],
-            [lab for _, lab in pairs],
-            night,
-            run_id="run-hostile",
-            started_at=STAMP,
-        ),
-    )
+    _load(con, pairs, night, "b" * 32, run_id="run-hostile", started_at=STAMP)
     files = write_report(con, tmp_path / "reports", "2026-W46", STAMP)
     with (files.directory / "companies.csv").open(encoding="utf-8", newline="") as handle:
         companies = {row["company"] for row in csv.DictReader(handle)}
