@@ -9,19 +9,11 @@ from collections.abc import Callable
 import pytest
 import responses
 
+import tests.pipeline.test_source_ashby as ashby
+import tests.pipeline.test_source_remoteok as remoteok
+import tests.pipeline.test_source_remotive as remotive
+import tests.pipeline.test_source_workable as workable
 from pipeline.http import NotFound
-from tests.pipeline import (
-    test_source_ashby as ashby,
-)
-from tests.pipeline import (
-    test_source_remoteok as remoteok,
-)
-from tests.pipeline import (
-    test_source_remotive as remotive,
-)
-from tests.pipeline import (
-    test_source_workable as workable,
-)
 from tests.support import run
 
 BOARDS = {
