@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from config import load_settings
 from ingest.night import ingest_night
@@ -311,3 +312,13 @@ def greenhouse_job(
 def greenhouse_listing(*jobs: dict[str, Any]) -> dict[str, Any]:
     """A Greenhouse `/jobs` response: the jobs and `meta.total`."""
     return {"jobs": list(jobs), "meta": {"total": len(jobs)}}
+
+
+def grouped(table: dict[str, list[tuple[Any, ...]]]) -> list[Any]:
+    """Pytest params from cases grouped by the rule they exercise, each id naming the rule
+    and the case's first value: one test reads a whole table of a classifier's rules."""
+    return [
+        pytest.param(*case, id=f"{rule}: {case[0]}")
+        for rule, cases in table.items()
+        for case in cases
+    ]
