@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify import ClassifyInput, classify
+from pipeline.classify import ClassifyInput, Labels, classify
 from pipeline.models import Posting
 from tests.support import grouped
 
 
-def work(
-    description: str = "",
-    locations: list[str] | None = None,
-    workplace_type: str | None = None,
-    hint: str | None = None,
-) -> tuple[str, str | None]:
-    labels = classify(
+def _classified(
+    description: str, locations: list[str] | None, workplace_type: str | None, hint: str | None
+) -> Labels:
+    return classify(
         ClassifyInput(
             title="Engineer",
             description=description,
@@ -24,6 +21,15 @@ def work(
             workplace_hint=hint,
         )
     )
+
+
+def work(
+    description: str = "",
+    locations: list[str] | None = None,
+    workplace_type: str | None = None,
+    hint: str | None = None,
+) -> tuple[str, str | None]:
+    labels = _classified(description, locations, workplace_type, hint)
     return labels.work_arrangement, labels.remote_scope
 
 
@@ -83,14 +89,7 @@ def test_scope_from_the_description_and_case_matters() -> None:
 def _labels(
     description: str = "", locations: list[str] | None = None, workplace_type: str | None = None
 ) -> tuple[str, str | None, str | None]:
-    labels = classify(
-        ClassifyInput(
-            title="Engineer",
-            description=description,
-            locations=locations or [],
-            workplace_type=workplace_type,
-        )
-    )
+    labels = _classified(description, locations, workplace_type, None)
     return (
         labels.work_arrangement,
         labels.work_arrangement_basis,
