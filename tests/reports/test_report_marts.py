@@ -155,22 +155,27 @@ def _top(shown: pd.DataFrame, mart: pd.DataFrame, key: str, value: str) -> None:
     assert left_out.empty or left_out[value].max() <= shown[value].min()
 
 
-def test_top_skills_and_companies_are_their_marts(con: duckdb.DuckDBPyConnection) -> None:
-    report, week = _report(con)
-    skills = _frame(
-        con,
+TOP_TABLES = {
+    "skills": (
         "SELECT skill, jobs AS postings, share FROM mart_skill_shares "
         "WHERE week = ? AND population = 'ai'",
-        week,
-    )
-    _top(_table(report, "skills").frame, skills, "skill", "postings")
-    companies = _frame(
-        con,
+        "skill",
+        "postings",
+    ),
+    "companies": (
         "SELECT company, open_jobs AS open, ai_jobs AS ai_roles FROM mart_company_demand "
         "WHERE week = ?",
-        week,
-    )
-    _top(_table(report, "companies").frame, companies, "company", "open")
+        "company",
+        "open",
+    ),
+}
+"""Top-N report tables: the mart's select, the row key and the value the table ranks by."""
+
+
+def test_top_tables_are_their_marts(con: duckdb.DuckDBPyConnection) -> None:
+    report, week = _report(con)
+    for name, (sql, key, value) in TOP_TABLES.items():
+        _top(_table(report, name).frame, _frame(con, sql, week), key, value)
 
 
 def test_unknown_rates_are_the_week_summary_mart(con: duckdb.DuckDBPyConnection) -> None:
