@@ -120,17 +120,17 @@ def migrations() -> list[tuple[int, str, str]]:
 def transaction(con: Connection, **frames: pd.DataFrame) -> Iterator[None]:
     """All or nothing: the block's statements commit together or roll back together (an
     interrupt included), with each of `frames` readable by its name meanwhile and never
-    left registered on the connection afterwards."""
-    for name, frame in frames.items():
-        con.register(name, frame)
+    left registered on the connection afterwards. BEGIN comes first: it completes any
+    result still pending on the connection, which `register` would refuse to run beside."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        for name, frame in frames.items():
+            con.register(name, frame)
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     finally:
         for name in frames:
             con.unregister(name)
