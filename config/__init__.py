@@ -188,16 +188,21 @@ def _orchestration(raw: dict[str, Any], origin: str) -> Orchestration:
         raise ConfigError(f"{origin}: {exc}") from exc
 
 
-def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
+def read_file(path: str | Path | None, bundled: str, what: str) -> str:
+    """The text of `path`, or of the file `bundled` in this package when no path is given:
+    the config and the board registry both ship a default the user may replace, and an
+    unreadable file is one line naming it (`what` says which kind), never a traceback."""
     if path is None:
-        text = resources.files("config").joinpath("sources.toml").read_text(encoding="utf-8")
-        origin = "<bundled config/sources.toml>"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read config {path}: {exc}") from exc
-        origin = str(path)
+        return resources.files("config").joinpath(bundled).read_text(encoding="utf-8")
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what}{path}: {exc.strerror or exc}") from exc
+
+
+def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
+    text = read_file(path, "sources.toml", "config ")
+    origin = "<bundled config/sources.toml>" if path is None else str(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

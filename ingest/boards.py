@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from config import ConfigError, Settings
+from config import ConfigError, Settings, read_file
 from ingest.plan import configured_source, http_settings
 from ingest.records import FETCH_FAILED, NOT_REACHED, BoardOutcome, BoardSummary, PlannedBoard
 from pipeline.http import HostPolicy, HttpClient, HttpError, NotFound
@@ -172,15 +171,8 @@ def probe_all(
 def import_file(con: Connection, path: str | Path | None) -> registry.ImportCounts:
     """Import a CSV of `source,token[,company]` (extra columns such as `industry` and
     `last_seen_answering` are kept); no path imports the shipped default registry."""
-    if path is None:
-        text = resources.files("config").joinpath(DEFAULT_REGISTRY).read_text(encoding="utf-8")
-        origin = "default registry"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        origin = f"import {Path(path).name}"
+    text = read_file(path, DEFAULT_REGISTRY, "")
+    origin = "default registry" if path is None else f"import {Path(path).name}"
     rows = list(csv.DictReader(text.splitlines()))
     if not rows or not {"source", "token"} <= set(rows[0]):
         raise ConfigError(f"{path or DEFAULT_REGISTRY}: needs a header with source,token")

@@ -30,7 +30,7 @@ import os
 import re
 import tempfile
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -91,29 +91,37 @@ def form_of(path: Path) -> str:
     )
 
 
-def read_captures(
-    path: Path,
-    *,
-    source: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    boards: int | None = None,
-    tokens: Collection[str] = (),
-    stats: CaptureStats | None = None,
-) -> Iterator[Capture]:
-    """The fresh captures under `path`, night by night (then source and board).
+@dataclass(frozen=True, slots=True)
+class CaptureFilter:
+    """Which captures to take: one source, a night range, the first `boards` boards the
+    captures show (by first night, then name) or just the boards in `tokens`. The API, the
+    import and the reader all pass this one record, so a new filter is added in one place."""
 
-    `boards` takes the first N boards the captures show (by first night, then name);
-    `tokens` takes just those boards. Captures before `since` are still read to judge the
-    freshness of the first night in range, but not yielded.
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+    boards: int | None = None
+    tokens: frozenset[str] = frozenset()
+
+
+EVERY_CAPTURE = CaptureFilter()
+
+
+def read_captures(
+    path: Path, wanted: CaptureFilter = EVERY_CAPTURE, stats: CaptureStats | None = None
+) -> Iterator[Capture]:
+    """The fresh captures under `path` that `wanted` takes, night by night (then source and
+    board). Captures before `since` are still read to judge the freshness of the first night
+    in range, but not yielded.
     """
-    pick = _Selection(boards, frozenset(tokens))
+    pick = _Selection(wanted.boards, wanted.tokens)
     seen = stats if stats is not None else CaptureStats()
+    since, until = wanted.since, wanted.until
     if form_of(path) == "compact":
-        if source not in (None, "greenhouse"):
+        if wanted.source not in (None, "greenhouse"):
             raise CaptureError(f"{path}: the compact history holds greenhouse boards only")
         return _compact(path, since, until, pick, seen)
-    return _directory(path, source, since, until, pick, seen)
+    return _directory(path, wanted.source, since, until, pick, seen)
 
 
 def night_count(path: Path, since: date | None = None, until: date | None = None) -> int:

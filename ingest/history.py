@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,7 +32,14 @@ from rich.progress import (
 )
 
 from config import Settings
-from ingest.captures import Capture, CaptureStats, night_count, read_captures
+from ingest.captures import (
+    EVERY_CAPTURE,
+    Capture,
+    CaptureFilter,
+    CaptureStats,
+    night_count,
+    read_captures,
+)
 from ingest.replay import ReplayResult, default_workers, replay
 from pipeline.models import RawPage
 from warehouse.archive import AttemptExists, RawArchive
@@ -69,12 +76,8 @@ class ImportResult:
 def import_history(
     settings: Settings,
     path: Path,
+    wanted: CaptureFilter = EVERY_CAPTURE,
     *,
-    source: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    boards: int | None = None,
-    tokens: Collection[str] = (),
     workers: int | None = None,
     show_progress: bool | None = None,
 ) -> ImportResult:
@@ -86,15 +89,13 @@ def import_history(
     stats = CaptureStats()
     result = ImportResult(stats)
     archive = RawArchive(settings.archive_dir)
-    captures = read_captures(
-        path, source=source, since=since, until=until, boards=boards, tokens=tokens, stats=stats
-    )
+    captures = read_captures(path, wanted, stats)
     con = open_warehouse(settings.db_path)
     try:
         with _display(show_progress) as display:
             started = perf_counter()
             reading = display.add_task(
-                "archive", total=night_count(path, since, until) or None, detail=""
+                "archive", total=night_count(path, wanted.since, wanted.until) or None, detail=""
             )
             for capture in _by_night(captures, display, reading, stats):
                 result.first_night = min(result.first_night or capture.night, capture.night)

@@ -221,10 +221,6 @@ def summary_of(
         outcome.board,
         status,
         pages,
-        c.fetched,
-        c.new,
-        c.updated,
-        c.closed,
-        c.parse_errors,
+        *c.columns(),
         outcome.error,
     )

@@ -690,18 +690,11 @@ def import_history(
 ) -> ImportResult:
     """Archive recorded captures as their nights' fetches and replay them (`ingest.history`);
     `CaptureError` when `path` is neither capture form."""
+    from ingest.captures import CaptureFilter
     from ingest.history import import_history as run_import
 
-    return run_import(
-        load_settings(config_path),
-        path,
-        source=source,
-        since=since,
-        until=until,
-        boards=boards,
-        tokens=tokens,
-        workers=workers,
-    )
+    wanted = CaptureFilter(source, since, until, boards, frozenset(tokens))
+    return run_import(load_settings(config_path), path, wanted, workers=workers)
 
 
 def write_all_reports(config_path: str | None = None) -> Path:

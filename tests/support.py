@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from config import load_settings
 from ingest.night import ingest_night
 from ingest.plan import sample_nights
 from pipeline.http import HttpClient, HttpSettings
-from pipeline.labels import label_postings
+from pipeline.labels import LabelRow, label_postings
 from pipeline.models import Board, ParseError, ParseResult, Posting, RawPage, Salary
 from pipeline.sources import get_source
 from pipeline.sources.base import Source
@@ -90,6 +91,20 @@ def posting(
     )
 
 
+def remoteok_cross_post(source_id: str, description: str) -> Posting:
+    """A Greenhouse job with `description` as RemoteOK re-lists it: a shortened remote title,
+    the company's legal name and a lightly edited text, which grouping must still join."""
+    return posting(
+        source_id,
+        "Sr. Machine Learning Engineer (Remote)",
+        source="remoteok",
+        board="all",
+        company="Acme AI, Inc.",
+        description=description.replace("mentor engineers", "mentor other engineers"),
+        locations=("Remote",),
+    )
+
+
 def board_load(
     postings: list[Posting],
     night: date,
@@ -102,33 +117,71 @@ def board_load(
 ) -> BoardLoad:
     fid = hashlib.sha256(f"{source}{board}{night}".encode()).hexdigest()[:32]
     sha = hashlib.sha256(f"{source}{board}".encode()).hexdigest()
-    page = PageRecord(
+    page = fake_page(
         fid,
-        0,
         source,
         board,
-        f"https://example.test/{board}",
-        200,
-        "application/json",
-        sha,
-        100,
         datetime.combine(night, datetime.min.time(), tzinfo=UTC),
-        f"objects/{sha[:2]}/{sha}.gz",
+        sha=sha,
+        url=f"https://example.test/{board}",
+        size=100,
+        path=f"objects/{sha[:2]}/{sha}.gz",
     )
-    return BoardLoad(
+    return one_page_load(
+        page,
+        postings,
+        label_postings(postings),
+        night,
         run_id=run_id,
-        mode="sample",
-        source=source,
-        board=board,
-        as_of=night,
-        fetch_id=fid,
         started_at=datetime(2026, 1, 1, tzinfo=UTC),
-        pages=[page],
-        postings=postings,
-        labels=label_postings(postings),
         errors=errors or [],
         closes_missing=closes_missing,
         parse_key=_stand_in_key(fid, postings, errors or [], closes_missing),
+    )
+
+
+def fake_page(
+    fetch_id: str,
+    source: str,
+    board: str,
+    fetched_at: datetime,
+    *,
+    sha: str = "f" * 64,
+    url: str = "https://x",
+    size: int = 1,
+    path: str = "x",
+) -> PageRecord:
+    """One archived JSON page that was fetched with a 200, standing in for a real fetch."""
+    return PageRecord(
+        fetch_id, 0, source, board, url, 200, "application/json", sha, size, fetched_at, path
+    )
+
+
+def one_page_load(
+    page: PageRecord,
+    postings: list[Posting],
+    labels: list[LabelRow],
+    night: date,
+    *,
+    run_id: str,
+    started_at: datetime,
+    fetch_id: str | None = None,
+    **rest: Any,
+) -> BoardLoad:
+    """A sample-mode load of one board from one page; the fetch id is the page's unless the
+    test files the page under another attempt."""
+    return BoardLoad(
+        run_id=run_id,
+        mode="sample",
+        source=page.source,
+        board=page.board,
+        as_of=night,
+        fetch_id=fetch_id or page.fetch_id,
+        started_at=started_at,
+        pages=[page],
+        postings=postings,
+        labels=labels,
+        **rest,
     )
 
 
@@ -285,3 +338,66 @@ def write_capture(
     (folder / f"{token}.json.gz").write_bytes(gzip.compress(body))
     if fetched_at is not None:
         (folder / f"{token}.meta.json").write_text(json.dumps({"fetched_at": fetched_at}))
+
+
+def live_config_text(body: str, *, max_retries: int = 0, orchestration: str = "") -> str:
+    """A live-mode sources.toml whose client never waits between its own retries, so every
+    wait or retry a test sees comes from the orchestration settings it gives."""
+    return (
+        f'mode = "live"\n[http]\nuser_agent = "jobtrends-test"\nmax_retries = {max_retries}\n'
+        f"backoff_base = 0.0\n[orchestration]\n{orchestration}\n{body}"
+    )
+
+
+def write_live_config(tmp_path: Path, body: str, **options: Any) -> str:
+    """`live_config_text` written to `tmp_path/sources.toml`; returns the path for `config_path`."""
+    config = tmp_path / "sources.toml"
+    config.write_text(live_config_text(body, **options))
+    return str(config)
+
+
+def greenhouse_boards(*boards: str | tuple[str, str]) -> str:
+    """A `[sources.greenhouse]` section with no politeness wait, reading these boards (a
+    token, or a token and its company's name)."""
+    tables = ", ".join(
+        f'{{ token = "{b[0]}", company = "{b[1]}" }}'
+        if isinstance(b, tuple)
+        else f'{{ token = "{b}" }}'
+        for b in boards
+    )
+    return f"[sources.greenhouse]\nmin_interval = 0\nboards = [{tables}]\n"
+
+
+def greenhouse_job(
+    job_id: int = 1,
+    title: str = "ML Engineer",
+    *,
+    location: str = "Remote",
+    updated_at: str = "2026-11-01T10:00:00-04:00",
+    url: str = "https://x/1",
+    content: str = "&lt;p&gt;Hi&lt;/p&gt;",
+) -> dict[str, Any]:
+    """One job as the Greenhouse Job Board API lists it with `content=true` (HTML-escaped)."""
+    return {
+        "id": job_id,
+        "title": title,
+        "location": {"name": location},
+        "updated_at": updated_at,
+        "absolute_url": url,
+        "content": content,
+    }
+
+
+def greenhouse_listing(*jobs: dict[str, Any]) -> dict[str, Any]:
+    """A Greenhouse `/jobs` response: the jobs and `meta.total`."""
+    return {"jobs": list(jobs), "meta": {"total": len(jobs)}}
+
+
+def grouped(table: dict[str, list[tuple[Any, ...]]]) -> list[Any]:
+    """Pytest params from cases grouped by the rule they exercise, each id naming the rule
+    and the case's first value: one test reads a whole table of a classifier's rules."""
+    return [
+        pytest.param(*case, id=f"{rule}: {case[0]}")
+        for rule, cases in table.items()
+        for case in cases
+    ]

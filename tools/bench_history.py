@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config import load_settings  # noqa: E402
+from ingest.captures import CaptureFilter  # noqa: E402
 from ingest.history import import_history  # noqa: E402
 from tools.evaluate import shared_data_dir  # noqa: E402
 
@@ -48,7 +49,7 @@ def main() -> int:
     result = import_history(
         load_settings(None),
         shared / "greenhouse_history",
-        boards=args.boards,
+        CaptureFilter(boards=args.boards),
         show_progress=False,
     )
     wall = time.perf_counter() - start

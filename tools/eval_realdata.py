@@ -295,6 +295,12 @@ def _f1(counts: Sequence[tuple[int, int, int, int]]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
 
 
+def _bootstrapped(items: Sequence[Any], metric: Callable[[Sequence[Any]], float]) -> dict[str, Any]:
+    """A metric over all `items` with its bootstrap interval, shaped like `_proportion`'s."""
+    low, high = bootstrap(items, metric)
+    return {"value": metric(items), "low": low, "high": high, "n": len(items)}
+
+
 def _proportion(hits: int, n: int) -> dict[str, Any]:
     low, high = wilson(hits, n)
     return {"value": hits / n if n else 0.0, "low": low, "high": high, "n": n, "hits": hits}
@@ -383,20 +389,8 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
                 why = "" if labels is None else f" [{evidence(labels, name)}]"
                 misses.append(f"{row['id']} {name}: expected {expected}, got {got}{why}")
         metrics[METRIC[name]] = _proportion(hits, len(boards))
-    low, high = bootstrap(role_pairs, macro_f1)
-    metrics["role macro-F1"] = {
-        "value": macro_f1(role_pairs),
-        "low": low,
-        "high": high,
-        "n": len(role_pairs),
-    }
-    low, high = bootstrap(role_pairs, weighted_f1)
-    metrics["role weighted-F1"] = {
-        "value": weighted_f1(role_pairs),
-        "low": low,
-        "high": high,
-        "n": len(role_pairs),
-    }
+    metrics["role macro-F1"] = _bootstrapped(role_pairs, macro_f1)
+    metrics["role weighted-F1"] = _bootstrapped(role_pairs, weighted_f1)
     ads = [r for r in comments if r.get("is_job_ad")]
     yielded = sum(1 for r in ads if by_comment.get(r["id"]))
     metrics["HN job-ad yield"] = _proportion(yielded, len(ads))
@@ -421,15 +415,8 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
             for name in ("seniority", "work_arrangement", "salary"):
                 want = salary_of(expected[j]["salary"]) if name == "salary" else expected[j][name]
                 field_hits[name] += got_value(labels, name) == want
-    low, high = bootstrap(counts, _f1)
-    metrics["HN role F1"] = {"value": _f1(counts), "low": low, "high": high, "n": len(comments)}
-    low, high = bootstrap(role_counts, _f1)
-    metrics["HN role F1, roles only"] = {
-        "value": _f1(role_counts),
-        "low": low,
-        "high": high,
-        "n": len(comments),
-    }
+    metrics["HN role F1"] = _bootstrapped(counts, _f1)
+    metrics["HN role F1, roles only"] = _bootstrapped(role_counts, _f1)
     for name in ("seniority", "work_arrangement", "salary"):
         metrics[f"HN title-paired {name}"] = _proportion(field_hits[name], paired)
     labelled_total = sum(len(r.get("postings") or []) for r in comments)

@@ -362,11 +362,7 @@ def _match(con: duckdb.DuckDBPyConnection, part: int) -> None:
     )
 
 
-def _words(con: duckdb.DuckDBPyConnection) -> None:
-    """`canon_texts`' word sets into `canon_words`: what MinHash and the Jaccard read."""
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE canon_words AS
+_TEXT_WORDS = """
         SELECT DISTINCT fingerprint, company_key, word
         FROM (
             SELECT fingerprint, company_key,
@@ -374,8 +370,14 @@ def _words(con: duckdb.DuckDBPyConnection) -> None:
             FROM canon_texts
         )
         WHERE length(word) > 1
-        """
-    )
+"""
+"""The distinct words (two characters or more) of each `canon_texts` row: one definition for
+the changed fingerprints' words and the stored ones added beside them, so both compare alike."""
+
+
+def _words(con: duckdb.DuckDBPyConnection) -> None:
+    """`canon_texts`' word sets into `canon_words`: what MinHash and the Jaccard read."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE canon_words AS {_TEXT_WORDS}")
 
 
 def _add_stored_words(con: duckdb.DuckDBPyConnection) -> None:
@@ -400,18 +402,7 @@ def _add_stored_words(con: duckdb.DuckDBPyConnection) -> None:
         GROUP BY i.fingerprint
         """
     )
-    con.execute(
-        """
-        INSERT INTO canon_words
-        SELECT DISTINCT fingerprint, company_key, word
-        FROM (
-            SELECT fingerprint, company_key,
-                   unnest(regexp_split_to_array(text, '[^a-z0-9+#]+')) AS word
-            FROM canon_texts
-        )
-        WHERE length(word) > 1
-        """
-    )
+    con.execute(f"INSERT INTO canon_words {_TEXT_WORDS}")
 
 
 def _relink(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -112,6 +114,26 @@ def migrations() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+@contextmanager
+def transaction(con: Connection, **frames: pd.DataFrame) -> Iterator[None]:
+    """All or nothing: the block's statements commit together or roll back together (an
+    interrupt included), with each of `frames` readable by its name meanwhile and never
+    left registered on the connection afterwards. BEGIN comes first: it completes any
+    result still pending on the connection, which `register` would refuse to run beside."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline.labels import LabelRow
 from pipeline.models import ParseError, Posting, RawPage
+from warehouse.db import transaction
 
 SUSPECT_FRACTION = 0.5
 """A fetch returning fewer than this share of the board's open postings closes nothing."""
@@ -113,6 +114,10 @@ class LoadCounts:
     updated: int
     closed: int
     parse_errors: int
+
+    def columns(self) -> tuple[int, int, int, int, int]:
+        """The counts in the order `runs` and `BoardSummary` store them, after `pages`."""
+        return (self.fetched, self.new, self.updated, self.closed, self.parse_errors)
 
 
 POSTING_COLUMNS = (
@@ -979,9 +984,7 @@ def record_failed_fetch(
 
     `fetch_id` names the failed attempt (by default its pages' own)."""
     frame = pd.DataFrame([vars_of(p) for p in pages], columns=list(PageRecord.__slots__))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("incoming_pages", frame)
+    with transaction(con, incoming_pages=frame):
         _upsert_pages(con, as_of)
         record_run(
             con,
@@ -996,12 +999,6 @@ def record_failed_fetch(
             error=error,
             fetch_id=fetch_id or (pages[0].fetch_id if pages else None),
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_pages")
 
 
 def record_run(
@@ -1037,11 +1034,7 @@ def record_run(
             started_at,
             datetime.now(UTC),
             pages,
-            c.fetched,
-            c.new,
-            c.updated,
-            c.closed,
-            c.parse_errors,
+            *c.columns(),
             error,
             warning,
             None,

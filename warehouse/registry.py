@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from warehouse.db import Connection
+from warehouse.db import Connection, transaction
 
 STATUSES = ("unchecked", "active", "empty", "failing", "gone")
 OUTCOMES = ("ok", "not_found", "error", "not_reached")
@@ -44,9 +44,7 @@ def import_boards(con: Connection, boards: pd.DataFrame) -> ImportCounts:
     file twice adds nothing the second time."""
     frame = _columns(boards, IMPORT_COLUMNS).drop_duplicates(["source", "token"])
     frame["last_seen_answering"] = pd.to_datetime(frame["last_seen_answering"]).dt.date
-    con.register("incoming_boards", frame)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, incoming_boards=frame):
         known = con.execute(
             "SELECT count(*) FROM incoming_boards i JOIN board_registry r USING (source, token)"
         ).fetchall()[0][0]
@@ -64,12 +62,6 @@ def import_boards(con: Connection, boards: pd.DataFrame) -> ImportCounts:
                     board_registry.last_seen_answering, excluded.last_seen_answering)
             """
         ).fetchall()
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_boards")
     return ImportCounts(added=len(frame) - known, known=known)
 
 
@@ -87,9 +79,7 @@ def record_results(
     frame = _columns(results, RESULT_COLUMNS)
     frame["postings"] = pd.to_numeric(frame["postings"]).astype("Int64")
     frame["attempted_at"] = pd.to_datetime(frame["attempted_at"], utc=True)
-    con.register("attempts", frame)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, attempts=frame):
         con.execute(
             """
             INSERT INTO board_registry (source, token, company, origin)
@@ -155,12 +145,6 @@ def record_results(
             {"night": night},
         ).fetchall()
         con.execute("DROP TABLE next_health")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("attempts")
     return int(changed)
 
 

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.http import HttpClient, HttpError, HttpSettings, ResponseTooLarge
+from warehouse.db import transaction
 
 DEFAULT_URL = "https://aijobs.net/salaries/download/salaries.csv"
 USER_AGENT = (
@@ -124,10 +125,7 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, origin: str) -> Sur
     snapshot = hashlib.sha256(path.read_bytes()).hexdigest()
     mapping = role_mapping()
     levels = pd.DataFrame(list(SENIORITY.items()), columns=["experience_level", "seniority"])
-    con.register("survey_rules", mapping.rules)
-    con.register("survey_levels", levels)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con, survey_rules=mapping.rules, survey_levels=levels):
         con.execute("DELETE FROM salary_survey WHERE snapshot = ?", [snapshot])
         con.execute(
             """
@@ -165,13 +163,6 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, origin: str) -> Sur
             "INSERT OR REPLACE INTO salary_survey_imports VALUES (?, ?, ?, ?, ?)",
             [snapshot, origin, datetime.now(UTC), rows, mapping.version],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("survey_rules")
-        con.unregister("survey_levels")
     return SurveyImport(snapshot, origin, rows, ai_data_rows, ai_data_mapped)
 
 

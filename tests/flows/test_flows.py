@@ -12,16 +12,20 @@ import responses
 from flows.nightly import nightly, replay_sample
 from flows.weekly import weekly
 from ingest.plan import sample_nights
-from tests.support import snapshot
+from tests.support import (
+    greenhouse_boards,
+    greenhouse_job,
+    greenhouse_listing,
+    live_config_text,
+    snapshot,
+)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def test_sample_replay_loads_two_sources_and_reruns_change_nothing(data_dir: Path) -> None:
+def test_sample_replay_loads_two_sources_and_reruns_change_nothing(replayed) -> None:
     nights = sample_nights()[:3]
-    replay_sample(nights=nights)
-    db = data_dir / "warehouse.duckdb"
-    first = snapshot(db)
+    db, first = replayed(nights)
     con = duckdb.connect(str(db), read_only=True)
     sources = dict(con.execute("SELECT source, count(*) FROM postings GROUP BY 1").fetchall())
     closed = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL").fetchone()[0]
@@ -82,21 +86,12 @@ def test_weekly_report_for_unknown_week_says_no_data(data_dir: Path) -> None:
     assert "no data" in path.read_text()
 
 
-LIVE_CONFIG = """
-mode = "live"
-[http]
-user_agent = "jobtrends-test"
-max_retries = 1
-backoff_base = 0.0
-[orchestration]
-fetch_retries = 0
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "goodco", company = "Good Co" }, { token = "brokenco", company = "Broken Co" }]
-[sources.lever]
-min_interval = 0
-boards = [{ token = "leverco", company = "Lever Co" }]
-"""
+LIVE_CONFIG = live_config_text(
+    greenhouse_boards(("goodco", "Good Co"), ("brokenco", "Broken Co"))
+    + '[sources.lever]\nmin_interval = 0\nboards = [{ token = "leverco", company = "Lever Co" }]\n',
+    max_retries=1,
+    orchestration="fetch_retries = 0",
+)
 
 
 @responses.activate
@@ -106,19 +101,7 @@ def test_a_failing_board_is_recorded_and_the_others_load(data_dir: Path, tmp_pat
     gh = "https://boards-api.greenhouse.io/v1/boards"
     responses.get(
         f"{gh}/goodco/jobs",
-        json={
-            "jobs": [
-                {
-                    "id": 1,
-                    "title": "ML Engineer",
-                    "location": {"name": "Remote"},
-                    "updated_at": "2026-11-01T10:00:00-04:00",
-                    "absolute_url": "https://x/1",
-                    "content": "&lt;p&gt;Hi&lt;/p&gt;",
-                }
-            ],
-            "meta": {"total": 1},
-        },
+        json=greenhouse_listing(greenhouse_job()),
     )
     responses.get(f"{gh}/brokenco/jobs", status=503)
     responses.get("https://api.lever.co/v0/postings/leverco", body="<html>not json</html>")

@@ -64,12 +64,8 @@ def _config(tmp_path: Path, url: str) -> str:
     return str(config)
 
 
-def test_a_damaged_warehouse_fails_every_board_and_still_notifies(
-    data_dir: Path, tmp_path: Path, hook: tuple[str, list[dict[str, Any]]]
-) -> None:
-    url, received = hook
-    data_dir.mkdir(parents=True)
-    (data_dir / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file\n" * 200)
+def _failed_night(tmp_path: Path, url: str) -> Any:
+    """The sample's last greenhouse night, notifying `url`, whose run must end failed."""
     state = nightly(
         night=sample_nights()[-1],
         sources=["greenhouse"],
@@ -77,6 +73,16 @@ def test_a_damaged_warehouse_fails_every_board_and_still_notifies(
         return_state=True,
     )
     assert state.is_failed()
+    return state
+
+
+def test_a_damaged_warehouse_fails_every_board_and_still_notifies(
+    data_dir: Path, tmp_path: Path, hook: tuple[str, list[dict[str, Any]]]
+) -> None:
+    url, received = hook
+    data_dir.mkdir(parents=True)
+    (data_dir / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file\n" * 200)
+    state = _failed_night(tmp_path, url)
     summary = state.result(raise_on_failure=False)
     assert summary.boards and all(b.status == "failed" for b in summary.boards)
     assert all(b.error.startswith("load failed, nothing kept: ") for b in summary.boards)
@@ -96,13 +102,7 @@ def test_a_full_disk_mid_load_is_recorded_as_disk_full(
         raise duckdb.IOException("IO Error: Could not write file: No space left on device")
 
     monkeypatch.setattr(warehouse.load, "_merge", full)
-    state = nightly(
-        night=sample_nights()[-1],
-        sources=["greenhouse"],
-        config_path=_config(tmp_path, url),
-        return_state=True,
-    )
-    assert state.is_failed()
+    _failed_night(tmp_path, url)
     con = open_warehouse(data_dir / "warehouse.duckdb")
     rows = con.execute("SELECT status, error FROM runs").fetchall()
     con.close()

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from config import load_settings
 from flows.backfill import backfill, iso_week
-from flows.nightly import replay_sample
 from ingest import replay
 from ingest.fetch import make_client
 from ingest.load import load_all
@@ -32,11 +31,9 @@ from warehouse.archive import RawArchive
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def test_backfill_rebuilds_warehouse_and_reports_without_network(data_dir: Path) -> None:
+def test_backfill_rebuilds_warehouse_and_reports_without_network(replayed) -> None:
     nights = sample_nights()[:2]
-    replay_sample(nights=nights)
-    db = data_dir / "warehouse.duckdb"
-    original = snapshot(db)
+    db, original = replayed(nights)
     db.unlink()
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):
@@ -47,11 +44,9 @@ def test_backfill_rebuilds_warehouse_and_reports_without_network(data_dir: Path)
     assert all("Sample data" in Path(r).read_text() for r in reports)
 
 
-def test_reparse_command_loads_archived_nights(data_dir: Path) -> None:
+def test_reparse_command_loads_archived_nights(replayed) -> None:
     night = sample_nights()[0]
-    replay_sample(nights=[night])
-    db = data_dir / "warehouse.duckdb"
-    original = snapshot(db)
+    db, original = replayed([night])
     db.unlink()
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):

@@ -17,6 +17,12 @@ from ingest import parse as parse_step
 from ingest.plan import sample_nights
 from ingest.records import FETCH_FAILED
 from sample.recorded import sample_manifest
+from tests.support import (
+    greenhouse_boards,
+    greenhouse_job,
+    greenhouse_listing,
+    write_live_config,
+)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -24,40 +30,16 @@ GH = "https://boards-api.greenhouse.io/v1/boards"
 LEVER = "https://api.lever.co/v0/postings"
 HOOK = "https://hooks.example.test/jobtrends"
 NIGHT = date(2026, 11, 20)
-JOBS = {
-    "jobs": [
-        {
-            "id": 1,
-            "title": "ML Engineer",
-            "location": {"name": "Remote"},
-            "updated_at": "2026-11-01T10:00:00-04:00",
-            "absolute_url": "https://x/1",
-            "content": "&lt;p&gt;Hi&lt;/p&gt;",
-        }
-    ],
-    "meta": {"total": 1},
-}
+JOBS = greenhouse_listing(greenhouse_job())
 
 
 def write_config(tmp_path: Path, boards: str, notify: str = "", tuning: str = "") -> str:
     """The HTTP client never retries here, so every retry seen is a Prefect task retry."""
-    config = tmp_path / "sources.toml"
-    config.write_text(
-        f"""
-mode = "live"
-[http]
-user_agent = "jobtrends-test"
-max_retries = 0
-backoff_base = 0.0
-[orchestration]
-fetch_retries = 2
-retry_delay_seconds = 0
-{tuning}
-{boards}
-{notify}
-"""
+    return write_live_config(
+        tmp_path,
+        f"{boards}\n{notify}\n",
+        orchestration=f"fetch_retries = 2\nretry_delay_seconds = 0\n{tuning}",
     )
-    return str(config)
 
 
 def runs(data_dir: Path) -> dict[str, tuple]:
@@ -79,14 +61,8 @@ def test_retriable_error_is_retried_by_the_task_and_fatal_one_is_not(
 ) -> None:
     config = write_config(
         tmp_path,
-        """
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "flaky" }, { token = "gone" }]
-[sources.lever]
-min_interval = 0
-boards = [{ token = "down" }]
-""",
+        greenhouse_boards("flaky", "gone")
+        + '[sources.lever]\nmin_interval = 0\nboards = [{ token = "down" }]\n',
     )
     responses.get(f"{GH}/flaky/jobs", status=503)
     responses.get(f"{GH}/flaky/jobs", json=JOBS)
@@ -113,11 +89,7 @@ def test_every_board_failing_fails_the_run_and_posts_the_summary(
 ) -> None:
     config = write_config(
         tmp_path,
-        """
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "gone" }]
-""",
+        greenhouse_boards("gone"),
         notify=f'[notify]\nwebhook_url = "{HOOK}"',
     )
     responses.get(f"{GH}/gone/jobs", status=404)
@@ -142,11 +114,7 @@ boards = [{ token = "gone" }]
 def test_an_unreachable_webhook_does_not_change_the_run(data_dir: Path, tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
-        """
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "good" }, { token = "gone" }]
-""",
+        greenhouse_boards("good", "gone"),
         notify=f'[notify]\nwebhook_url = "{HOOK}"',
     )
     responses.get(f"{GH}/good/jobs", json=JOBS)
@@ -189,11 +157,7 @@ def test_a_fetch_over_its_time_limit_is_recorded_not_retried(
 ) -> None:
     config = write_config(
         tmp_path,
-        """
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "slow" }, { token = "good" }]
-""",
+        greenhouse_boards("slow", "good"),
         tuning="fetch_timeout_seconds = 0.5",
     )
 

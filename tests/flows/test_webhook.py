@@ -9,6 +9,7 @@ import pytest
 import responses
 
 from flows.nightly import nightly
+from tests.support import greenhouse_boards, write_live_config
 from warehouse.runlock import RunLocked, lock_path_for, run_lock
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.faults]
@@ -19,22 +20,10 @@ GH = "https://boards-api.greenhouse.io/v1/boards"
 
 @responses.activate
 def test_the_webhook_is_sent_outside_the_run_lock(data_dir: Path, tmp_path: Path) -> None:
-    config = tmp_path / "sources.toml"
-    config.write_text(
-        f"""
-mode = "live"
-[http]
-user_agent = "jobtrends-test"
-max_retries = 0
-[orchestration]
-fetch_retries = 0
-retry_delay_seconds = 0
-[sources.greenhouse]
-min_interval = 0
-boards = [{{ token = "gone" }}]
-[notify]
-webhook_url = "{HOOK}"
-"""
+    config = write_live_config(
+        tmp_path,
+        greenhouse_boards("gone") + f'[notify]\nwebhook_url = "{HOOK}"\n',
+        orchestration="fetch_retries = 0\nretry_delay_seconds = 0",
     )
     held: list[bool] = []
     db = data_dir / "warehouse.duckdb"
@@ -50,6 +39,6 @@ webhook_url = "{HOOK}"
 
     responses.get(f"{GH}/gone/jobs", status=404)
     responses.add_callback(responses.POST, HOOK, callback=receive)
-    state = nightly(night=date(2026, 11, 20), config_path=str(config), return_state=True)
+    state = nightly(night=date(2026, 11, 20), config_path=config, return_state=True)
     assert state.is_failed()
     assert held == [False]

@@ -21,6 +21,7 @@ from ingest import boards
 from ingest.night import ingest_night
 from ingest.plan import plan
 from jobtrends.cli import main
+from tests.support import greenhouse_boards, live_config_text
 from warehouse import registry
 from warehouse.db import open_warehouse
 
@@ -32,21 +33,10 @@ SR = "https://api.smartrecruiters.com/v1/companies"
 NOT_FOUND = {"status": 404, "error": "Job board not found"}
 NIGHT = date(2026, 11, 1)
 
-CONFIG = """
-mode = "live"
-[http]
-user_agent = "jobtrends-test"
-max_retries = 0
-backoff_base = 0.0
-[orchestration]
-fetch_retries = 0
-[sources.greenhouse]
-min_interval = 0
-boards = [{ token = "pinned", company = "Pinned Co" }]
-[sources.lever]
-min_interval = 0
-boards = []
-"""
+CONFIG = live_config_text(
+    greenhouse_boards(("pinned", "Pinned Co")) + "[sources.lever]\nmin_interval = 0\nboards = []\n",
+    orchestration="fetch_retries = 0",
+)
 
 
 def gh_job(job_id: int, title: str = "Machine Learning Engineer") -> dict:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from config import load_settings
-from ingest.captures import CaptureError, CaptureStats, read_captures
+from ingest.captures import CaptureError, CaptureFilter, CaptureStats, read_captures
 from ingest.history import import_history
 from jobtrends.cli import main
 from tests.integrity import problems, snapshot
@@ -110,13 +110,12 @@ def test_importing_twice_changes_nothing(data_dir: Path, captures: Path) -> None
 
 def test_a_slice_by_board_and_night(data_dir: Path, captures: Path) -> None:
     stats = CaptureStats()
-    taken = list(
-        read_captures(captures, tokens=["acme"], since=NIGHTS[1], until=NIGHTS[2], stats=stats)
-    )
+    wanted = CaptureFilter(since=NIGHTS[1], until=NIGHTS[2], tokens=frozenset({"acme"}))
+    taken = list(read_captures(captures, wanted, stats))
 
     assert [(c.board, c.night) for c in taken] == [("acme", NIGHTS[2])]
     assert (stats.nights, stats.stale) == (2, 1)
-    assert [c.board for c in read_captures(captures, boards=1)] == ["acme", "acme"]
+    assert [c.board for c in read_captures(captures, CaptureFilter(boards=1))] == ["acme", "acme"]
 
 
 def _compact(root: Path, versions: list[dict[str, Any]], nights: list[dict[str, Any]]) -> Path:
@@ -149,7 +148,7 @@ def test_the_compact_form_rebuilds_each_nights_body(tmp_path: Path) -> None:
     root = _compact(tmp_path / "history", versions, nights)
     stats = CaptureStats()
 
-    taken = list(read_captures(root, tokens=["acme"], stats=stats))
+    taken = list(read_captures(root, CaptureFilter(tokens=frozenset({"acme"})), stats))
 
     assert [(c.night.day, c.refused is not None) for c in taken] == [(1, True), (2, False)]
     body = json.loads(taken[1].body)

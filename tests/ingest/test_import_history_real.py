@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from config import load_settings
+from ingest.captures import CaptureFilter
 from ingest.history import import_history
 from tests.integrity import problems
 from warehouse.db import open_warehouse
@@ -98,9 +99,13 @@ def test_a_real_slice_matches_the_history_files(
     settings = load_settings(None)
     db = data_dir / "warehouse.duckdb"
 
-    first = import_history(settings, history, since=SINCE, until=MIDDLE, boards=BOARDS, workers=0)
+    first = import_history(
+        settings, history, CaptureFilter(since=SINCE, until=MIDDLE, boards=BOARDS), workers=0
+    )
     open_mid = _rows(db, "SELECT count(*) FROM postings WHERE closed_at IS NULL")[0][0]
-    import_history(settings, history, since=SINCE, until=UNTIL, boards=BOARDS, workers=0)
+    import_history(
+        settings, history, CaptureFilter(since=SINCE, until=UNTIL, boards=BOARDS), workers=0
+    )
 
     nights = {n for ns in facts.fresh_nights.values() for n in ns}
     assert max(nights) - min(nights) >= timedelta(days=25)

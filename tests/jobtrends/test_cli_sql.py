@@ -14,7 +14,13 @@ import pytest
 
 import jobtrends
 from jobtrends.output import integral, render
-from tests.support import ROOT, clean_failure, sample_warehouse
+from tests.support import (
+    ROOT,
+    clean_failure,
+    greenhouse_job,
+    greenhouse_listing,
+    sample_warehouse,
+)
 from tests.support import jobtrends as run_cli
 
 pytestmark = pytest.mark.slow
@@ -132,18 +138,16 @@ def test_report_returns_the_model() -> None:
 
 
 def test_parse_takes_a_payload_in_memory() -> None:
-    board = {
-        "jobs": [
-            {
-                "id": 7,
-                "title": "Senior Machine Learning Engineer",
-                "location": {"name": "London"},
-                "absolute_url": "https://boards.greenhouse.io/acme/jobs/7",
-                "updated_at": "2026-08-01T10:00:00-04:00",
-                "content": "Train models in PyTorch.",
-            }
-        ]
-    }
+    board = greenhouse_listing(
+        greenhouse_job(
+            7,
+            "Senior Machine Learning Engineer",
+            location="London",
+            url="https://boards.greenhouse.io/acme/jobs/7",
+            updated_at="2026-08-01T10:00:00-04:00",
+            content="Train models in PyTorch.",
+        )
+    )
     for payload in (board, json.dumps(board), json.dumps(board).encode()):
         (row,) = jobtrends.parse("greenhouse", payload, board="acme")
         assert row["posting"]["title"] == "Senior Machine Learning Engineer"

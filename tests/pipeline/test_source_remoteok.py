@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 import responses
 
-from pipeline.http import NotFound
 from pipeline.sources import get_source
 from tests.support import run
 
@@ -60,24 +59,6 @@ def test_empty_board_is_only_the_notice() -> None:
     responses.get(URL, json=[NOTICE])
     result = run("remoteok", "all")
     assert result.postings == [] and result.errors == []
-
-
-@responses.activate
-def test_unknown_endpoint_is_not_found() -> None:
-    responses.get(URL, status=404)
-    with pytest.raises(NotFound):
-        run("remoteok", "all")
-
-
-@responses.activate
-def test_malformed_record_is_quarantined() -> None:
-    responses.get(URL, json=[NOTICE, JOB, {"id": "9", "position": "No company"}, 5])
-    result = run("remoteok", "all")
-    assert len(result.postings) == 1
-    assert [e.reason for e in result.errors] == [
-        "ValueError: job without a company",
-        "record is int, not an object",
-    ]
 
 
 @pytest.mark.live

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 import responses
 
-from pipeline.http import NotFound
 from tests.support import run
 
 URL = "https://remotive.com/api/remote-jobs"
@@ -69,30 +68,6 @@ def test_missing_optional_fields() -> None:
     responses.get(URL, json=envelope([{"id": 5, "title": "Data Analyst", "company_name": "B"}]))
     [p] = run("remotive", "all").postings
     assert p.salary is None and p.locations == [] and p.employment_type is None
-
-
-@responses.activate
-def test_empty_board() -> None:
-    responses.get(URL, json=envelope([]))
-    assert run("remotive", "all").postings == []
-
-
-@responses.activate
-def test_unknown_endpoint_is_not_found() -> None:
-    responses.get(URL, status=404)
-    with pytest.raises(NotFound):
-        run("remotive", "all")
-
-
-@responses.activate
-def test_malformed_record_is_quarantined() -> None:
-    responses.get(URL, json=envelope([JOB, {"id": 9, "title": "x"}, ["junk"]]))
-    result = run("remotive", "all")
-    assert len(result.postings) == 1
-    assert [e.reason for e in result.errors] == [
-        "ValueError: job without a company_name",
-        "record is list, not an object",
-    ]
 
 
 @pytest.mark.live

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 import responses
 
-from pipeline.http import NotFound
 from pipeline.sources.base import UnknownBoard
 from tests.support import run
 
@@ -81,35 +80,10 @@ def test_missing_optional_fields_fall_back() -> None:
 
 
 @responses.activate
-def test_empty_board_with_a_name() -> None:
-    serve([])
-    assert run("workable", "groove").postings == []
-
-
-@responses.activate
 def test_unknown_board_as_empty_200_without_name() -> None:
     serve([], name=None)
     with pytest.raises(UnknownBoard):
         run("workable", "groove")
-
-
-@responses.activate
-def test_unknown_board_as_404() -> None:
-    responses.get(URL, status=404)
-    with pytest.raises(NotFound):
-        run("workable", "groove")
-
-
-@responses.activate
-def test_malformed_record_is_quarantined() -> None:
-    serve([JOB, {"title": "no shortcode"}, dict(JOB, shortcode="Y", title=None)])
-    result = run("workable", "groove")
-    assert len(result.postings) == 1
-    assert [e.reason for e in result.errors] == [
-        "KeyError: 'shortcode'",
-        "ValueError: job without a title",
-    ]
-    assert result.errors[1].record_ref == "Y"
 
 
 @pytest.mark.live

@@ -50,8 +50,16 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
     return sorted((tuple(plain(v) for v in row) for row in frame.itertuples(index=False)), key=repr)
 
 
-def _select(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple]:
-    return _rows(con.execute(sql, list(params)).df())
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> pd.DataFrame:
+    return con.execute(sql, [week]).df()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> tuple:
+    return con.execute(sql, [week]).fetchone()
+
+
+def _select(con: duckdb.DuckDBPyConnection, sql: str, week: str) -> list[tuple]:
+    return _rows(_frame(con, sql, week))
 
 
 def _table(report: Report, name: str) -> Table:
@@ -66,47 +74,45 @@ def _report(con: duckdb.DuckDBPyConnection) -> tuple[Report, str]:
 def test_headline_is_the_week_summary_mart(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
     numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", report.headline[0])]
-    summary = con.execute(
+    summary = _one(
+        con,
         "SELECT open_jobs, new_jobs, closed_jobs, nights, ai_share, disclosure_rate "
         "FROM mart_week_summary WHERE week = ?",
-        [week],
-    ).fetchone()
+        week,
+    )
     assert numbers == list(summary[:4])
     shares = f"AI-role share: {summary[4]:.0%} · salary disclosed: {summary[5]:.0%}"
     assert report.headline[1] == shares
-    closed = con.execute(
-        "SELECT sum(closed_jobs) FROM mart_role_demand WHERE week = ?", [week]
-    ).fetchone()[0]
+    (closed,) = _one(con, "SELECT sum(closed_jobs) FROM mart_role_demand WHERE week = ?", week)
     assert summary[2] == closed
 
 
-def test_role_demand_and_trend_are_mart_role_demand(con: duckdb.DuckDBPyConnection) -> None:
-    report, week = _report(con)
-    shown = _table(report, "role_demand").frame
-    mart = _select(
-        con,
-        "SELECT role, open_jobs, new_jobs, closed_jobs, open_last_week, open_change_pct "
-        "FROM mart_role_demand WHERE week = ?",
-        week,
-    )
-    assert _rows(shown) == mart
-    assert shown["open"].is_monotonic_decreasing
+MART_TABLES = {
+    "role_demand": "SELECT role, open_jobs, new_jobs, closed_jobs, open_last_week, "
+    "open_change_pct FROM mart_role_demand WHERE week = ?",
+    "salary_bands": "SELECT role, seniority, n, p25, median, p75, disclosure_rate "
+    "FROM mart_salary_bands WHERE week = ? AND n > 0",
+    "salary_by_metro": "SELECT metro, n, p25, median, p75, disclosure_rate "
+    "FROM mart_salary_by_metro WHERE week = ?",
+    "arrangement_by_role": "SELECT role, remote, hybrid, onsite, unknown, inferred, remote_share "
+    "FROM mart_work_arrangement WHERE week = ?",
+    "arrangement_trend": "SELECT week, sum(hybrid), sum(onsite), sum(remote), sum(unknown) "
+    "FROM mart_work_arrangement WHERE is_ai AND week IN "
+    "(SELECT week FROM weeks WHERE week <= ? ORDER BY week DESC LIMIT 8) GROUP BY week",
+    "degrees": "SELECT degree, jobs, share FROM mart_degree_shares "
+    "WHERE week = ? AND population = 'ai'",
+    "industries": "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = ?",
+    "sources": "SELECT source, succeeded, failed, parse_errors, last_error "
+    "FROM mart_source_quality WHERE week = ? AND runs > 0",
+}
+"""Report tables shown whole, each with the select on its mart that must give the same rows."""
 
 
-def test_salary_tables_are_the_salary_marts(con: duckdb.DuckDBPyConnection) -> None:
+def test_whole_tables_are_their_marts(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
-    assert _rows(_table(report, "salary_bands").frame) == _select(
-        con,
-        "SELECT role, seniority, n, p25, median, p75, disclosure_rate FROM mart_salary_bands "
-        "WHERE week = ? AND n > 0",
-        week,
-    )
-    assert _rows(_table(report, "salary_by_metro").frame) == _select(
-        con,
-        "SELECT metro, n, p25, median, p75, disclosure_rate FROM mart_salary_by_metro "
-        "WHERE week = ?",
-        week,
-    )
+    for name, sql in MART_TABLES.items():
+        assert _rows(_table(report, name).frame) == _select(con, sql, week), name
+    assert _table(report, "role_demand").frame["open"].is_monotonic_decreasing
 
 
 def test_arrangement_tables_are_mart_work_arrangement(con: duckdb.DuckDBPyConnection) -> None:
@@ -119,19 +125,6 @@ def test_arrangement_tables_are_mart_work_arrangement(con: duckdb.DuckDBPyConnec
     overall = _table(report, "arrangement_overall").frame.set_index("population")
     assert tuple(overall.loc["AI roles"]) == tuple(v or 0 for v in ai)
     assert tuple(overall.loc["all postings"]) == every.fetchone()
-    assert _rows(_table(report, "arrangement_by_role").frame) == _select(
-        con,
-        "SELECT role, remote, hybrid, onsite, unknown, inferred, remote_share "
-        "FROM mart_work_arrangement WHERE week = ?",
-        week,
-    )
-    assert _rows(_table(report, "arrangement_trend").frame) == _select(
-        con,
-        "SELECT week, sum(hybrid), sum(onsite), sum(remote), sum(unknown) "
-        "FROM mart_work_arrangement WHERE is_ai AND week IN "
-        "(SELECT week FROM weeks WHERE week <= ? ORDER BY week DESC LIMIT 8) GROUP BY week",
-        week,
-    )
 
 
 def _top(shown: pd.DataFrame, mart: pd.DataFrame, key: str, value: str) -> None:
@@ -144,45 +137,37 @@ def _top(shown: pd.DataFrame, mart: pd.DataFrame, key: str, value: str) -> None:
     assert left_out.empty or left_out[value].max() <= shown[value].min()
 
 
-def test_requirements_industries_and_companies_are_their_marts(
-    con: duckdb.DuckDBPyConnection,
-) -> None:
-    report, week = _report(con)
-    assert _rows(_table(report, "degrees").frame) == _select(
-        con,
-        "SELECT degree, jobs, share FROM mart_degree_shares WHERE week = ? AND population = 'ai'",
-        week,
-    )
-    skills = con.execute(
+TOP_TABLES = {
+    "skills": (
         "SELECT skill, jobs AS postings, share FROM mart_skill_shares "
         "WHERE week = ? AND population = 'ai'",
-        [week],
-    ).df()
-    _top(_table(report, "skills").frame, skills, "skill", "postings")
-    assert _rows(_table(report, "industries").frame) == _select(
-        con, "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = ?", week
-    )
-    companies = con.execute(
+        "skill",
+        "postings",
+    ),
+    "companies": (
         "SELECT company, open_jobs AS open, ai_jobs AS ai_roles FROM mart_company_demand "
         "WHERE week = ?",
-        [week],
-    ).df()
-    _top(_table(report, "companies").frame, companies, "company", "open")
+        "company",
+        "open",
+    ),
+}
+"""Top-N report tables: the mart's select, the row key and the value the table ranks by."""
 
 
-def test_quality_tables_are_the_quality_marts(con: duckdb.DuckDBPyConnection) -> None:
+def test_top_tables_are_their_marts(con: duckdb.DuckDBPyConnection) -> None:
     report, week = _report(con)
-    assert _rows(_table(report, "sources").frame) == _select(
+    for name, (sql, key, value) in TOP_TABLES.items():
+        _top(_table(report, name).frame, _frame(con, sql, week), key, value)
+
+
+def test_unknown_rates_are_the_week_summary_mart(con: duckdb.DuckDBPyConnection) -> None:
+    report, week = _report(con)
+    rates = _one(
         con,
-        "SELECT source, succeeded, failed, parse_errors, last_error FROM mart_source_quality "
-        "WHERE week = ? AND runs > 0",
-        week,
-    )
-    rates = con.execute(
         "SELECT role_other_rate, seniority_unknown_rate, work_arrangement_unknown_rate, "
         "salary_missing_rate FROM mart_week_summary WHERE week = ?",
-        [week],
-    ).fetchone()
+        week,
+    )
     assert _table(report, "unknown_rates").frame["share"].tolist() == list(rates)
 
 
@@ -191,7 +176,7 @@ def test_guide_check_counts_the_jobs_the_marts_count(con: duckdb.DuckDBPyConnect
     claims = _table(report, "guide_check").frame.set_index("claim")
 
     def one(sql: str) -> tuple:
-        return con.execute(sql, [week]).fetchone()
+        return _one(con, sql, week)
 
     ai_jobs = one("SELECT ai_jobs FROM mart_week_summary WHERE week = ?")[0]
     remote, known, remote_stated, known_stated = one(

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -15,9 +16,9 @@ from bs4 import BeautifulSoup
 from pipeline.labels import LabelRow
 from pipeline.models import Posting, Salary
 from reports.weekly import build_report, render_html, render_markdown, write_report
-from tests.support import TESTS, Chromium
+from tests.support import TESTS, Chromium, fake_page, one_page_load
 from warehouse.db import open_warehouse
-from warehouse.load import BoardLoad, PageRecord, load_board
+from warehouse.load import load_board
 
 GOLDEN = TESTS / "golden" / "report_2026-W46.md"
 STAMP = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -74,38 +75,33 @@ def posting(i: int, night: date) -> tuple[Posting, LabelRow]:
     return p, label
 
 
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[Posting, LabelRow]],
+    night: date,
+    page_fetch_id: str,
+    **load: Any,
+) -> None:
+    """Load these postings with their fixed labels from one page of the acme board."""
+    midnight = datetime.combine(night, datetime.min.time(), UTC)
+    page = fake_page(page_fetch_id, "greenhouse", "acme", midnight)
+    postings, labels = [p for p, _ in pairs], [lab for _, lab in pairs]
+    load_board(con, one_page_load(page, postings, labels, night, **load))
+
+
 def fixed_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = open_warehouse(path)
     for k, night in enumerate(NIGHTS):
         ids = range(k * 4, 24 + k * 6)
         pairs = [posting(i, night) for i in ids]
-        page = PageRecord(
-            "a" * 32,
-            0,
-            "greenhouse",
-            "acme",
-            "https://x",
-            200,
-            "application/json",
-            "f" * 64,
-            1,
-            datetime.combine(night, datetime.min.time(), UTC),
-            "x",
-        )
-        load_board(
+        _load(
             con,
-            BoardLoad(
-                run_id=f"run-{k}",
-                mode="sample",
-                source="greenhouse",
-                board="acme",
-                as_of=night,
-                fetch_id=f"{k:032d}",
-                started_at=STAMP - timedelta(days=30),
-                pages=[page],
-                postings=[p for p, _ in pairs],
-                labels=[lab for _, lab in pairs],
-            ),
+            pairs,
+            night,
+            "a" * 32,
+            run_id=f"run-{k}",
+            fetch_id=f"{k:032d}",
+            started_at=STAMP - timedelta(days=30),
         )
     return con
 
@@ -207,34 +203,7 @@ def test_hostile_company_names_are_neutralised_in_every_output(tmp_path: Path) -
     pairs = [posting(i, night) for i in range(6)]
     for i, (p, _) in enumerate(pairs):
         p.company = (FORMULA, SPOOFED, "@SUM(1+1)")[i % 3]
-    page = PageRecord(
-        "b" * 32,
-        0,
-        "greenhouse",
-        "acme",
-        "https://x",
-        200,
-        "application/json",
-        "f" * 64,
-        1,
-        datetime.combine(night, datetime.min.time(), UTC),
-        "x",
-    )
-    load_board(
-        con,
-        BoardLoad(
-            run_id="run-hostile",
-            mode="sample",
-            source="greenhouse",
-            board="acme",
-            as_of=night,
-            fetch_id="b" * 32,
-            started_at=STAMP,
-            pages=[page],
-            postings=[p for p, _ in pairs],
-            labels=[lab for _, lab in pairs],
-        ),
-    )
+    _load(con, pairs, night, "b" * 32, run_id="run-hostile", started_at=STAMP)
     files = write_report(con, tmp_path / "reports", "2026-W46", STAMP)
     with (files.directory / "companies.csv").open(encoding="utf-8", newline="") as handle:
         companies = {row["company"] for row in csv.DictReader(handle)}

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from flows.nightly import replay_sample
 from ingest.plan import sample_nights
 from jobtrends.cli import main
-from tests.support import board_load, posting, table_contents, warehouse
+from tests.support import board_load, posting, remoteok_cross_post, table_contents, warehouse
 from warehouse.canonical import STATE_TABLES, refresh_canonical
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
@@ -77,15 +77,7 @@ def test_a_repost_and_a_cross_post_join_across_nights_and_ids_stay(tmp_path: Pat
     other = posting("b", "Recruiter", description="Hire people for our research teams.")
     _night(con, NIGHTS[0], {gh: [mle, other]})
     first = _groups(con)["a"]
-    cross = posting(
-        "rok-a",
-        "Sr. Machine Learning Engineer (Remote)",
-        source="remoteok",
-        board="all",
-        company="Acme AI, Inc.",
-        description=TEXT.replace("mentor engineers", "mentor other engineers"),
-        locations=("Remote",),
-    )
+    cross = remoteok_cross_post("rok-a", TEXT)
     _night(con, NIGHTS[1], {rok: [cross]})
     _night(con, NIGHTS[2], {gh: [other]})
     repost = posting("a2", "Senior Machine Learning Engineer", description=TEXT)

@@ -10,9 +10,10 @@ import pytest
 
 from pipeline.labels import label_postings
 from pipeline.models import ParseError, Posting, Salary
+from tests.support import fake_page, one_page_load
 from warehouse import load as load_module
 from warehouse.db import migrate, migrations, open_warehouse
-from warehouse.load import BoardLoad, PageRecord, load_board
+from warehouse.load import BoardLoad, load_board
 
 T0 = datetime(2026, 11, 1, 2, tzinfo=UTC)
 
@@ -33,30 +34,13 @@ def posting(sid: str, title: str = "ML Engineer", salary: float | None = None) -
 
 
 def board_load(night: date, postings: list[Posting], run_id: str = "run-1") -> BoardLoad:
-    page = PageRecord(
-        "a" * 32,
-        0,
-        "lever",
-        "acme",
-        "https://x",
-        200,
-        "application/json",
-        "f" * 64,
-        10,
-        T0,
-        "objects/ff/ff/x.gz",
-    )
-    return BoardLoad(
+    return one_page_load(
+        fake_page("a" * 32, "lever", "acme", T0, size=10, path="objects/ff/ff/x.gz"),
+        postings,
+        label_postings(postings),
+        night,
         run_id=run_id,
-        mode="sample",
-        source="lever",
-        board="acme",
-        as_of=night,
-        fetch_id="a" * 32,
         started_at=T0,
-        pages=[page],
-        postings=postings,
-        labels=label_postings(postings),
         errors=[ParseError("lever", "acme", "f" * 64, "KeyError: 'id'", "7")],
     )
 

@@ -6,7 +6,7 @@ import importlib.util
 from datetime import date
 from itertools import combinations
 
-from tests.support import ROOT, board_load, posting, warehouse
+from tests.support import ROOT, board_load, posting, remoteok_cross_post, warehouse
 from warehouse.canonical import refresh_canonical
 from warehouse.load import load_board
 
@@ -30,20 +30,7 @@ def _sightings() -> dict[str, tuple[str, list]]:
     """Keyed by (source, source_id): the fixture's true job and the postings to load."""
     return {
         "gh-mle": ("mle", [posting("gh-mle", "Senior Machine Learning Engineer", description=MLE)]),
-        "rok-mle": (
-            "mle",
-            [
-                posting(
-                    "rok-mle",
-                    "Sr. Machine Learning Engineer (Remote)",
-                    source="remoteok",
-                    board="all",
-                    company="Acme AI, Inc.",
-                    description=MLE.replace("mentor engineers", "mentor other engineers"),
-                    locations=("Remote",),
-                )
-            ],
-        ),
+        "rok-mle": ("mle", [remoteok_cross_post("rok-mle", MLE)]),
         "rem-mle": (
             "mle",
             [

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
+import duckdb
+import pytest
+
 from pipeline.models import ParseError
 from tests.support import board_load, posting, warehouse
 from warehouse.canonical import refresh_canonical
@@ -78,34 +81,131 @@ def _build(tmp_path):
     return con
 
 
-def test_role_demand_counts_new_open_closed_and_change(tmp_path):
-    con = _build(tmp_path)
-    rows = con.execute(
+ANSWERS = [
+    pytest.param(
         "SELECT week, new_jobs, open_jobs, closed_jobs, open_change FROM mart_role_demand "
-        "WHERE role = 'ml_engineer' ORDER BY week"
-    ).fetchall()
-    assert rows == [("2026-W36", 3, 3, 0, None), ("2026-W37", 0, 3, 1, 0)]
-    ds = con.execute(
+        "WHERE role = 'ml_engineer' ORDER BY week",
+        [("2026-W36", 3, 3, 0, None), ("2026-W37", 0, 3, 1, 0)],
+        id="role-demand-new-open-closed-change",
+    ),
+    pytest.param(
         "SELECT week, open_jobs, closed_jobs FROM mart_role_demand WHERE role = 'data_scientist' "
-        "ORDER BY week"
-    ).fetchall()
-    assert ds == [("2026-W36", 1, 0), ("2026-W37", 1, 1)]
-
-
-def test_salary_bands_use_annualised_midpoints_and_disclosure_per_week(tmp_path):
-    con = _build(tmp_path)
-    rows = con.execute(
+        "ORDER BY week",
+        [("2026-W36", 1, 0), ("2026-W37", 1, 1)],
+        id="role-demand-second-role",
+    ),
+    pytest.param(
         "SELECT week, jobs, n, disclosure_rate, p25, median, p75 FROM mart_salary_bands "
-        "WHERE role = 'ml_engineer' AND seniority = 'senior' ORDER BY week"
-    ).fetchall()
-    assert rows == [
-        ("2026-W36", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
-        ("2026-W37", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
-    ]
-    metro = con.execute(
-        "SELECT metro, jobs, n, median FROM mart_salary_by_metro WHERE week = '2026-W36'"
-    ).fetchall()
-    assert metro == [("sf_bay_area", 4, 2, 180_000.0)]
+        "WHERE role = 'ml_engineer' AND seniority = 'senior' ORDER BY week",
+        [
+            ("2026-W36", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
+            ("2026-W37", 3, 2, 0.6667, 170_000.0, 180_000.0, 190_000.0),
+        ],
+        id="salary-bands-annualised-midpoints-disclosure-per-week",
+    ),
+    pytest.param(
+        "SELECT metro, jobs, n, median FROM mart_salary_by_metro WHERE week = '2026-W36'",
+        [("sf_bay_area", 4, 2, 180_000.0)],
+        id="salary-by-metro",
+    ),
+    pytest.param(
+        "SELECT remote, hybrid, onsite, unknown, known, remote_share, hybrid_share "
+        "FROM mart_work_arrangement WHERE role = 'ml_engineer' AND week = '2026-W36'",
+        [(1, 1, 0, 1, 2, 0.5, 0.5)],
+        id="work-arrangement-shares-leave-unknown-out",
+    ),
+    pytest.param(
+        "SELECT degree, jobs, known_jobs, share FROM mart_degree_shares "
+        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY degree",
+        [("bachelors", 1, 2, 0.5), ("masters", 1, 2, 0.5), ("unknown", 1, 2, None)],
+        id="degree-shares",
+    ),
+    pytest.param(
+        "SELECT sum(jobs), max(known_jobs) FROM mart_degree_shares "
+        "WHERE week = '2026-W36' AND population = 'ai'",
+        [(4, 3)],
+        id="degree-shares-ai-population",
+    ),
+    pytest.param(
+        "SELECT skill, jobs, population_jobs, share FROM mart_skill_shares "
+        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY skill",
+        [("python", 2, 3, 0.6667), ("pytorch", 1, 3, 0.3333)],
+        id="skill-shares",
+    ),
+    pytest.param(
+        "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = '2026-W36' "
+        "ORDER BY industry",
+        [("Healthcare", 1, 0.25), ("Tech/Software", 3, 0.75)],
+        id="industry-mix",
+    ),
+    pytest.param(
+        "SELECT week, runs, succeeded, failed, parse_errors, postings, seniority_unknown_rate, "
+        "work_arrangement_unknown_rate, salary_missing_rate FROM mart_source_quality "
+        "WHERE source = 'greenhouse' ORDER BY week",
+        [
+            ("2026-W36", 1, 1, 0, 1, 4, 0.25, 0.25, 0.5),
+            ("2026-W37", 1, 1, 0, 0, 4, 0.25, 0.25, 0.5),
+        ],
+        id="source-quality-parse-errors-and-unknowns-per-week",
+    ),
+    pytest.param(
+        "SELECT week, failed, last_error, failure_reasons, postings FROM mart_source_quality "
+        "WHERE source = 'lever'",
+        [
+            (
+                "2026-W37",
+                1,
+                "HttpError: 503 Service Unavailable",
+                ["HttpError: 503 Service Unavailable"],
+                None,
+            )
+        ],
+        id="source-quality-failed-run",
+    ),
+    pytest.param(
+        "SELECT week, open_jobs, new_jobs, closed_jobs, ai_jobs, salary_disclosed "
+        "FROM mart_week_summary ORDER BY week",
+        [("2026-W36", 4, 4, 0, 4, 2), ("2026-W37", 4, 0, 2, 4, 2)],
+        id="week-summary-counts-a-closure-once-in-its-week",
+    ),
+    pytest.param(
+        "SELECT week, sum(closed_jobs) FROM mart_role_demand GROUP BY week ORDER BY week",
+        [("2026-W36", 0), ("2026-W37", 2)],
+        id="role-demand-closures-agree-with-week-summary",
+    ),
+    pytest.param(
+        "SELECT column_name FROM (DESCRIBE mart_weekly_postings)",
+        [
+            ("week",),
+            ("week_start",),
+            ("source",),
+            ("role",),
+            ("is_ai",),
+            ("open_postings",),
+            ("new_postings",),
+            ("closed_postings",),
+        ],
+        id="weekly-postings-keeps-the-columns-reports-read",
+    ),
+    pytest.param(
+        "SELECT sum(open_postings), sum(new_postings), sum(closed_postings) "
+        "FROM mart_weekly_postings WHERE week = '2026-W37' AND role = 'ml_engineer'",
+        [(3, 0, 1)],
+        id="weekly-postings-counts",
+    ),
+]
+"""Each mart's answer over the built warehouse, known by construction."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """One built warehouse for every read-only question: building it is the slow part."""
+    return _build(tmp_path_factory.mktemp("views"))
+
+
+@pytest.mark.parametrize(("sql", "expected"), ANSWERS)
+def test_mart_answers(built, sql, expected):
+    assert built.execute(sql).fetchall() == expected
 
 
 def test_salary_bands_count_only_the_jobs_open_that_week(tmp_path):
@@ -126,15 +226,6 @@ def test_salary_bands_count_only_the_jobs_open_that_week(tmp_path):
         "AND seniority = 'senior' ORDER BY week"
     ).fetchall()
     assert weeks == [("2026-W36", 3), ("2026-W37", 3), ("2026-W38", 2)]
-
-
-def test_work_arrangement_shares_leave_unknown_out(tmp_path):
-    con = _build(tmp_path)
-    row = con.execute(
-        "SELECT remote, hybrid, onsite, unknown, known, remote_share, hybrid_share "
-        "FROM mart_work_arrangement WHERE role = 'ml_engineer' AND week = '2026-W36'"
-    ).fetchone()
-    assert row == (1, 1, 0, 1, 2, 0.5, 0.5)
 
 
 def test_work_arrangement_counts_inferred_jobs_and_gives_a_stated_only_share(tmp_path):
@@ -160,67 +251,6 @@ def test_work_arrangement_counts_inferred_jobs_and_gives_a_stated_only_share(tmp
     assert row == (1, 1, 2, 4, 2, 0.25, 2, 1, 0.5)
 
 
-def test_degree_skill_and_industry_shares(tmp_path):
-    con = _build(tmp_path)
-    degrees = con.execute(
-        "SELECT degree, jobs, known_jobs, share FROM mart_degree_shares "
-        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY degree"
-    ).fetchall()
-    assert degrees == [("bachelors", 1, 2, 0.5), ("masters", 1, 2, 0.5), ("unknown", 1, 2, None)]
-    ai = con.execute(
-        "SELECT sum(jobs), max(known_jobs) FROM mart_degree_shares "
-        "WHERE week = '2026-W36' AND population = 'ai'"
-    ).fetchone()
-    assert ai == (4, 3)
-    skills = con.execute(
-        "SELECT skill, jobs, population_jobs, share FROM mart_skill_shares "
-        "WHERE week = '2026-W36' AND population = 'ml_engineer' ORDER BY skill"
-    ).fetchall()
-    assert skills == [("python", 2, 3, 0.6667), ("pytorch", 1, 3, 0.3333)]
-    industry = con.execute(
-        "SELECT industry, open_jobs, share_of_open FROM mart_industry_mix WHERE week = '2026-W36' "
-        "ORDER BY industry"
-    ).fetchall()
-    assert industry == [("Healthcare", 1, 0.25), ("Tech/Software", 3, 0.75)]
-
-
-def test_source_quality_reports_failures_parse_errors_and_unknowns_per_week(tmp_path):
-    con = _build(tmp_path)
-    gh = con.execute(
-        "SELECT week, runs, succeeded, failed, parse_errors, postings, seniority_unknown_rate, "
-        "work_arrangement_unknown_rate, salary_missing_rate FROM mart_source_quality "
-        "WHERE source = 'greenhouse' ORDER BY week"
-    ).fetchall()
-    assert gh == [
-        ("2026-W36", 1, 1, 0, 1, 4, 0.25, 0.25, 0.5),
-        ("2026-W37", 1, 1, 0, 0, 4, 0.25, 0.25, 0.5),
-    ]
-    lever = con.execute(
-        "SELECT week, failed, last_error, failure_reasons, postings FROM mart_source_quality "
-        "WHERE source = 'lever'"
-    ).fetchone()
-    assert lever == (
-        "2026-W37",
-        1,
-        "HttpError: 503 Service Unavailable",
-        ["HttpError: 503 Service Unavailable"],
-        None,
-    )
-
-
-def test_week_summary_counts_a_closure_once_in_its_week(tmp_path):
-    con = _build(tmp_path)
-    rows = con.execute(
-        "SELECT week, open_jobs, new_jobs, closed_jobs, ai_jobs, salary_disclosed "
-        "FROM mart_week_summary ORDER BY week"
-    ).fetchall()
-    assert rows == [("2026-W36", 4, 4, 0, 4, 2), ("2026-W37", 4, 0, 2, 4, 2)]
-    by_role = con.execute(
-        "SELECT week, sum(closed_jobs) FROM mart_role_demand GROUP BY week ORDER BY week"
-    ).fetchall()
-    assert by_role == [("2026-W36", 0), ("2026-W37", 2)]
-
-
 def test_role_demand_compares_with_zero_when_a_role_was_absent_last_week(tmp_path):
     con = _build(tmp_path)
     load_board(
@@ -235,26 +265,6 @@ def test_role_demand_compares_with_zero_when_a_role_was_absent_last_week(tmp_pat
         "WHERE role = 'prompt_engineer' AND week = '2026-W38'"
     ).fetchone()
     assert row == (1, 0, 1, None)
-
-
-def test_weekly_postings_keeps_the_columns_reports_read(tmp_path):
-    con = _build(tmp_path)
-    columns = [r[0] for r in con.execute("DESCRIBE mart_weekly_postings").fetchall()]
-    assert columns == [
-        "week",
-        "week_start",
-        "source",
-        "role",
-        "is_ai",
-        "open_postings",
-        "new_postings",
-        "closed_postings",
-    ]
-    ml = con.execute(
-        "SELECT sum(open_postings), sum(new_postings), sum(closed_postings) "
-        "FROM mart_weekly_postings WHERE week = '2026-W37' AND role = 'ml_engineer'"
-    ).fetchone()
-    assert ml == (3, 0, 1)
 
 
 def test_every_mart_states_its_definition(tmp_path):

@@ -1,25 +1,22 @@
 -- Marts: required degree and skill mentions per ISO week and population over the canonical jobs
 -- open in the week. `population` is a role, or `ai` for all AI roles together (the guide's
 -- claims speak of AI roles as a whole), so filter on one population rather than summing them.
--- A job has one role, so the `ai` rows are sums of the AI roles' counts, counted once per role.
+-- A job has one role, so it counts once under its role and, for an AI role, once under `ai`.
 -- A job with no degree label is counted as unknown and left out of the degree shares'
 -- denominator, as the guide check's G7 does; skill shares are over every job of the population.
+CREATE OR REPLACE VIEW int_population_jobs AS
+SELECT week, week_start, role AS population, degree, skills FROM int_week_jobs
+UNION ALL
+SELECT week, week_start, 'ai', degree, skills FROM int_week_jobs WHERE is_ai;
+
+COMMENT ON VIEW int_population_jobs IS
+    'int_week_jobs once under the job''s role and once more under ai for an AI role: the populations the requirement marts count over.';
+
 CREATE OR REPLACE VIEW mart_degree_shares AS
-WITH week_jobs AS (
-    SELECT week, week_start, role, is_ai, degree FROM int_week_jobs
-),
-per_role AS (
-    SELECT week, week_start, role, is_ai, degree, count(*) AS jobs
-    FROM week_jobs
+WITH per_population AS (
+    SELECT week, week_start, population, degree, count(*) AS jobs
+    FROM int_population_jobs
     GROUP BY ALL
-),
-per_population AS (
-    SELECT week, week_start, role AS population, degree, jobs FROM per_role
-    UNION ALL
-    SELECT week, week_start, 'ai', degree, sum(jobs)::BIGINT
-    FROM per_role
-    WHERE is_ai
-    GROUP BY week, week_start, degree
 )
 SELECT
     *,
@@ -35,31 +32,18 @@ COMMENT ON COLUMN mart_degree_shares.share IS
     'jobs / known_jobs; NULL for the unknown row, which is not in the denominator.';
 
 CREATE OR REPLACE VIEW mart_skill_shares AS
-WITH week_jobs AS MATERIALIZED (
-    SELECT week, week_start, role, is_ai, list_distinct(skills) AS skills FROM int_week_jobs
-),
-role_jobs AS (
-    SELECT week, role, is_ai, count(*) AS jobs
-    FROM week_jobs
-    GROUP BY ALL
-),
-role_mentions AS (
-    SELECT week, week_start, role, is_ai, skill, count(*) AS jobs
-    FROM (SELECT week, week_start, role, is_ai, unnest(skills) AS skill FROM week_jobs)
-    GROUP BY ALL
+WITH population_skills AS MATERIALIZED (
+    SELECT week, week_start, population, list_distinct(skills) AS skills FROM int_population_jobs
 ),
 population_jobs AS (
-    SELECT week, role AS population, jobs AS population_jobs FROM role_jobs
-    UNION ALL
-    SELECT week, 'ai', sum(jobs)::BIGINT FROM role_jobs WHERE is_ai GROUP BY week
+    SELECT week, population, count(*) AS population_jobs
+    FROM population_skills
+    GROUP BY ALL
 ),
 mentions AS (
-    SELECT week, week_start, role AS population, skill, jobs FROM role_mentions
-    UNION ALL
-    SELECT week, week_start, 'ai', skill, sum(jobs)::BIGINT
-    FROM role_mentions
-    WHERE is_ai
-    GROUP BY week, week_start, skill
+    SELECT week, week_start, population, skill, count(*) AS jobs
+    FROM (SELECT week, week_start, population, unnest(skills) AS skill FROM population_skills)
+    GROUP BY ALL
 )
 SELECT
     m.week,

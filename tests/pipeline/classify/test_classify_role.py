@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.classify import ClassifyInput, classify
 from pipeline.classify.role import AI_ROLES, ROLE_IDS
+from tests.support import grouped
 
 LLM_TEXT = "Build agents and retrieval-augmented generation over customer documents with LLMs."
 ML_TEXT = "Build demand forecasting models with gradient boosting and deploy them with MLflow."
@@ -21,9 +22,8 @@ def test_taxonomy_has_eighteen_roles_fourteen_of_them_ai() -> None:
     assert not AI_ROLES & {"software_engineer", "data_engineer", "data_analyst", "other"}
 
 
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
+TITLE_ROLES = {
+    "titles decide": [
         ("Senior Machine Learning Engineer, Search", "ml_engineer"),
         ("ML Systems Engineer", "ml_engineer"),
         ("Product Data Scientist", "data_scientist"),
@@ -60,8 +60,33 @@ def test_taxonomy_has_eighteen_roles_fourteen_of_them_ai() -> None:
         ("Científico de Datos", "data_scientist"),
         ("Analista de Datos", "data_analyst"),
     ],
-)
-def test_titles_decide(title: str, expected: str) -> None:
+    "ai before or after a job noun is an ai engineer": [
+        ("AI Technical Lead", "ml_engineer"),
+        ("Principal Engineer - AI", "ml_engineer"),
+        ("AI Senior Engineer", "ml_engineer"),
+        ("AI Senior Engineer (Vision)", "computer_vision_engineer"),
+        ("Staff SWE, AI", "ml_engineer"),
+        ("Analytics Engineer (AI & Pipelines)", "data_engineer"),
+        ("Senior Infrastructure Engineer (AI Lab)", "software_engineer"),
+    ],
+    "plural job nouns and swe read as the role": [
+        ("Product engineers", "software_engineer"),
+        ("AI Researchers", "research_scientist"),
+        ("Data Scientists", "data_scientist"),
+        ("Staff SWE, Product", "software_engineer"),
+    ],
+    "the title can say what kind of ai job it is": [
+        ("Level 3 Support Analyst - AI Specialist", "other"),
+        ("AI Engineer - FDE (Forward Deployed Engineer)", "ai_solutions_specialist"),
+        ("Senior AI Deployment Consultant", "ai_solutions_specialist"),
+        ("AI PM-in-Residence", "ai_product_manager"),
+    ],
+}
+"""Titles whose role needs no description, grouped by the rule that decides them."""
+
+
+@pytest.mark.parametrize(("title", "expected"), grouped(TITLE_ROLES))
+def test_the_title_alone_decides_the_role(title: str, expected: str) -> None:
     assert role(title) == expected
 
 
@@ -161,22 +186,6 @@ def test_evidence_names_the_rule_and_llmops_flag_marks_llmops_titles() -> None:
     assert 0 < labels.role_confidence <= 1
 
 
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("AI Technical Lead", "ml_engineer"),
-        ("Principal Engineer - AI", "ml_engineer"),
-        ("AI Senior Engineer", "ml_engineer"),
-        ("AI Senior Engineer (Vision)", "computer_vision_engineer"),
-        ("Staff SWE, AI", "ml_engineer"),
-        ("Analytics Engineer (AI & Pipelines)", "data_engineer"),
-        ("Senior Infrastructure Engineer (AI Lab)", "software_engineer"),
-    ],
-)
-def test_ai_before_or_after_a_job_noun_is_an_ai_engineer(title: str, expected: str) -> None:
-    assert role(title) == expected
-
-
 def test_ai_engineer_titles_about_llms_are_llm_engineers() -> None:
     assert role("Principal Engineer - AI", "Build LLM agents with RAG.") == "nlp_llm_engineer"
 
@@ -253,29 +262,3 @@ def test_a_title_naming_only_analytics_follows_the_work() -> None:
     )
     assert role("Marketing Analytics", "Report on campaign performance.") == "data_analyst"
     assert role("Manager, Product Analytics", "We also hire a Data Engineer.") == "data_analyst"
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("Product engineers", "software_engineer"),
-        ("AI Researchers", "research_scientist"),
-        ("Data Scientists", "data_scientist"),
-        ("Staff SWE, Product", "software_engineer"),
-    ],
-)
-def test_plural_job_nouns_and_swe_read_as_the_role(title: str, expected: str) -> None:
-    assert role(title) == expected
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("Level 3 Support Analyst - AI Specialist", "other"),
-        ("AI Engineer - FDE (Forward Deployed Engineer)", "ai_solutions_specialist"),
-        ("Senior AI Deployment Consultant", "ai_solutions_specialist"),
-        ("AI PM-in-Residence", "ai_product_manager"),
-    ],
-)
-def test_the_title_can_say_what_kind_of_ai_job_it_is(title: str, expected: str) -> None:
-    assert role(title) == expected

@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 from pipeline.classify import ClassifyInput, annualise_usd, classify, parse_salary_text
 from pipeline.classify.salary import _DIGIT, _RUN, _has_digit, _runs, extract_salary
 from pipeline.models import Salary
+from tests.support import grouped
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
+SALARY_TEXTS = {
+    "as stated": [
         ("$185,000 - $240,000 per year", (185000, 240000, "USD", "year")),
         ("$130k-$160k", (130000, 160000, "USD", "year")),
         ("$170-225K + equity", (170000, 225000, "USD", "year")),
@@ -44,12 +43,38 @@ from pipeline.models import Salary
         ("between $140,000 and $160,000", (140000, 160000, "USD", "year")),
         ("95.000-115.000 EUR brutto/Jahr", (95000, 115000, "EUR", "year")),
     ],
-)
-def test_parses_as_stated(text: str, expected: tuple[float, float, str, str]) -> None:
+    "real posting formats": [
+        ("Pay: CAD $30/hour", (30, 30, "CAD", "hour")),
+        ("$30/hr CAD", (30, 30, "CAD", "hour")),
+        ("Salary (CAD): $90,000 - $110,000", (90000, 110000, "CAD", "year")),
+        ("Salary: $150-180,000", (150000, 180000, "USD", "year")),
+        ("Compensation: $154-190,000 per year", (154000, 190000, "USD", "year")),
+        ("Salary: CHF 140'000 - 160'000", (140000, 160000, "CHF", "year")),
+        ("Salário: R$ 8.000 por mês", (8000, 8000, "BRL", "month")),
+        ("R$ 8.000 - R$ 10.000 por mes", (8000, 10000, "BRL", "month")),
+        ("Vergütung: 18 € pro Stunde", (18, 18, "EUR", "hour")),
+        ("Salary: KES 180,000 per month", (180000, 180000, "KES", "month")),
+        ("Sueldo: $40.000 a $50.000 MXN por mes", (40000, 50000, "MXN", "month")),
+        ("TJM : 500 € / jour", (500, 500, "EUR", "day")),
+        ("Salary range: 12.000 zł - 18.000 zł miesięcznie", (12000, 18000, "PLN", "month")),
+        ("CTC: ₹25,00,000 - ₹35,00,000", (2500000, 3500000, "INR", "year")),
+        ("₹18 LPA", (1800000, 1800000, "INR", "year")),
+        ("Up to $200k", (None, 200000, "USD", "year")),
+        ("Salary from €60,000", (60000, None, "EUR", "year")),
+        ("Starting at $25/hr", (25, None, "USD", "hour")),
+    ],
+}
+"""Pay as postings write it, and the (min, max, currency, period) it states."""
+
+
+@pytest.mark.parametrize(("text", "expected"), grouped(SALARY_TEXTS))
+def test_salary_text_parses_as_stated(text: str, expected: tuple[float | None, ...]) -> None:
     salary = parse_salary_text(text)
-    assert salary is not None
-    assert (salary.min, salary.max, salary.currency, salary.period) == expected
-    assert salary.source == "text"
+    assert salary is not None and salary.source == "text"
+    labelled = classify(ClassifyInput(title="Engineer", salary_text=text)).salary
+    assert labelled is not None
+    for found in (salary, labelled):
+        assert (found.min, found.max, found.currency, found.period) == expected
 
 
 @pytest.mark.parametrize(
@@ -222,35 +247,6 @@ def test_pay_beside_a_perk_is_still_pay() -> None:
     )
     salary = classify(ClassifyInput(title="Engineer", description=text)).salary
     assert salary is not None and (salary.min, salary.max) == (150000, 180000)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Pay: CAD $30/hour", (30, 30, "CAD", "hour")),
-        ("$30/hr CAD", (30, 30, "CAD", "hour")),
-        ("Salary (CAD): $90,000 - $110,000", (90000, 110000, "CAD", "year")),
-        ("Salary: $150-180,000", (150000, 180000, "USD", "year")),
-        ("Compensation: $154-190,000 per year", (154000, 190000, "USD", "year")),
-        ("Salary: CHF 140'000 - 160'000", (140000, 160000, "CHF", "year")),
-        ("Salário: R$ 8.000 por mês", (8000, 8000, "BRL", "month")),
-        ("R$ 8.000 - R$ 10.000 por mes", (8000, 10000, "BRL", "month")),
-        ("Vergütung: 18 € pro Stunde", (18, 18, "EUR", "hour")),
-        ("Salary: KES 180,000 per month", (180000, 180000, "KES", "month")),
-        ("Sueldo: $40.000 a $50.000 MXN por mes", (40000, 50000, "MXN", "month")),
-        ("TJM : 500 € / jour", (500, 500, "EUR", "day")),
-        ("Salary range: 12.000 zł - 18.000 zł miesięcznie", (12000, 18000, "PLN", "month")),
-        ("CTC: ₹25,00,000 - ₹35,00,000", (2500000, 3500000, "INR", "year")),
-        ("₹18 LPA", (1800000, 1800000, "INR", "year")),
-        ("Up to $200k", (None, 200000, "USD", "year")),
-        ("Salary from €60,000", (60000, None, "EUR", "year")),
-        ("Starting at $25/hr", (25, None, "USD", "hour")),
-    ],
-)
-def test_real_posting_salary_formats(text: str, expected: tuple[float | None, ...]) -> None:
-    salary = classify(ClassifyInput(title="Engineer", salary_text=text)).salary
-    assert salary is not None
-    assert (salary.min, salary.max, salary.currency, salary.period) == expected
 
 
 def test_a_currency_without_a_rate_keeps_its_figure() -> None:

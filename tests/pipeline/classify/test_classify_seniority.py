@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pipeline.classify import ClassifyInput, classify
+from tests.support import grouped
 
 
 def seniority(title: str, description: str = "") -> str:
     return classify(ClassifyInput(title=title, description=description)).seniority
 
 
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
+TITLE_BANDS = {
+    "title words": [
         ("Machine Learning Engineering Intern", "intern"),
         ("Werkstudent Data Science (m/w/d)", "intern"),
         ("Software Engineering Co-op", "intern"),
@@ -30,22 +30,19 @@ def seniority(title: str, description: str = "") -> str:
         ("Senior Director, AI", "executive"),
         ("Data Scientist", "unknown"),
     ],
-)
-def test_title_words(title: str, expected: str) -> None:
-    assert seniority(title) == expected
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
+    "level numerals": [
         ("Machine Learning Engineer I", "entry"),
         ("Software Engineer II", "mid"),
         ("Site Reliability Engineer III", "senior"),
         ("Machine Learning Engineer 5", "senior"),
         ("Software Engineer L5", "senior"),
     ],
-)
-def test_level_numerals(title: str, expected: str) -> None:
+}
+"""Titles whose band needs no description: words first, then level numerals."""
+
+
+@pytest.mark.parametrize(("title", "expected"), grouped(TITLE_BANDS))
+def test_the_title_alone_decides_the_band(title: str, expected: str) -> None:
     assert seniority(title) == expected
 
 

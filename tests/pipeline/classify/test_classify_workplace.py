@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify import ClassifyInput, classify
+from pipeline.classify import ClassifyInput, Labels, classify
 from pipeline.models import Posting
+from tests.support import grouped
 
 
-def work(
-    description: str = "",
-    locations: list[str] | None = None,
-    workplace_type: str | None = None,
-    hint: str | None = None,
-) -> tuple[str, str | None]:
-    labels = classify(
+def _classified(
+    description: str, locations: list[str] | None, workplace_type: str | None, hint: str | None
+) -> Labels:
+    return classify(
         ClassifyInput(
             title="Engineer",
             description=description,
@@ -23,6 +21,15 @@ def work(
             workplace_hint=hint,
         )
     )
+
+
+def work(
+    description: str = "",
+    locations: list[str] | None = None,
+    workplace_type: str | None = None,
+    hint: str | None = None,
+) -> tuple[str, str | None]:
+    labels = _classified(description, locations, workplace_type, hint)
     return labels.work_arrangement, labels.remote_scope
 
 
@@ -82,14 +89,7 @@ def test_scope_from_the_description_and_case_matters() -> None:
 def _labels(
     description: str = "", locations: list[str] | None = None, workplace_type: str | None = None
 ) -> tuple[str, str | None, str | None]:
-    labels = classify(
-        ClassifyInput(
-            title="Engineer",
-            description=description,
-            locations=locations or [],
-            workplace_type=workplace_type,
-        )
-    )
+    labels = _classified(description, locations, workplace_type, None)
     return (
         labels.work_arrangement,
         labels.work_arrangement_basis,
@@ -115,35 +115,32 @@ def test_located_posting_silent_about_remote_is_inferred_onsite() -> None:
     assert _labels("Build our payments API.", ["Europe"]) == ("unknown", None, None)
 
 
-@pytest.mark.parametrize(
-    "description",
-    [
-        "You will be in the office 4 days a week, 1 flexible.",
-        "Distyl requires in-office collaboration 3 days a week.",
-        "We work 4 days in office and one from home.",
-        "ONSITE (3 days/week) in San Francisco.",
-        "Come into the office twice a week to meet the team.",
-        "This role requires 4 onsite days per week.",
-        "In person 3 days a week at our Austin hub.",
-        "We are in the office Tuesday - Wednesday - Thursday.",
-        "HomeVision | SF (2-3 days/week) | Full-Time",
+OFFICE_DAYS = {
+    "fewer than five office days": [
+        ("You will be in the office 4 days a week, 1 flexible.", "hybrid"),
+        ("Distyl requires in-office collaboration 3 days a week.", "hybrid"),
+        ("We work 4 days in office and one from home.", "hybrid"),
+        ("ONSITE (3 days/week) in San Francisco.", "hybrid"),
+        ("Come into the office twice a week to meet the team.", "hybrid"),
+        ("This role requires 4 onsite days per week.", "hybrid"),
+        ("In person 3 days a week at our Austin hub.", "hybrid"),
+        ("We are in the office Tuesday - Wednesday - Thursday.", "hybrid"),
+        ("HomeVision | SF (2-3 days/week) | Full-Time", "hybrid"),
     ],
-)
-def test_fewer_than_five_office_days_is_hybrid(description: str) -> None:
-    assert work(description, ["Austin, TX"])[0] == "hybrid"
-    assert work(description, ["Austin, TX"], "onsite", "header")[0] == "hybrid"
+    "five office days": [
+        ("In person 5 days/week in San Francisco.", "onsite"),
+        ("You must be onsite five days a week.", "onsite"),
+        ("We are in the office Monday - Friday.", "onsite"),
+    ],
+}
+"""Descriptions that count the days in the office: under five is hybrid, five is onsite,
+whatever the location or a header says."""
 
 
-@pytest.mark.parametrize(
-    "description",
-    [
-        "In person 5 days/week in San Francisco.",
-        "You must be onsite five days a week.",
-        "We are in the office Monday - Friday.",
-    ],
-)
-def test_five_office_days_is_onsite(description: str) -> None:
-    assert work(description, ["Austin, TX"])[0] == "onsite"
+@pytest.mark.parametrize(("description", "expected"), grouped(OFFICE_DAYS))
+def test_office_days_decide_hybrid_or_onsite(description: str, expected: str) -> None:
+    assert work(description, ["Austin, TX"])[0] == expected
+    assert work(description, ["Austin, TX"], "onsite", "header")[0] == expected
 
 
 @pytest.mark.parametrize(
