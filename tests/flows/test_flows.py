@@ -61,7 +61,7 @@ def test_weekly_report_for_latest_week_mentions_sample(data_dir: Path) -> None:
     assert (path.parent / "report.html").exists() and (path.parent / "guide_check.csv").exists()
     shown = latest_artifact("weekly-report")
     assert (path.parent / "report.html").resolve().as_uri() in shown.data
-    assert "## Guide check" in shown.data and "](data:image/svg+xml;base64," in shown.data
+    assert "## Does the guide hold?" in shown.data and "](data:image/svg+xml;base64," in shown.data
     assert latest_artifact("weekly-report-html").data.endswith("/report.html)")
 
 
