@@ -404,6 +404,10 @@ def _share_result(
     return _judged_corrected(raw, fixed, pct(fixed.estimate), verdict, ev.confusions)
 
 
+RAW_KEPT = ("estimate", "interval", "verdict", "value", "low", "high")
+"""The raw result's fields a corrected one keeps beside its own, as `raw_<name>`."""
+
+
 def _judged_corrected(
     raw: ClaimResult, fixed: Corrected, estimate: str, verdict: str, confusions: Confusions
 ) -> ClaimResult:
@@ -416,12 +420,7 @@ def _judged_corrected(
         low=fixed.low,
         high=fixed.high,
         verdict=verdict,
-        raw_estimate=raw.estimate,
-        raw_interval=raw.interval,
-        raw_verdict=raw.verdict,
-        raw_value=raw.value,
-        raw_low=raw.low,
-        raw_high=raw.high,
+        **{f"raw_{name}": getattr(raw, name) for name in RAW_KEPT},
         correction=confusions.note(),
         flipped=verdict != raw.verdict,
     )

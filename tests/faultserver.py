@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pipeline.snapshot import snapshot_key
 from sample.recorded import sample_night
+from tools.loopback import BackgroundServer
 
 UPSTREAMS = {
     "greenhouse": "https://boards-api.greenhouse.io/v1/boards",
@@ -109,25 +110,7 @@ class Hit:
     faulted: bool
 
 
-class _Background:
-    """A socket server run on a daemon thread for the length of a `with` block."""
-
-    httpd: socketserver.BaseServer
-
-    def _serve(self, httpd: socketserver.BaseServer) -> None:
-        self.httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class FaultServer(_Background):
+class FaultServer(BackgroundServer):
     """Threaded server on 127.0.0.1:<ephemeral>; use as a context manager."""
 
     def __init__(self, night: date, tls: ssl.SSLContext | None = None) -> None:
@@ -518,7 +501,7 @@ class LoopbackCertificate:
         return context
 
 
-class TunnelProxy(_Background):
+class TunnelProxy(BackgroundServer):
     """An HTTPS proxy on 127.0.0.1:<ephemeral>: answers CONNECT and relays the bytes.
 
     `trickle` (seconds a byte) makes it send its "200 Connection established" answer one

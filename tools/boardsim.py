@@ -35,6 +35,7 @@ from config import Settings, load_settings
 from ingest.boards import estimate, record_night
 from ingest.night import stream_night
 from ingest.plan import plan
+from tools.loopback import BackgroundServer
 from warehouse import registry
 from warehouse.db import open_warehouse
 
@@ -43,7 +44,7 @@ RATE_WINDOW = 100
 TITLES = ("Machine Learning Engineer", "Data Scientist", "Account Executive", "AI Researcher")
 
 
-class BoardServer:
+class BoardServer(BackgroundServer):
     """Loopback Greenhouse job-board API for any token; records every request's arrival."""
 
     def __init__(self, latency: float = 0.0) -> None:
@@ -53,18 +54,10 @@ class BoardServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1/boards"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> BoardServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1/boards"
+        self._serve(httpd)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
