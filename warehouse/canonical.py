@@ -315,12 +315,41 @@ def _match(con: duckdb.DuckDBPyConnection, part: int) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE canon_candidates AS
-        SELECT DISTINCT least(a.fingerprint, b.fingerprint) AS fp_a,
-               greatest(a.fingerprint, b.fingerprint) AS fp_b
-        FROM canon_new_bands AS a
-        JOIN canonical_bands AS b
-          ON a.company_key = b.company_key AND a.band = b.band
-         AND a.band_hash = b.band_hash AND a.fingerprint <> b.fingerprint
+        WITH new AS (
+            SELECT b.*, h.seniority, h.loc_key, h.open_location
+            FROM canon_new_bands AS b
+            JOIN canon_heads AS h USING (fingerprint)
+        ),
+        stored AS (
+            SELECT b.*, f.seniority, f.loc_key, f.open_location
+            FROM canonical_bands AS b
+            JOIN canonical_fingerprints AS f USING (fingerprint)
+            WHERE b.company_key IN (SELECT company_key FROM canon_heads)
+        ),
+        same_location AS (
+            SELECT a.fingerprint AS x, b.fingerprint AS y
+            FROM new AS a
+            JOIN stored AS b
+              ON a.company_key = b.company_key AND a.seniority = b.seniority
+             AND a.loc_key = b.loc_key AND a.band = b.band AND a.band_hash = b.band_hash
+        ),
+        new_open AS (
+            SELECT a.fingerprint AS x, b.fingerprint AS y
+            FROM (SELECT * FROM new WHERE open_location) AS a
+            JOIN stored AS b
+              ON a.company_key = b.company_key AND a.seniority = b.seniority
+             AND a.band = b.band AND a.band_hash = b.band_hash AND a.loc_key <> b.loc_key
+        ),
+        stored_open AS (
+            SELECT a.fingerprint AS x, b.fingerprint AS y
+            FROM (SELECT * FROM new WHERE NOT open_location) AS a
+            JOIN (SELECT * FROM stored WHERE open_location) AS b
+              ON a.company_key = b.company_key AND a.seniority = b.seniority
+             AND a.band = b.band AND a.band_hash = b.band_hash
+        )
+        SELECT DISTINCT least(x, y) AS fp_a, greatest(x, y) AS fp_b
+        FROM (FROM same_location UNION ALL FROM new_open UNION ALL FROM stored_open)
+        WHERE x <> y
         """
     )
     con.execute(
