@@ -55,7 +55,6 @@ TEMP_TABLES = (
     "canon_texts",
     "canon_words",
     "canon_new_bands",
-    "canon_candidates",
     "canon_pairs",
     "canon_new_edges",
     "canon_touched",
@@ -238,10 +237,13 @@ def _match(con: duckdb.DuckDBPyConnection, part: int) -> None:
     members, and the matches they take part in by looking their bands up among every stored
     fingerprint's of the same company.
 
-    Candidate pairs are filtered on seniority (a string, cheap to compare) and location
-    before the title-word overlap, whose list functions cost tens of microseconds a pair: a
-    company's boilerplate makes most of its pairs candidates, so that order is what keeps a
-    large first grouping at seconds instead of tens of seconds.
+    Bands are joined only between fingerprints of equal seniority and compatible locations
+    (equal, or either one open), the two tests every pair must pass anyway: a company's
+    boilerplate puts hundreds of its fingerprints in one band bucket, and its pairs grow with
+    the square of the bucket. The title words travel with the bands, so the title-word
+    overlap is computed on the candidates as they are found, without looking each side up
+    again in `canonical_fingerprints` (that lookup, inside the grouping's transaction, took
+    45 s for 82,000 candidates at 100,000 postings).
     """
     con.execute(
         """
@@ -313,60 +315,49 @@ def _match(con: duckdb.DuckDBPyConnection, part: int) -> None:
     )
     con.execute("INSERT INTO canonical_bands SELECT * FROM canon_new_bands")
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE canon_candidates AS
+        f"""
+        CREATE OR REPLACE TEMP TABLE canon_pairs AS
         WITH new AS (
-            SELECT b.*, h.seniority, h.loc_key, h.open_location
+            SELECT b.*, h.seniority, h.loc_key, h.open_location, h.title_words
             FROM canon_new_bands AS b
             JOIN canon_heads AS h USING (fingerprint)
         ),
         stored AS (
-            SELECT b.*, f.seniority, f.loc_key, f.open_location
+            SELECT b.*, f.seniority, f.loc_key, f.open_location, f.title_words
             FROM canonical_bands AS b
             JOIN canonical_fingerprints AS f USING (fingerprint)
             WHERE b.company_key IN (SELECT company_key FROM canon_heads)
         ),
         same_location AS (
-            SELECT a.fingerprint AS x, b.fingerprint AS y
+            SELECT a.fingerprint AS x, b.fingerprint AS y, a.title_words AS wx, b.title_words AS wy
             FROM new AS a
             JOIN stored AS b
               ON a.company_key = b.company_key AND a.seniority = b.seniority
              AND a.loc_key = b.loc_key AND a.band = b.band AND a.band_hash = b.band_hash
         ),
         new_open AS (
-            SELECT a.fingerprint AS x, b.fingerprint AS y
+            SELECT a.fingerprint AS x, b.fingerprint AS y, a.title_words AS wx, b.title_words AS wy
             FROM (SELECT * FROM new WHERE open_location) AS a
             JOIN stored AS b
               ON a.company_key = b.company_key AND a.seniority = b.seniority
              AND a.band = b.band AND a.band_hash = b.band_hash AND a.loc_key <> b.loc_key
         ),
         stored_open AS (
-            SELECT a.fingerprint AS x, b.fingerprint AS y
+            SELECT a.fingerprint AS x, b.fingerprint AS y, a.title_words AS wx, b.title_words AS wy
             FROM (SELECT * FROM new WHERE NOT open_location) AS a
             JOIN (SELECT * FROM stored WHERE open_location) AS b
               ON a.company_key = b.company_key AND a.seniority = b.seniority
              AND a.band = b.band AND a.band_hash = b.band_hash
-        )
-        SELECT DISTINCT least(x, y) AS fp_a, greatest(x, y) AS fp_b
-        FROM (FROM same_location UNION ALL FROM new_open UNION ALL FROM stored_open)
-        WHERE x <> y
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE canon_pairs AS
-        WITH joined AS (
-            SELECT c.fp_a, c.fp_b, ha.title_words AS words_a, hb.title_words AS words_b
-            FROM canon_candidates AS c
-            JOIN canonical_fingerprints AS ha ON ha.fingerprint = c.fp_a
-            JOIN canonical_fingerprints AS hb ON hb.fingerprint = c.fp_b
-            WHERE ha.seniority = hb.seniority
-              AND (ha.loc_key = hb.loc_key OR ha.open_location OR hb.open_location)
+        ),
+        candidates AS (
+            SELECT DISTINCT least(x, y) AS fp_a, greatest(x, y) AS fp_b, wx, wy
+            FROM (FROM same_location UNION ALL FROM new_open UNION ALL FROM stored_open)
+            WHERE x <> y
         )
         SELECT fp_a, fp_b
-        FROM joined
-        WHERE len(list_intersect(words_a, words_b))
-              / len(list_distinct(list_concat(words_a, words_b))) >= {TITLE_THRESHOLD}
+        FROM candidates
+        WHERE len(list_intersect(wx, wy)) / len(list_distinct(list_concat(wx, wy)))
+              >= {TITLE_THRESHOLD}
         """
     )
     _add_stored_words(con)
