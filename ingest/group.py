@@ -7,9 +7,15 @@ compares only what changed since the last grouping against the stored fingerprin
 
 from __future__ import annotations
 
-from warehouse.canonical import refresh_canonical
-from warehouse.db import Connection
+from warehouse.canonical import CanonicalStats, refresh_canonical
+from warehouse.db import Connection, transaction
+from warehouse.materialize import refresh_canonical_jobs
 
 
-def group(con: Connection) -> None:
-    refresh_canonical(con)
+def group(con: Connection, *, force: bool = False) -> CanonicalStats:
+    """Group (everything again when `force` is set), then bring the stored canonical jobs up
+    to date with the new grouping."""
+    stats = refresh_canonical(con, force=force)
+    with transaction(con):
+        refresh_canonical_jobs(con)
+    return stats

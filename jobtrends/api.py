@@ -25,6 +25,7 @@ import pandas as pd
 
 from config import ConfigError, Settings, load_settings
 from ingest import boards
+from ingest.group import group
 from ingest.history import ImportResult
 from ingest.plan import check, live_boards, plan, sample_boards, sample_nights
 from ingest.plan import check_night as check_live_night
@@ -36,7 +37,7 @@ from reports.figure_diff import FigureChanges, compare, snapshot
 from reports.weekly import Report, build_report, write_report
 from warehouse import registry, survey
 from warehouse.archive import RawArchive, VerifyReport
-from warehouse.canonical import CanonicalStats, refresh_canonical
+from warehouse.canonical import CanonicalStats
 from warehouse.db import Connection, WarehouseError, open_warehouse, query_sandboxed
 from warehouse.export import ExportResult, export_parquet
 from warehouse.load import LabelChanges
@@ -551,7 +552,7 @@ def regroup(db_path: str | Path | None = None) -> CanonicalStats:
     fingerprints, bands and matches the nightly incremental grouping works from."""
     con = open_warehouse(warehouse_file(db_path, must_exist=True))
     try:
-        return refresh_canonical(con, force=True)
+        return group(con, force=True)
     finally:
         con.close()
 

@@ -20,11 +20,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ingest.group import group
 from pipeline.labels import label_postings
 from pipeline.models import Posting, Salary
-from warehouse.canonical import refresh_canonical
 from warehouse.db import open_warehouse
 from warehouse.load import BoardLoad, load_boards
+from warehouse.materialize import refresh_canonical_jobs
 
 TITLES = (
     "Machine Learning Engineer",
@@ -142,8 +143,8 @@ def main() -> None:
             "night 2 load (5% changed, 3% closed, 3% new)",
             lambda: load_boards(con, loads2),
         )
-        timed("refresh_canonical (full)", lambda: refresh_canonical(con))
-        timed("refresh_canonical (unchanged, skipped)", lambda: refresh_canonical(con))
+        timed("group (full)", lambda: group(con))
+        timed("group (unchanged)", lambda: group(con))
         time_views(con)
         con.close()
     if args.view_postings:
@@ -154,6 +155,7 @@ def main() -> None:
                 f"write {args.view_postings} postings with SQL",
                 lambda: fill(con, args.view_postings),
             )
+            timed("store canonical jobs", lambda: refresh_canonical_jobs(con))
             time_views(con)
             con.close()
 

@@ -16,8 +16,8 @@ from itertools import combinations
 from typing import Any
 
 from config import load_settings
+from ingest.group import group
 from sample.recorded import sample_manifest
-from warehouse.canonical import refresh_canonical
 from warehouse.db import open_warehouse
 
 
@@ -35,7 +35,7 @@ def measure(db_path: str | None = None) -> str:
     block = sample_manifest().get("duplicates")
     con = open_warehouse(load_settings(db_path=db_path).db_path)
     try:
-        refresh_canonical(con)
+        group(con)
         found_jobs, found_sightings = con.execute(
             "SELECT count(*) FILTER (WHERE len(sources) > 1), sum(sightings - 1)::BIGINT "
             "FROM canonical_jobs"

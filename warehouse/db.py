@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse import materialize
+
 Connection = duckdb.DuckDBPyConnection
 """The warehouse connection, named here so the layers above never import `duckdb`."""
 WarehouseError = duckdb.Error
@@ -163,7 +165,10 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the staging and mart views, in file order; views hold no data."""
+    """(Re)create the staging and mart views, in file order. Views hold no data, except
+    the stored copy of `canonical_jobs` (`warehouse.materialize`), which the files build when
+    it is missing and which a change to its definition drops first."""
+    materialize.prepare(con)
     for entry in sorted(resources.files("warehouse.sql").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".sql"):
             con.execute(entry.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 
 from config import load_settings
 from ingest.fetch import make_client
+from ingest.group import group
 from ingest.load import load_outcomes
 from ingest.night import fetch_board
 from ingest.plan import plan
@@ -26,7 +27,6 @@ from pipeline.snapshot import snapshot_key
 from reports.weekly import build_report, render_html, render_markdown
 from tests.faultserver import Fault, FaultServer, live_config, sample_boards
 from warehouse.archive import RawArchive
-from warehouse.canonical import refresh_canonical
 from warehouse.db import open_warehouse
 
 pytestmark = pytest.mark.faults
@@ -71,7 +71,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
         ]
     con = open_warehouse(settings.db_path)
     summaries = load_outcomes(con, outcomes)
-    refresh_canonical(con)
+    group(con)
     assert [s.status for s in summaries] == ["success"]
     yield root, settings, con
     con.close()

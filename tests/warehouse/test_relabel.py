@@ -14,6 +14,7 @@ from jobtrends.cli import main
 from tests.support import DATA_TABLES, board_load, posting, snapshot
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
+from warehouse.materialize import refresh_canonical_jobs
 
 NIGHT = date(2026, 11, 11)
 
@@ -24,6 +25,7 @@ def stale_labels(db: Path, n: int = 2) -> None:
     try:
         load_board(con, board_load([posting(str(i)) for i in range(1, n + 1)], NIGHT))
         con.execute("UPDATE posting_labels SET role = 'data_analyst', is_ai = false")
+        refresh_canonical_jobs(con)
     finally:
         con.close()
 

@@ -4,9 +4,15 @@
 -- basis (structured, stated, inferred) comes from the sighting that gave the arrangement.
 -- Sightings are ranked once with a window so every pick is an arg_min over an integer, not over
 -- a struct.
-CREATE OR REPLACE VIEW canonical_jobs AS
+--
+-- The definition is a table macro over any relation shaped like stg_postings, so that the
+-- stored copy, `canonical_job_rows`, can be rebuilt for just the jobs whose sightings changed
+-- (`warehouse.materialize`, after every grouping): computing it over every posting ever seen
+-- on each read would make every weekly mart cost as much as the whole history.
+-- `int_canonical_jobs` applies it to every posting; the stored copy always equals it.
+CREATE OR REPLACE MACRO canonical_jobs_of(relation) AS TABLE
 WITH postings AS (
-    SELECT * FROM stg_postings
+    SELECT * FROM query_table(relation)
 ),
 ranked AS (
     SELECT *, row_number() OVER (
@@ -48,3 +54,20 @@ SELECT
     list(source || ':' || source_id ORDER BY sighting) AS posting_keys
 FROM ranked
 GROUP BY canonical_job_id;
+
+CREATE OR REPLACE VIEW int_canonical_jobs AS FROM canonical_jobs_of('stg_postings');
+
+-- What each posting contributes to its job, as one hash of its staging row: a posting whose
+-- hash moved (or that appeared or went) marks its old and new job for rebuilding.
+CREATE OR REPLACE VIEW int_canonical_job_inputs AS
+SELECT source, source_id, canonical_job_id, hash(s) AS inputs
+FROM stg_postings AS s;
+
+CREATE TABLE IF NOT EXISTS canonical_job_rows AS FROM int_canonical_jobs;
+
+CREATE TABLE IF NOT EXISTS canonical_job_inputs AS FROM int_canonical_job_inputs;
+
+CREATE OR REPLACE VIEW canonical_jobs AS FROM canonical_job_rows;
+
+COMMENT ON VIEW canonical_jobs IS
+    'One row per canonical job, stored and refreshed after every grouping; equals int_canonical_jobs.';
