@@ -37,7 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from config import Settings, load_settings
 from flows.runners import configured
 from ingest import boards, fetch, key, load, parse, plan
-from ingest.night import STOP, interrupted, not_interrupted, rearmed
+from ingest.night import STOP, interrupted, label_keys_of, not_interrupted, rearmed
 from ingest.notify import notify
 from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, RunSummary
 from pipeline.http import HttpClient, HttpError
@@ -122,10 +122,22 @@ def _skip_key(context: Any, parameters: dict[str, Any]) -> str:
     persist_result=True,
     task_run_name="parse {board.source}/{board.token}",
 )
-def parse_board_task(source: Source, board: Board, pages: list[RawPage]) -> ParsedBoard:
-    """Cached under the skip key: a rerun of a night whose payloads and code did not change
-    reads the stored result instead of parsing again."""
-    return parse.parse_board(source, board, pages)
+def parse_board_task(
+    source: Source, board: Board, pages: list[RawPage], known: dict[str, str] | None = None
+) -> ParsedBoard:
+    """Cached under the skip key: a rerun of a night whose payloads and code did not change,
+    or a night where a board's pages are the same as on an earlier one, reads the stored
+    result instead of parsing again.
+
+    `known` (the board's stored label keys) is left out of the cache key on purpose. A
+    cached result carries labels only for the postings it classified, each a function of
+    its label key, plus every posting's key; the postings it left to stored labels are
+    confirmed against the warehouse just before the load (`ingest.label.confirm_labels`)
+    and labelled there if their stored label moved since. So a cached parse never loads a
+    stale label, and a board unchanged since last night still hits the cache, which a key
+    holding `known` (different before and after that night's load) would miss.
+    """
+    return parse.parse_board(source, board, pages, known)
 
 
 @task(name="load-boards", cache_policy=NO_CACHE, retry_condition_fn=_warehouse_locked)
@@ -225,6 +237,7 @@ def _fetch_and_parse(
         timeout_seconds=tuning.parse_timeout_seconds,
         result_storage=settings.data_dir.resolve() / "parse-cache",
     )
+    keys = label_keys_of(settings, planned)
     budget = tuning.night_budget_seconds
     deadline = time.monotonic() + budget if budget > 0 and settings.mode == "live" else None
     outcomes: dict[int, BoardOutcome] = {}
@@ -259,8 +272,9 @@ def _fetch_and_parse(
                 item, night, run_id, settings.mode, _why(done)
             )
             outcomes[i] = outcome
+            known = keys.take(item.board.source, item.board.token)
             if outcome.error is None:
-                parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages)
+                parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages, known)
         if len(outcomes) < len(planned):
             stack.pop_all()
             STOP.abandoned = True
@@ -271,6 +285,8 @@ def _fetch_and_parse(
                         if STOP.is_set()
                         else boards.not_reached(item, night, run_id, settings.mode, budget)
                     )
+    if keys.failure is not None:
+        get_run_logger().warning("%s", keys.failure)
     for i, item in enumerate(planned):
         future = parses.get(i)
         if future is None:

@@ -105,6 +105,9 @@ class BoardLoad:
     label_keys: dict[str, str] = field(default_factory=dict)
     """Each posting's label key by source id, stored beside its label (`stored_label_keys`);
     a posting with a key and no row in `labels` keeps the label stored under that key."""
+    industry: str | None = None
+    """The board's configured industry its labels were computed with: what a posting whose
+    stored label moved is labelled again with, just before the load."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ RUN_COLUMNS = (
     "load_digest",
     "parse_key",
     "fetch_id",
+    "labelled",
+    "labels_reused",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 LABEL_COLUMNS = ", ".join(LabelRow.__slots__)
@@ -375,6 +380,13 @@ def unconfirmed_label_keys(
         [list(column) for column in zip(*reused, strict=True)],
     ).fetchall()
     return set(rows)
+
+
+def label_counts(load: BoardLoad) -> tuple[int, int]:
+    """How many of the load's postings were classified for it, and how many keep the label
+    stored under their unchanged key (a load of a night carried over parses nothing: 0, 0)."""
+    labelled = {r.source_id for r in load.labels}
+    return len(labelled), sum(1 for source_id in load.label_keys if source_id not in labelled)
 
 
 def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
@@ -917,6 +929,7 @@ def _record_runs(
                 None,
                 load.parse_key,
                 load.fetch_id,
+                *label_counts(load),
             )
             for load, (counts, warning) in zip(loads, results, strict=True)
         ],
@@ -1040,6 +1053,8 @@ def record_run(
             None,
             None,
             fetch_id,
+            None,
+            None,
         ],
     )
 
