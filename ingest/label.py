@@ -24,7 +24,7 @@ from ingest.key import label_key
 from pipeline.labels import LabelRow, label_each
 from pipeline.models import Board, ParseError, Posting
 from warehouse.db import Connection, WarehouseError, WarehouseLocked, connect
-from warehouse.load import BoardLoad, stored_label_keys, unconfirmed_label_keys
+from warehouse.load import BoardLoad, confirmed_label_keys, stored_label_keys
 
 KEY_CHUNK_BOARDS = 200
 """Planned boards whose stored label keys one query reads (see `StoredLabelKeys`)."""
@@ -67,21 +67,31 @@ def label_board(
 
 
 def confirm_labels(con: Connection, loads: Sequence[BoardLoad]) -> None:
-    """Label, in place and just before they load, the postings whose parse left them to a
-    stored label that no longer carries their key (`unconfirmed_label_keys`: one query for
-    the whole batch, none when nothing is reused), so no load keeps a label not its own."""
-    stale = unconfirmed_label_keys(con, loads)
-    if stale:
-        for load in loads:
+    """Settle, in place and just before they load, which of the loads' postings keep their
+    stored label, with one query for the batch (`confirmed_label_keys`).
+
+    A posting whose stored label carries its key keeps it: a row the load carries for it
+    (from a parse given no keys, or a cached one) is dropped, being that same label. One the
+    parse left to a stored label that no longer carries its key is labelled here. So a load
+    writes labels exactly for its new and changed content, and never keeps one not its own.
+    """
+    confirmed = confirmed_label_keys(con, loads)
+    for load in loads:
+        labelled = {r.source_id for r in load.labels}
+        stale = {
+            source_id
+            for source_id in load.label_keys
+            if source_id not in labelled and (load.source, source_id) not in confirmed
+        }
+        load.labels = [r for r in load.labels if (load.source, r.source_id) not in confirmed]
+        if stale:
             _label_stale(load, stale)
 
 
-def _label_stale(load: BoardLoad, stale: set[tuple[str, str]]) -> None:
-    """Label the postings of `load` in `stale`, with the industry and night its parse used;
-    one the classifier fails on leaves the load with its reason."""
-    todo = [p for p in load.postings if (p.source, p.source_id) in stale]
-    if not todo:
-        return
+def _label_stale(load: BoardLoad, stale: set[str]) -> None:
+    """Label the postings of `load` in `stale` (source ids), with the industry and night its
+    parse used; one the classifier fails on leaves the load with its reason."""
+    todo = [p for p in load.postings if p.source_id in stale]
     fetched_on = load.pages[0].fetched_at.date() if load.pages else load.as_of
     fresh = label_board(todo, load.industry, fetched_on)
     failed = {p.source_id for p in todo} - set(fresh.keys)

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
+import pipeline.labels
 from config import load_settings
 from ingest.night import ingest_night
 from ingest.plan import sample_nights
@@ -401,3 +402,32 @@ def grouped(table: dict[str, list[tuple[Any, ...]]]) -> list[Any]:
         for rule, cases in table.items()
         for case in cases
     ]
+
+
+def count_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of every posting classified from now on, through the classifier's one entry
+    point (parse threads included); what labelling once per content keeps short."""
+    titles: list[str] = []
+    real = pipeline.labels.classify
+
+    def counting(inp: Any, on_date: Any = None) -> Any:
+        titles.append(inp.title)
+        return real(inp, on_date)
+
+    monkeypatch.setattr(pipeline.labels, "classify", counting)
+    return titles
+
+
+def label_counts(db: Path, night: date) -> dict[str, tuple[int, int]]:
+    """Per board, the night's successful load's postings classified and labels reused."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT board, labelled, labels_reused FROM runs WHERE as_of = ? AND status = "
+            "'success' QUALIFY row_number() OVER (PARTITION BY board ORDER BY finished_at DESC)"
+            " = 1",
+            [night],
+        ).fetchall()
+    finally:
+        con.close()
+    return {board: (labelled, reused) for board, labelled, reused in rows}

@@ -353,38 +353,39 @@ def stored_label_keys(
     return {(source, board): dict(zip(ids, keys, strict=True)) for source, board, ids, keys in rows}
 
 
-def unconfirmed_label_keys(
+def confirmed_label_keys(
     con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]
 ) -> set[tuple[str, str]]:
-    """The postings a load leaves unlabelled (a key, no row) whose stored label no longer
-    carries that key: the keys a parse was given went stale while earlier loads were still
-    queued (a posting changed on one night and changed back on the next). The caller must
-    label these before loading."""
-    labelled = {(r.source, r.source_id) for load in loads for r in load.labels}
-    reused = [
+    """The loads' postings whose stored label already carries the key the load gives them
+    (one join for the whole batch): their label is stored, whatever the load carries. A
+    posting a load leaves unlabelled (a key, no row) that is not among them relied on a key
+    that went stale (read while earlier loads were queued, or by a cached parse); the caller
+    must label it before loading."""
+    keyed = [
         (load.source, source_id, key)
         for load in loads
         for source_id, key in load.label_keys.items()
-        if (load.source, source_id) not in labelled
     ]
-    if not reused:
+    if not keyed:
         return set()
     rows = con.execute(
         """
         SELECT r.source, r.source_id
         FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS source_id,
                      unnest(?::VARCHAR[]) AS key) AS r
-        LEFT JOIN posting_labels AS l USING (source, source_id)
-        WHERE l.label_key IS DISTINCT FROM r.key
+        JOIN posting_labels AS l USING (source, source_id)
+        WHERE l.label_key = r.key
         """,
-        [list(column) for column in zip(*reused, strict=True)],
+        [list(column) for column in zip(*keyed, strict=True)],
     ).fetchall()
     return set(rows)
 
 
 def label_counts(load: BoardLoad) -> tuple[int, int]:
-    """How many of the load's postings were classified for it, and how many keep the label
-    stored under their unchanged key (a load of a night carried over parses nothing: 0, 0)."""
+    """How many of the load's postings get a label written (new, or their key moved), and
+    how many keep the one stored under their unchanged key; once `ingest.label.
+    confirm_labels` has run, the load carries rows for the first kind only (a night carried
+    over parses nothing: 0, 0)."""
     labelled = {r.source_id for r in load.labels}
     return len(labelled), sum(1 for source_id in load.label_keys if source_id not in labelled)
 

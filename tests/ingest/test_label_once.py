@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-import pipeline.labels
 from config import load_settings
 from ingest import replay
 from ingest.history import import_history
 from tests.integrity import snapshot
-from tests.support import job, write_capture
+from tests.support import count_classifier_calls, job, write_capture
 
 NIGHTS = [date(2026, 3, 1) + timedelta(days=n) for n in range(3)]
 TITLES = ("Machine Learning Engineer", "Data Scientist", "Recruiter", "Senior Data Analyst")
@@ -37,18 +36,6 @@ def _capture(root: Path, nights: list[tuple[date, list[dict[str, Any]]]]) -> Pat
     return root
 
 
-def _count_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    titles: list[str] = []
-    real = pipeline.labels.classify
-
-    def counting(inp: Any, on_date: Any = None) -> Any:
-        titles.append(inp.title)
-        return real(inp, on_date)
-
-    monkeypatch.setattr(pipeline.labels, "classify", counting)
-    return titles
-
-
 def _from_scratch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, captures: Path
 ) -> dict[str, list[tuple]]:
@@ -66,7 +53,7 @@ def test_one_changed_posting_on_a_board_is_labelled_alone(
     first, second = NIGHTS[:2]
     settings = load_settings(None)
     import_history(settings, _capture(tmp_path / "n1", [(first, _listing())]), workers=0)
-    calls = _count_classifier_calls(monkeypatch)
+    calls = count_classifier_calls(monkeypatch)
 
     import_history(
         settings, _capture(tmp_path / "n2", [(second, _listing("LLM Engineer"))]), workers=0
