@@ -13,55 +13,40 @@ import pytest
 import responses
 
 from flows.nightly import nightly
-from ingest import label
 from ingest import parse as parse_step
 from tests.support import (
+    LIVE_FACTS,
+    MIXED_TITLES,
     count_classifier_calls,
     greenhouse_boards,
-    greenhouse_job,
-    greenhouse_listing,
     label_counts,
+    labelling_everything,
+    one_job_listing,
+    serve_greenhouse,
     snapshot,
+    titled_listing,
     write_live_config,
 )
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-GH = "https://boards-api.greenhouse.io/v1/boards"
 NIGHTS = [date(2026, 11, 16) + timedelta(days=n) for n in range(4)]
-TITLES = ("Machine Learning Engineer", "Data Scientist", "Recruiter", "Senior Data Analyst")
-FACTS = ("postings", "posting_labels", "posting_observations", "posting_versions")
-"""What two runs of the same nights must agree on (`raw_payloads` also holds the live fetch
-times, which differ between them)."""
-BETA = greenhouse_listing(greenhouse_job(40, "Recruiter", url="https://x/beta/40"))
-
-
-def _acme(retitled: dict[int, str] | None = None) -> dict[str, Any]:
-    """Twelve jobs, those in `retitled` under their new titles."""
-    titles = {i: TITLES[i % len(TITLES)] for i in range(1, 13)} | (retitled or {})
-    return greenhouse_listing(
-        *(greenhouse_job(i, title, url=f"https://x/acme/{i}") for i, title in titles.items())
-    )
+RETITLED = {12: "LLM Engineer"}
 
 
 def _night(config: str, night: date, acme: dict[str, Any]) -> None:
-    responses.reset()
-    responses.get(f"{GH}/acme/jobs", json=acme)
-    responses.get(f"{GH}/beta/jobs", json=BETA)
+    serve_greenhouse(acme=acme, beta=one_job_listing())
     nightly(night=night, config_path=config)
 
 
 def _from_scratch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, listings: list[dict[str, Any]]
 ) -> dict[str, list[tuple]]:
-    """The same nights run into a fresh data directory (its own archive and parse cache)
-    with no stored label key handed to any parse."""
-    with monkeypatch.context() as patch:
-        patch.setenv("JOBTRENDS_DATA_DIR", str(tmp_path / "scratch"))
-        patch.setattr(label.StoredLabelKeys, "take", lambda self, source, board: {})
+    """The same nights run labelling every posting, into a fresh data directory."""
+    with labelling_everything(monkeypatch, tmp_path) as db:
         for night, acme in zip(NIGHTS, listings, strict=False):
             _night(config, night, acme)
-    return snapshot(tmp_path / "scratch" / "warehouse.duckdb", FACTS)
+    return snapshot(db, LIVE_FACTS)
 
 
 @responses.activate
@@ -69,7 +54,7 @@ def test_a_night_with_one_changed_posting_classifies_that_posting_alone(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = write_live_config(tmp_path, greenhouse_boards("acme", "beta"))
-    listings = [_acme(), _acme({12: "LLM Engineer"})]
+    listings = [titled_listing(), titled_listing(RETITLED)]
     _night(config, NIGHTS[0], listings[0])
     calls = count_classifier_calls(monkeypatch)
 
@@ -79,7 +64,7 @@ def test_a_night_with_one_changed_posting_classifies_that_posting_alone(
     assert calls == ["LLM Engineer"]
     assert label_counts(db, NIGHTS[0]) == {"acme": (12, 0), "beta": (1, 0)}
     assert label_counts(db, NIGHTS[1]) == {"acme": (1, 11), "beta": (0, 1)}
-    assert snapshot(db, FACTS) == _from_scratch(tmp_path, monkeypatch, config, listings)
+    assert snapshot(db, LIVE_FACTS) == _from_scratch(tmp_path, monkeypatch, config, listings)
 
 
 @responses.activate
@@ -90,7 +75,11 @@ def test_a_cached_parse_relying_on_a_moved_label_is_labelled_again(
     left job 1 to the label stored before night 2. Night 3 retitled job 1, so that label has
     moved, and job 1 is labelled again at the load: the one classification of the night."""
     config = write_live_config(tmp_path, greenhouse_boards("acme", "beta"))
-    listings = [_acme(), _acme({12: "LLM Engineer"}), _acme({1: "Recruiter", 12: "LLM Engineer"})]
+    listings = [
+        titled_listing(),
+        titled_listing(RETITLED),
+        titled_listing({1: "Recruiter"} | RETITLED),
+    ]
     for night, acme in zip(NIGHTS, listings, strict=False):
         _night(config, night, acme)
     listings.append(listings[1])
@@ -108,7 +97,7 @@ def test_a_cached_parse_relying_on_a_moved_label_is_labelled_again(
 
     db = data_dir / "warehouse.duckdb"
     assert parsed == [], "both boards list what an earlier night did: read from the cache"
-    assert calls == [TITLES[1]]
+    assert calls == [MIXED_TITLES[1]]
     assert label_counts(db, NIGHTS[3]) == {"acme": (1, 11), "beta": (0, 1)}
     monkeypatch.setattr(parse_step, "parse_board", parse)
-    assert snapshot(db, FACTS) == _from_scratch(tmp_path, monkeypatch, config, listings)
+    assert snapshot(db, LIVE_FACTS) == _from_scratch(tmp_path, monkeypatch, config, listings)
