@@ -352,7 +352,8 @@ def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> 
     _publish(summary)
     for row in summary.by_source():
         logger.info(
-            "%s: %d boards, %d fetched, %d new, %d updated, %d closed, %d failed",
+            "%s: %d boards, %d fetched, %d new, %d updated, %d closed, %d failed; "
+            "%d labelled, %d labels reused",
             row["source"],
             row["boards"],
             row["fetched"],
@@ -360,6 +361,8 @@ def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> 
             row["updated"],
             row["closed"],
             row["failed"],
+            row["labelled"],
+            row["labels_reused"],
         )
     for board in summary.failed:
         logger.error("%s/%s failed: %s", board.source, board.board, board.error)
@@ -402,6 +405,8 @@ def _publish(summary: RunSummary) -> None:
                 "updated": b.updated,
                 "closed": b.closed,
                 "parse_errors": b.parse_errors,
+                "labelled": b.labelled,
+                "labels_reused": b.labels_reused,
                 "error": b.error or "",
             }
             for b in summary.boards

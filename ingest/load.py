@@ -227,4 +227,6 @@ def summary_of(
         pages,
         *c.columns(),
         outcome.error,
+        c.labelled,
+        c.labels_reused,
     )

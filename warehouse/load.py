@@ -117,6 +117,10 @@ class LoadCounts:
     updated: int
     closed: int
     parse_errors: int
+    labelled: int = 0
+    """Postings the load wrote a label for (new, or their label key moved)."""
+    labels_reused: int = 0
+    """Postings that kept the label stored under their unchanged key (`label_counts`)."""
 
     def columns(self) -> tuple[int, int, int, int, int]:
         """The counts in the order `runs` and `BoardSummary` store them, after `pages`."""
@@ -281,6 +285,10 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
         unchanged = [load for i, load in enumerate(loads) if i not in frozenset(pending)]
         if unchanged:
             _index_pages(con, unchanged, as_of)
+        for i, load in enumerate(loads):
+            labelled, reused = label_counts(load)
+            counts, warning = results[i]
+            results[i] = (replace(counts, labelled=labelled, labels_reused=reused), warning)
         _record_runs(con, loads, results)
         con.execute("COMMIT")
     except BaseException:
@@ -930,7 +938,8 @@ def _record_runs(
                 None,
                 load.parse_key,
                 load.fetch_id,
-                *label_counts(load),
+                counts.labelled,
+                counts.labels_reused,
             )
             for load, (counts, warning) in zip(loads, results, strict=True)
         ],

@@ -14,6 +14,7 @@ import responses
 
 from flows.nightly import nightly
 from ingest import parse as parse_step
+from ingest.records import RunSummary
 from tests.support import (
     LIVE_FACTS,
     MIXED_TITLES,
@@ -34,9 +35,9 @@ NIGHTS = [date(2026, 11, 16) + timedelta(days=n) for n in range(4)]
 RETITLED = {12: "LLM Engineer"}
 
 
-def _night(config: str, night: date, acme: dict[str, Any]) -> None:
+def _night(config: str, night: date, acme: dict[str, Any]) -> RunSummary:
     serve_greenhouse(acme=acme, beta=one_job_listing())
-    nightly(night=night, config_path=config)
+    return nightly(night=night, config_path=config)
 
 
 def _from_scratch(
@@ -58,10 +59,11 @@ def test_a_night_with_one_changed_posting_classifies_that_posting_alone(
     _night(config, NIGHTS[0], listings[0])
     calls = count_classifier_calls(monkeypatch)
 
-    _night(config, NIGHTS[1], listings[1])
+    summary = _night(config, NIGHTS[1], listings[1])
 
     db = data_dir / "warehouse.duckdb"
     assert calls == ["LLM Engineer"]
+    assert [(r["labelled"], r["labels_reused"]) for r in summary.by_source()] == [(1, 12)]
     assert label_counts(db, NIGHTS[0]) == {"acme": (12, 0), "beta": (1, 0)}
     assert label_counts(db, NIGHTS[1]) == {"acme": (1, 11), "beta": (0, 1)}
     assert snapshot(db, LIVE_FACTS) == _from_scratch(tmp_path, monkeypatch, config, listings)
