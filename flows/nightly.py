@@ -5,10 +5,13 @@ Fetches run on one small thread pool per source in the flow's own process, sized
 source's `max_concurrency`, so a source never has more boards in flight than its rate limit
 allows and the HTTP client (a session with locks) never has to leave the process. Each parse
 is submitted as soon as its board's pages are in, on the flow's task runner: threads by
-default, Dask when configured (`flows.runners.configured`). Loading is a single serial task in
-the flow's process because DuckDB has one writer. A board that fails is recorded in `runs`
-with its reason and the others still load; the run then ends in a state named for the
-failures: "Partially failed" (Completed) when some boards failed, Failed when all did.
+default, Dask when configured (`flows.runners.configured`), with the board's stored label
+keys, so only postings whose classifier input changed are classified (`ingest.label`; the
+load confirms the keys first, which is also what keeps a cached parse's labels right).
+Loading is a single serial task in the flow's process because DuckDB has one writer. A
+board that fails is recorded in `runs` with its reason and the others still load; the run
+then ends in a state named for the failures: "Partially failed" (Completed) when some boards
+failed, Failed when all did.
 
 The flow waits for fetches only until the night's budget runs out or someone asks it to
 stop (`ingest.night.stoppable`, SIGINT/SIGTERM at the CLI); boards unfinished then are

@@ -110,7 +110,7 @@ class StoredLabelKeys:
     boards holds a few chunks' keys, never the whole warehouse's. Thread-safe: a streamed
     night's fetch threads take their board's keys as their fetch ends. A warehouse that does
     not exist yet or cannot be read gives no keys, so every posting is labelled: never wrong,
-    only slower; `failure` keeps why.
+    only slower; `failure` keeps why (the nightly flow logs it).
     """
 
     def __init__(
@@ -146,7 +146,9 @@ class StoredLabelKeys:
             return self._keys.pop(wanted, {})
 
     def _query(self, boards: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
-        if not self._db_path.exists():
+        """One chunk's keys; after one failure none is tried again, so a warehouse held by
+        another process costs the night one wait, not one per chunk."""
+        if self.failure is not None or not self._db_path.exists():
             return {}
         try:
             con = connect(self._db_path, wait_seconds=self._wait_seconds)

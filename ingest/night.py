@@ -4,6 +4,11 @@ running night is asked to stop.
 The nightly flow runs the same steps as Prefect tasks (retries, parallel fetches, a parse
 cache); this is the plain sequence, for tests, tools and anyone embedding the engine.
 
+Each parse is handed its board's stored label keys (`ingest.label.StoredLabelKeys`: one
+query per chunk of planned boards, read as the chunk's first fetch ends), so only the
+postings whose classifier input changed since their label was stored are classified; every
+load confirms the keys it relied on first (`ingest.label.confirm_labels`).
+
 A night stops early in two ways: its time budget runs out (boards not started are "not
 reached" and read first next night), or someone sends SIGINT/SIGTERM (`stoppable`). A
 stopped night does not wait for fetches in flight, which can hang on a slow server for
