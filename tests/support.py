@@ -420,6 +420,19 @@ def count_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return titles
 
 
+def count_parses(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """The board token of every parse `module` runs through its `parse_board` from now on."""
+    parsed: list[str] = []
+    real = module.parse_board
+
+    def counting(source: Any, board: Any, pages: Any, known: Any = None) -> Any:
+        parsed.append(board.token)
+        return real(source, board, pages, known)
+
+    monkeypatch.setattr(module, "parse_board", counting)
+    return parsed
+
+
 def label_counts(db: Path, night: date) -> dict[str, tuple[int, int]]:
     """Per board, the night's successful load's postings classified and labels reused."""
     con = duckdb.connect(str(db), read_only=True)

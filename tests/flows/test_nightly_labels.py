@@ -19,6 +19,7 @@ from tests.support import (
     LIVE_FACTS,
     MIXED_TITLES,
     count_classifier_calls,
+    count_parses,
     greenhouse_boards,
     label_counts,
     labelling_everything,
@@ -85,14 +86,8 @@ def test_a_cached_parse_relying_on_a_moved_label_is_labelled_again(
     for night, acme in zip(NIGHTS, listings, strict=False):
         _night(config, night, acme)
     listings.append(listings[1])
-    parsed: list[str] = []
     parse = parse_step.parse_board
-
-    def counting(source: Any, board: Any, pages: Any, known: Any = None) -> Any:
-        parsed.append(board.token)
-        return parse(source, board, pages, known)
-
-    monkeypatch.setattr(parse_step, "parse_board", counting)
+    parsed = count_parses(monkeypatch, parse_step)
     calls = count_classifier_calls(monkeypatch)
 
     _night(config, NIGHTS[3], listings[3])
