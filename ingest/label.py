@@ -129,7 +129,6 @@ class StoredLabelKeys:
         self._read: set[int] = set()
         self._keys: dict[tuple[str, str], dict[str, str]] = {}
         self._lock = threading.Lock()
-        self.queries = 0
         self.failure: str | None = None
 
     def take(self, source: str, board: str) -> dict[str, str]:
@@ -153,7 +152,6 @@ class StoredLabelKeys:
         try:
             con = connect(self._db_path, wait_seconds=self._wait_seconds)
             try:
-                self.queries += 1
                 return stored_label_keys(con, boards)
             finally:
                 con.close()
