@@ -130,3 +130,22 @@ def test_the_engine_s_night_classifies_only_the_changed_posting(
             serve_greenhouse(acme=acme, beta=one_job_listing())
             run(load_settings(config), night)
     assert support.snapshot(settings.db_path, LIVE_FACTS) == support.snapshot(scratch, LIVE_FACTS)
+
+
+def test_an_unreadable_warehouse_gives_no_keys_and_says_why_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without keys every posting is labelled, which is slower, never wrong; a night of many
+    chunks tries the file once."""
+    db = tmp_path / "warehouse.duckdb"
+    db.write_bytes(b"not a DuckDB file" * 100)
+    opened: list[Path] = []
+    real = label.connect
+    monkeypatch.setattr(
+        label, "connect", lambda path, **kw: opened.append(path) or real(path, **kw)
+    )
+    keys = label.StoredLabelKeys(db, [("greenhouse", "acme"), ("greenhouse", "beta")], chunk=1)
+
+    assert keys.take("greenhouse", "acme") == {} and keys.take("greenhouse", "beta") == {}
+    assert opened == [db]
+    assert (keys.failure or "").startswith("stored label keys not read, every posting labelled")
