@@ -5,10 +5,13 @@ Fetches run on one small thread pool per source in the flow's own process, sized
 source's `max_concurrency`, so a source never has more boards in flight than its rate limit
 allows and the HTTP client (a session with locks) never has to leave the process. Each parse
 is submitted as soon as its board's pages are in, on the flow's task runner: threads by
-default, Dask when configured (`flows.runners.configured`). Loading is a single serial task in
-the flow's process because DuckDB has one writer. A board that fails is recorded in `runs`
-with its reason and the others still load; the run then ends in a state named for the
-failures: "Partially failed" (Completed) when some boards failed, Failed when all did.
+default, Dask when configured (`flows.runners.configured`), with the board's stored label
+keys, so only postings whose classifier input changed are classified (`ingest.label`; the
+load confirms the keys first, which is also what keeps a cached parse's labels right).
+Loading is a single serial task in the flow's process because DuckDB has one writer. A
+board that fails is recorded in `runs` with its reason and the others still load; the run
+then ends in a state named for the failures: "Partially failed" (Completed) when some boards
+failed, Failed when all did.
 
 The flow waits for fetches only until the night's budget runs out or someone asks it to
 stop (`ingest.night.stoppable`, SIGINT/SIGTERM at the CLI); boards unfinished then are
@@ -37,7 +40,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from config import Settings, load_settings
 from flows.runners import configured
 from ingest import boards, fetch, key, load, parse, plan
-from ingest.night import STOP, interrupted, not_interrupted, rearmed
+from ingest.night import STOP, interrupted, label_keys_of, not_interrupted, rearmed
 from ingest.notify import notify
 from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard, RunSummary
 from pipeline.http import HttpClient, HttpError
@@ -122,10 +125,22 @@ def _skip_key(context: Any, parameters: dict[str, Any]) -> str:
     persist_result=True,
     task_run_name="parse {board.source}/{board.token}",
 )
-def parse_board_task(source: Source, board: Board, pages: list[RawPage]) -> ParsedBoard:
-    """Cached under the skip key: a rerun of a night whose payloads and code did not change
-    reads the stored result instead of parsing again."""
-    return parse.parse_board(source, board, pages)
+def parse_board_task(
+    source: Source, board: Board, pages: list[RawPage], known: dict[str, str] | None = None
+) -> ParsedBoard:
+    """Cached under the skip key: a rerun of a night whose payloads and code did not change,
+    or a night where a board's pages are the same as on an earlier one, reads the stored
+    result instead of parsing again.
+
+    `known` (the board's stored label keys) is left out of the cache key on purpose. A
+    cached result carries labels only for the postings it classified, each a function of
+    its label key, plus every posting's key; the postings it left to stored labels are
+    confirmed against the warehouse just before the load (`ingest.label.confirm_labels`)
+    and labelled there if their stored label moved since. So a cached parse never loads a
+    stale label, and a board unchanged since last night still hits the cache, which a key
+    holding `known` (different before and after that night's load) would miss.
+    """
+    return parse.parse_board(source, board, pages, known)
 
 
 @task(name="load-boards", cache_policy=NO_CACHE, retry_condition_fn=_warehouse_locked)
@@ -225,6 +240,7 @@ def _fetch_and_parse(
         timeout_seconds=tuning.parse_timeout_seconds,
         result_storage=settings.data_dir.resolve() / "parse-cache",
     )
+    keys = label_keys_of(settings, planned)
     budget = tuning.night_budget_seconds
     deadline = time.monotonic() + budget if budget > 0 and settings.mode == "live" else None
     outcomes: dict[int, BoardOutcome] = {}
@@ -259,8 +275,9 @@ def _fetch_and_parse(
                 item, night, run_id, settings.mode, _why(done)
             )
             outcomes[i] = outcome
+            known = keys.take(item.board.source, item.board.token)
             if outcome.error is None:
-                parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages)
+                parses[i] = parse_task.submit(item.source, item.board, outcome.raw_pages, known)
         if len(outcomes) < len(planned):
             stack.pop_all()
             STOP.abandoned = True
@@ -271,6 +288,8 @@ def _fetch_and_parse(
                         if STOP.is_set()
                         else boards.not_reached(item, night, run_id, settings.mode, budget)
                     )
+    if keys.failure is not None:
+        get_run_logger().warning("%s", keys.failure)
     for i, item in enumerate(planned):
         future = parses.get(i)
         if future is None:
@@ -336,7 +355,8 @@ def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> 
     _publish(summary)
     for row in summary.by_source():
         logger.info(
-            "%s: %d boards, %d fetched, %d new, %d updated, %d closed, %d failed",
+            "%s: %d boards, %d fetched, %d new, %d updated, %d closed, %d failed; "
+            "%d labelled, %d labels reused",
             row["source"],
             row["boards"],
             row["fetched"],
@@ -344,6 +364,8 @@ def _report(summary: RunSummary, settings: Settings, logger: logging.Logger) -> 
             row["updated"],
             row["closed"],
             row["failed"],
+            row["labelled"],
+            row["labels_reused"],
         )
     for board in summary.failed:
         logger.error("%s/%s failed: %s", board.source, board.board, board.error)
@@ -386,6 +408,8 @@ def _publish(summary: RunSummary) -> None:
                 "updated": b.updated,
                 "closed": b.closed,
                 "parse_errors": b.parse_errors,
+                "labelled": b.labelled,
+                "labels_reused": b.labels_reused,
                 "error": b.error or "",
             }
             for b in summary.boards

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.group import group
 from ingest.key import skip_key
+from ingest.label import confirm_labels, industry_of
 from ingest.records import BoardOutcome, BoardSummary, ParsedBoard, PlannedBoard
 from warehouse.db import Connection, WarehouseError, open_for_load
 from warehouse.load import BoardLoad, LoadCounts, load_board, load_boards, record_failed_fetch
@@ -52,6 +53,7 @@ def finish(
         postings=parsed.postings,
         labels=parsed.labels,
         label_keys=parsed.label_keys,
+        industry=industry_of(item.board),
         errors=parsed.errors,
         closes_missing=item.source.closes_missing and complete,
         suspect_fraction=item.source.settings.options.get("suspect_fraction"),
@@ -155,8 +157,10 @@ def load_outcomes(
     whole postings table) is paid per batch, not per board; it closes once it holds
     `batch_postings` postings, so a source of a thousand boards does not become one
     transaction holding all of them in memory. If a batch fails to load, its boards are
-    retried one at a time.
+    retried one at a time. Labels the parses left to stored ones are confirmed first
+    (`ingest.label.confirm_labels`).
     """
+    confirm_labels(con, [o.load for o in outcomes if o.load is not None])
     summaries: dict[int, BoardSummary] = {}
     by_source: dict[str, list[list[int]]] = {}
     for i, outcome in enumerate(outcomes):
@@ -223,4 +227,6 @@ def summary_of(
         pages,
         *c.columns(),
         outcome.error,
+        c.labelled,
+        c.labels_reused,
     )

@@ -4,6 +4,11 @@ running night is asked to stop.
 The nightly flow runs the same steps as Prefect tasks (retries, parallel fetches, a parse
 cache); this is the plain sequence, for tests, tools and anyone embedding the engine.
 
+Each parse is handed its board's stored label keys (`ingest.label.StoredLabelKeys`: one
+query per chunk of planned boards, read as the chunk's first fetch ends), so only the
+postings whose classifier input changed since their label was stored are classified; every
+load confirms the keys it relied on first (`ingest.label.confirm_labels`).
+
 A night stops early in two ways: its time budget runs out (boards not started are "not
 reached" and read first next night), or someone sends SIGINT/SIGTERM (`stoppable`). A
 stopped night does not wait for fetches in flight, which can hang on a slow server for
@@ -26,6 +31,7 @@ from types import FrameType
 from config import Settings
 from ingest.boards import record_night
 from ingest.fetch import download, failed_outcome, make_client
+from ingest.label import StoredLabelKeys
 from ingest.load import finish, load_stream
 from ingest.parse import parse_board
 from ingest.plan import plan
@@ -140,10 +146,24 @@ def fetch_board(
     night: date,
     run_id: str,
     mode: str,
+    keys: StoredLabelKeys | None = None,
 ) -> BoardOutcome:
-    """Fetch, archive every page as it arrives, then parse and label; never raises."""
+    """Fetch, archive every page as it arrives, then parse and label; never raises. With
+    `keys`, only the postings whose label key moved since their label was stored are
+    classified."""
     outcome = download(item, client, archive, night, run_id, mode)
-    return finish(outcome, item, parse_board(item.source, item.board, outcome.raw_pages))
+    known = keys.take(item.board.source, item.board.token) if keys is not None else None
+    return finish(outcome, item, parse_board(item.source, item.board, outcome.raw_pages, known))
+
+
+def label_keys_of(settings: Settings, planned: Sequence[PlannedBoard]) -> StoredLabelKeys:
+    """The planned boards' stored label keys, read a chunk of boards at a time as their
+    fetches end (`ingest.label.StoredLabelKeys`)."""
+    return StoredLabelKeys(
+        settings.db_path,
+        [(item.board.source, item.board.token) for item in planned],
+        wait_seconds=settings.orchestration.lock_wait_seconds,
+    )
 
 
 def ingest_night(settings: Settings, night: date, run_id: str | None = None) -> RunSummary:
@@ -153,10 +173,11 @@ def ingest_night(settings: Settings, night: date, run_id: str | None = None) -> 
     planned = plan(settings)
     client = make_client(settings, night, planned)
     archive = RawArchive(settings.archive_dir)
+    keys = label_keys_of(settings, planned)
     outcomes = (
         interrupted(item, night, run_id, settings.mode)
         if STOP.is_set()
-        else fetch_board(item, client, archive, night, run_id, settings.mode)
+        else fetch_board(item, client, archive, night, run_id, settings.mode, keys)
         for item in planned
     )
     summaries = load_stream(settings.db_path, outcomes)
@@ -173,9 +194,10 @@ def stream_night(
     whatever the number of boards."""
     client = make_client(settings, night, planned)
     archive = RawArchive(settings.archive_dir)
+    keys = label_keys_of(settings, planned)
 
     def one(item: PlannedBoard) -> BoardOutcome:
-        return fetch_board(item, client, archive, night, run_id, settings.mode)
+        return fetch_board(item, client, archive, night, run_id, settings.mode, keys)
 
     def failed(item: PlannedBoard, exc: BaseException) -> BoardOutcome:
         return failed_outcome(item, night, run_id, settings.mode, f"{type(exc).__name__}: {exc}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from time import perf_counter
 
-from ingest.label import label_board
+from ingest.label import industry_of, label_board
 from ingest.records import ParsedBoard
 from pipeline.models import Board, RawPage
 from pipeline.sources.base import Source, SourceError
@@ -29,7 +29,9 @@ def parse_board(
         started = perf_counter()
         result = source.parse(pages, board)
         parsed = perf_counter()
-        labelled = label_board(result.postings, board, pages[0].fetched_at.date(), known)
+        labelled = label_board(
+            result.postings, industry_of(board), pages[0].fetched_at.date(), known
+        )
     except SourceError as exc:
         return ParsedBoard(failure=f"parse: {type(exc).__name__}: {exc}")
     except Exception as exc:  # a parser bug must not take the night down; the reason is kept

@@ -86,6 +86,10 @@ class BoardSummary:
     closed: int = 0
     parse_errors: int = 0
     error: str | None = None
+    labelled: int = 0
+    labels_reused: int = 0
+    """Postings labelled by the load, and postings that kept their stored label (the
+    classifier input unchanged): `warehouse.load.LoadCounts`."""
 
 
 @dataclass(slots=True)
@@ -112,12 +116,14 @@ class RunSummary:
                     "new": 0,
                     "updated": 0,
                     "closed": 0,
+                    "labelled": 0,
+                    "labels_reused": 0,
                     "failed": 0,
                     "failures": [],
                 },
             )
             row["boards"] += 1
-            for name in ("fetched", "new", "updated", "closed"):
+            for name in ("fetched", "new", "updated", "closed", "labelled", "labels_reused"):
                 row[name] += getattr(b, name)
             if b.status == "failed":
                 row["failed"] += 1

@@ -15,7 +15,7 @@ open the warehouse this process holds), so only the postings whose classifier in
 are labelled (`ingest.label`). Those keys are read when the night's fetches are planned,
 while earlier nights may still be queued for loading; just before a batch loads, the keys it
 relied on are checked against the warehouse, and the few that moved meanwhile are labelled
-here.
+here (`ingest.label.confirm_labels`, which every load runs).
 """
 
 from __future__ import annotations
@@ -36,12 +36,10 @@ from config import Settings
 from ingest.archive import ARCHIVE_FAILED, ArchivedFetch, archived_fetches, read_pages
 from ingest.group import group
 from ingest.key import skip_key
-from ingest.label import label_stale
 from ingest.load import LOAD_BATCH_POSTINGS, finish, load_outcomes
 from ingest.parse import parse_board
 from ingest.plan import plan
 from ingest.records import FETCH_FAILED, BoardOutcome, BoardSummary, PlannedBoard, RunSummary
-from pipeline.models import Board
 from warehouse.archive import ArchiveError, RawArchive
 from warehouse.db import Connection, open_for_load
 from warehouse.load import (
@@ -49,7 +47,6 @@ from warehouse.load import (
     parse_keys,
     record_unchanged,
     stored_label_keys,
-    unconfirmed_label_keys,
 )
 from warehouse.runlock import run_lock
 from warehouse.runs import cut_short_fetches, loaded_attempts
@@ -104,8 +101,6 @@ class Prepared:
     outcome: BoardOutcome
     unchanged: bool
     stages: Stages
-    board: Board | None = None
-    """The board parsed (None for an unchanged fetch), for labelling stale keys here."""
 
 
 @dataclass(slots=True)
@@ -157,7 +152,6 @@ def replay(
         t0 = perf_counter()
         night = pending[0].outcome.night
         run = runs.setdefault(night, RunSummary(f"{run_prefix}-{night.isoformat()}", night, mode))
-        _confirm_labels(con, pending)
         loaded = _load(con, pending, batch_postings)
         run.boards.extend(loaded)
         out.stages.load += perf_counter() - t0
@@ -260,7 +254,7 @@ def prepare(
     parsed = parse_board(item.source, item.board, pages, known)
     stages.parse, stages.classify = parsed.parse_seconds, parsed.classify_seconds
     finish(outcome, item, parsed, complete=keyed.complete)
-    return Prepared(outcome, False, stages, item.board)
+    return Prepared(outcome, False, stages)
 
 
 def _carried(root: str, keyed: KeyedFetch, run_id: str, mode: str) -> Prepared:
@@ -330,20 +324,6 @@ def _settle(item: Future[Prepared] | Prepared) -> Prepared:
 def _size(prepared: Prepared) -> int:
     load = prepared.outcome.load
     return len(load.postings) if load is not None else 0
-
-
-def _confirm_labels(con: Connection, batch: Sequence[Prepared]) -> None:
-    """Label here the postings whose stored label moved after their worker was given its
-    key (see the module's docstring), so the batch never keeps a label that is not theirs."""
-    parsed = [
-        (p.outcome.load, p.board)
-        for p in batch
-        if p.board is not None and p.outcome.load is not None
-    ]
-    stale = unconfirmed_label_keys(con, [load for load, _ in parsed])
-    if stale:
-        for load, board in parsed:
-            label_stale(load, board, stale)
 
 
 def _load(con: Connection, batch: Sequence[Prepared], batch_postings: int) -> list[BoardSummary]:

@@ -12,7 +12,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +21,9 @@ from typing import Any
 
 import duckdb
 import pytest
+import responses
 
+import pipeline.labels
 from config import load_settings
 from ingest.night import ingest_night
 from ingest.plan import sample_nights
@@ -401,3 +404,87 @@ def grouped(table: dict[str, list[tuple[Any, ...]]]) -> list[Any]:
         for rule, cases in table.items()
         for case in cases
     ]
+
+
+def count_classifier_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of every posting classified from now on, through the classifier's one entry
+    point (parse threads included); what labelling once per content keeps short."""
+    titles: list[str] = []
+    real = pipeline.labels.classify
+
+    def counting(inp: Any, on_date: Any = None) -> Any:
+        titles.append(inp.title)
+        return real(inp, on_date)
+
+    monkeypatch.setattr(pipeline.labels, "classify", counting)
+    return titles
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """The board token of every parse `module` runs through its `parse_board` from now on."""
+    parsed: list[str] = []
+    real = module.parse_board
+
+    def counting(source: Any, board: Any, pages: Any, known: Any = None) -> Any:
+        parsed.append(board.token)
+        return real(source, board, pages, known)
+
+    monkeypatch.setattr(module, "parse_board", counting)
+    return parsed
+
+
+def label_counts(db: Path, night: date) -> dict[str, tuple[int, int]]:
+    """Per board, the night's successful load's postings classified and labels reused."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT board, labelled, labels_reused FROM runs WHERE as_of = ? AND status = "
+            "'success' QUALIFY row_number() OVER (PARTITION BY board ORDER BY finished_at DESC)"
+            " = 1",
+            [night],
+        ).fetchall()
+    finally:
+        con.close()
+    return {board: (labelled, reused) for board, labelled, reused in rows}
+
+
+GREENHOUSE_API = "https://boards-api.greenhouse.io/v1/boards"
+MIXED_TITLES = ("Machine Learning Engineer", "Data Scientist", "Recruiter", "Senior Data Analyst")
+
+
+def titled_listing(retitled: dict[int, str] | None = None) -> dict[str, Any]:
+    """A Greenhouse listing of twelve jobs, AI and not, those in `retitled` (by id) under
+    their new titles."""
+    titles = {i: MIXED_TITLES[i % len(MIXED_TITLES)] for i in range(1, 13)} | (retitled or {})
+    return greenhouse_listing(
+        *(greenhouse_job(i, title, url=f"https://x/{i}") for i, title in titles.items())
+    )
+
+
+def one_job_listing() -> dict[str, Any]:
+    """A listing of one job, whose id no `titled_listing` uses: a second board's."""
+    return greenhouse_listing(greenhouse_job(40, "Recruiter", url="https://x/40"))
+
+
+def serve_greenhouse(**listings: dict[str, Any]) -> None:
+    """Answer each board's `/jobs` with its listing, replacing whatever was served before."""
+    responses.reset()
+    for token, listing in listings.items():
+        responses.get(f"{GREENHOUSE_API}/{token}/jobs", json=listing)
+
+
+LIVE_FACTS = ("postings", "posting_labels", "posting_observations", "posting_versions")
+"""What two live runs of the same nights must agree on (`raw_payloads` also holds the fetch
+times, which differ between them)."""
+
+
+@contextmanager
+def labelling_everything(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Path]:
+    """Within, runs write to a fresh data directory under `root` (its own archive and parse
+    cache), and no parse is handed a stored label key; yields its warehouse file."""
+    from ingest.label import StoredLabelKeys
+
+    with monkeypatch.context() as patch:
+        patch.setenv("JOBTRENDS_DATA_DIR", str(root / "scratch"))
+        patch.setattr(StoredLabelKeys, "take", lambda self, source, board: {})
+        yield root / "scratch" / "warehouse.duckdb"

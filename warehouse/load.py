@@ -105,6 +105,9 @@ class BoardLoad:
     label_keys: dict[str, str] = field(default_factory=dict)
     """Each posting's label key by source id, stored beside its label (`stored_label_keys`);
     a posting with a key and no row in `labels` keeps the label stored under that key."""
+    industry: str | None = None
+    """The board's configured industry its labels were computed with: what a posting whose
+    stored label moved is labelled again with, just before the load."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,10 @@ class LoadCounts:
     updated: int
     closed: int
     parse_errors: int
+    labelled: int = 0
+    """Postings the load wrote a label for (new, or their label key moved)."""
+    labels_reused: int = 0
+    """Postings that kept the label stored under their unchanged key (`label_counts`)."""
 
     def columns(self) -> tuple[int, int, int, int, int]:
         """The counts in the order `runs` and `BoardSummary` store them, after `pages`."""
@@ -164,6 +171,8 @@ RUN_COLUMNS = (
     "load_digest",
     "parse_key",
     "fetch_id",
+    "labelled",
+    "labels_reused",
 )
 MUTABLE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in ("source", "source_id"))
 LABEL_COLUMNS = ", ".join(LabelRow.__slots__)
@@ -276,6 +285,10 @@ def load_boards(con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]) -> l
         unchanged = [load for i, load in enumerate(loads) if i not in frozenset(pending)]
         if unchanged:
             _index_pages(con, unchanged, as_of)
+        for i, load in enumerate(loads):
+            labelled, reused = label_counts(load)
+            counts, warning = results[i]
+            results[i] = (replace(counts, labelled=labelled, labels_reused=reused), warning)
         _record_runs(con, loads, results)
         con.execute("COMMIT")
     except BaseException:
@@ -348,33 +361,41 @@ def stored_label_keys(
     return {(source, board): dict(zip(ids, keys, strict=True)) for source, board, ids, keys in rows}
 
 
-def unconfirmed_label_keys(
+def confirmed_label_keys(
     con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad]
 ) -> set[tuple[str, str]]:
-    """The postings a load leaves unlabelled (a key, no row) whose stored label no longer
-    carries that key: the keys a parse was given went stale while earlier loads were still
-    queued (a posting changed on one night and changed back on the next). The caller must
-    label these before loading."""
-    labelled = {(r.source, r.source_id) for load in loads for r in load.labels}
-    reused = [
+    """The loads' postings whose stored label already carries the key the load gives them
+    (one join for the whole batch): their label is stored, whatever the load carries. A
+    posting a load leaves unlabelled (a key, no row) that is not among them relied on a key
+    that went stale (read while earlier loads were queued, or by a cached parse); the caller
+    must label it before loading."""
+    keyed = [
         (load.source, source_id, key)
         for load in loads
         for source_id, key in load.label_keys.items()
-        if (load.source, source_id) not in labelled
     ]
-    if not reused:
+    if not keyed:
         return set()
     rows = con.execute(
         """
         SELECT r.source, r.source_id
         FROM (SELECT unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS source_id,
                      unnest(?::VARCHAR[]) AS key) AS r
-        LEFT JOIN posting_labels AS l USING (source, source_id)
-        WHERE l.label_key IS DISTINCT FROM r.key
+        JOIN posting_labels AS l USING (source, source_id)
+        WHERE l.label_key = r.key
         """,
-        [list(column) for column in zip(*reused, strict=True)],
+        [list(column) for column in zip(*keyed, strict=True)],
     ).fetchall()
     return set(rows)
+
+
+def label_counts(load: BoardLoad) -> tuple[int, int]:
+    """How many of the load's postings get a label written (new, or their key moved), and
+    how many keep the one stored under their unchanged key; once `ingest.label.
+    confirm_labels` has run, the load carries rows for the first kind only (a night carried
+    over parses nothing: 0, 0)."""
+    labelled = {r.source_id for r in load.labels}
+    return len(labelled), sum(1 for source_id in load.label_keys if source_id not in labelled)
 
 
 def parse_keys(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], str]:
@@ -917,6 +938,8 @@ def _record_runs(
                 None,
                 load.parse_key,
                 load.fetch_id,
+                counts.labelled,
+                counts.labels_reused,
             )
             for load, (counts, warning) in zip(loads, results, strict=True)
         ],
@@ -1040,6 +1063,8 @@ def record_run(
             None,
             None,
             fetch_id,
+            None,
+            None,
         ],
     )
 

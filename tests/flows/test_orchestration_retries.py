@@ -133,9 +133,9 @@ def test_rerunning_a_night_reads_parses_from_the_cache(
     calls: list[str] = []
     parse = parse_step.parse_board
 
-    def counting(source, board, pages):
+    def counting(source, board, pages, known=None):
         calls.append(board.token)
-        return parse(source, board, pages)
+        return parse(source, board, pages, known)
 
     monkeypatch.setattr(parse_step, "parse_board", counting)
     night = sample_nights()[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import responses
@@ -14,9 +13,9 @@ from config import load_settings
 from flows.nightly import replay_sample
 from ingest import replay
 from ingest.plan import sample_nights
-from ingest.records import ParsedBoard
 from sample.recorded import sample_manifest
 from tests.integrity import snapshot
+from tests.support import count_parses
 from warehouse.db import open_warehouse
 from warehouse.load import BoardLoad, record_unchanged
 
@@ -30,23 +29,11 @@ def loaded_night(data_dir: Path) -> Path:
     return data_dir / "warehouse.duckdb"
 
 
-def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    real = replay.parse_board
-
-    def counting(source: Any, board: Any, pages: Any, known: Any = None) -> ParsedBoard:
-        parsed.append(board.token)
-        return real(source, board, pages, known)
-
-    monkeypatch.setattr(replay, "parse_board", counting)
-    return parsed
-
-
 def test_an_unchanged_night_is_replayed_without_parsing(
     loaded_night: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(loaded_night)
-    parsed = _count_parses(monkeypatch)
+    parsed = count_parses(monkeypatch, replay)
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         [run] = replay.reparse(load_settings(None), sample_nights()[0])
@@ -78,7 +65,7 @@ def test_a_load_recorded_without_a_parse_key_is_parsed_again(
     con.execute("UPDATE runs SET parse_key = NULL")
     con.close()
     before = snapshot(loaded_night)
-    parsed = _count_parses(monkeypatch)
+    parsed = count_parses(monkeypatch, replay)
 
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         replay.reparse(load_settings(None), sample_nights()[0])
