@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from warehouse.canonical import CanonicalStats, refresh_canonical
 from warehouse.db import Connection, transaction
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import refresh_stored
 
 
 def group(con: Connection, *, force: bool = False) -> CanonicalStats:
@@ -17,5 +17,5 @@ def group(con: Connection, *, force: bool = False) -> CanonicalStats:
     to date with the new grouping."""
     stats = refresh_canonical(con, force=force)
     with transaction(con):
-        refresh_canonical_jobs(con)
+        refresh_stored(con)
     return stats

@@ -25,7 +25,7 @@ from pipeline.labels import label_postings
 from pipeline.models import Posting, Salary
 from warehouse.db import open_warehouse
 from warehouse.load import BoardLoad, load_boards
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import refresh_stored
 
 TITLES = (
     "Machine Learning Engineer",
@@ -155,7 +155,7 @@ def main() -> None:
                 f"write {args.view_postings} postings with SQL",
                 lambda: fill(con, args.view_postings),
             )
-            timed("store canonical jobs", lambda: refresh_canonical_jobs(con))
+            timed("store canonical jobs", lambda: refresh_stored(con))
             time_views(con)
             con.close()
 

@@ -17,7 +17,7 @@ from pipeline.labels import label_postings
 from pipeline.models import Posting, Salary
 from warehouse.db import Connection
 from warehouse.load import LabelChanges, replace_labels
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import refresh_stored
 from warehouse.queries import postings_for_labelling
 
 T = TypeVar("T")
@@ -76,7 +76,7 @@ def _relabel(
                 )
                 rows += label_postings([posting], r.configured_industry, r.last_seen.date())
             replace_labels(con, rows, changes)
-        refresh_canonical_jobs(con)
+        refresh_stored(con)
         if inspect is None:
             con.execute("COMMIT")
         else:

@@ -19,7 +19,7 @@ from reports.weekly import build_report, render_html, render_markdown, write_rep
 from tests.support import TESTS, Chromium, fake_page, one_page_load
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import refresh_stored
 
 GOLDEN = TESTS / "golden" / "report_2026-W46.md"
 STAMP = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -89,7 +89,7 @@ def _load(
     page = fake_page(page_fetch_id, "greenhouse", "acme", midnight)
     postings, labels = [p for p, _ in pairs], [lab for _, lab in pairs]
     load_board(con, one_page_load(page, postings, labels, night, **load))
-    refresh_canonical_jobs(con)
+    refresh_stored(con)
 
 
 def fixed_warehouse(path: Path) -> duckdb.DuckDBPyConnection:

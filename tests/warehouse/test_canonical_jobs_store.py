@@ -1,6 +1,6 @@
-"""The stored canonical jobs equal their definition after every night, in any night order,
-after a relabel and after a definition change, while a night rebuilds only the jobs it
-touched."""
+"""The stored canonical jobs and week rows equal their definitions after every night, in any
+night order, after a relabel and after a definition change, while a night rebuilds only the
+jobs it touched and adds only the weeks that appeared."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ingest.group import group
 from tests.support import board_load, posting, remoteok_cross_post, table_contents, warehouse
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import Refreshed, refresh_stored
 from warehouse.relabel import relabel_all
 
 TEXT = (
@@ -29,14 +29,14 @@ NIGHTS = {
             posting("3", "Research Scientist", description="Publish on alignment."),
         ],
     },
-    date(2026, 9, 2): {
+    date(2026, 9, 8): {
         ("greenhouse", "acme"): [
             posting("1", description=TEXT, salary=(150_000, 190_000)),
             posting("3", "Research Scientist", description="Publish on alignment."),
         ],
         ("remoteok", "all"): [remoteok_cross_post("r1", TEXT)],
     },
-    date(2026, 9, 3): {
+    date(2026, 9, 15): {
         ("greenhouse", "acme"): [
             posting("3", "Staff Research Scientist", description="Publish on alignment."),
             posting("4", "Prompt Engineer", description="Write evals for assistants."),
@@ -45,18 +45,28 @@ NIGHTS = {
 }
 
 
-def _differences(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Rows of the stored copy missing from the definition and the other way round,
+STORED = {"canonical_jobs": "canonical_jobs_computed", "int_week_jobs": "int_week_jobs_computed"}
+
+
+def _differences(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per stored view: its rows missing from its definition and the other way round,
     duplicates counted."""
-    return con.execute(
-        "SELECT (SELECT count(*) FROM (FROM canonical_jobs EXCEPT ALL FROM int_canonical_jobs)),"
-        " (SELECT count(*) FROM (FROM int_canonical_jobs EXCEPT ALL FROM canonical_jobs))"
-    ).fetchone()
+    return {
+        stored: con.execute(
+            f"SELECT (SELECT count(*) FROM (FROM {stored} EXCEPT ALL FROM {computed})),"
+            f" (SELECT count(*) FROM (FROM {computed} EXCEPT ALL FROM {stored}))"
+        ).fetchone()
+        for stored, computed in STORED.items()
+    }
+
+
+def _agree(con: duckdb.DuckDBPyConnection) -> bool:
+    return all(d == (0, 0) for d in _differences(con).values())
 
 
 def _load(con: duckdb.DuckDBPyConnection, night: date) -> None:
     for (source, board), items in NIGHTS[night].items():
-        load_board(con, board_load(items, night, source=source, board=board))
+        load_board(con, board_load(items, night, source=source, board=board, run_id=f"run-{night}"))
     group(con)
 
 
@@ -65,7 +75,7 @@ def test_the_stored_jobs_equal_the_definition_after_every_night(tmp_path: Path) 
     try:
         for night in NIGHTS:
             _load(con, night)
-            assert _differences(con) == (0, 0)
+            assert _agree(con)
         assert con.execute("SELECT count(*) FROM canonical_jobs").fetchone()[0] >= 3
     finally:
         con.close()
@@ -78,7 +88,7 @@ def test_any_night_order_stores_the_same_jobs(tmp_path: Path) -> None:
         try:
             for night in order:
                 _load(con, night)
-            stored.append(table_contents(con, "canonical_jobs"))
+            stored.append([table_contents(con, view) for view in STORED])
         finally:
             con.close()
     assert all(rows == stored[0] for rows in stored)
@@ -88,10 +98,16 @@ def test_a_night_rebuilds_only_the_jobs_it_touched(tmp_path: Path) -> None:
     con = warehouse(tmp_path)
     try:
         _load(con, date(2026, 9, 1))
-        assert refresh_canonical_jobs(con) == 0
+        assert refresh_stored(con) == Refreshed(0, 0, 0)
         con.execute("UPDATE posting_labels SET seniority = 'senior' WHERE source_id = '2'")
-        assert refresh_canonical_jobs(con) == 1
-        assert _differences(con) == (0, 0)
+        assert refresh_stored(con) == Refreshed(1, 0, 0)
+        assert _agree(con)
+        _load(con, date(2026, 9, 8))
+        assert _agree(con)
+        assert con.execute("SELECT count(DISTINCT week) FROM int_week_jobs").fetchone()[0] == 2
+        con.execute("DELETE FROM runs WHERE as_of = DATE '2026-09-08'")
+        assert refresh_stored(con).weeks_removed == 1
+        assert _agree(con)
     finally:
         con.close()
 
@@ -103,7 +119,7 @@ def test_a_relabel_moves_the_stored_jobs_with_the_labels(tmp_path: Path) -> None
         con.execute("UPDATE posting_labels SET role = 'data_analyst', is_ai = false")
         group(con)
         relabel_all(con)
-        assert _differences(con) == (0, 0)
+        assert _agree(con)
         roles = {r for (r,) in con.execute("SELECT role FROM canonical_jobs").fetchall()}
         assert roles != {"data_analyst"}
     finally:
@@ -123,7 +139,7 @@ def test_a_changed_definition_rebuilds_the_stored_jobs_whole(tmp_path: Path) -> 
         con.close()
     con = open_warehouse(db)
     try:
-        assert _differences(con) == (0, 0)
-        assert refresh_canonical_jobs(con) == 0
+        assert _agree(con)
+        assert refresh_stored(con) == Refreshed(0, 0, 0)
     finally:
         con.close()

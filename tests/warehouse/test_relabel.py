@@ -14,7 +14,7 @@ from jobtrends.cli import main
 from tests.support import DATA_TABLES, board_load, posting, snapshot
 from warehouse.db import open_warehouse
 from warehouse.load import load_board
-from warehouse.materialize import refresh_canonical_jobs
+from warehouse.materialize import refresh_stored
 
 NIGHT = date(2026, 11, 11)
 
@@ -25,7 +25,7 @@ def stale_labels(db: Path, n: int = 2) -> None:
     try:
         load_board(con, board_load([posting(str(i)) for i in range(1, n + 1)], NIGHT))
         con.execute("UPDATE posting_labels SET role = 'data_analyst', is_ai = false")
-        refresh_canonical_jobs(con)
+        refresh_stored(con)
     finally:
         con.close()
 

@@ -9,7 +9,7 @@
 -- stored copy, `canonical_job_rows`, can be rebuilt for just the jobs whose sightings changed
 -- (`warehouse.materialize`, after every grouping): computing it over every posting ever seen
 -- on each read would make every weekly mart cost as much as the whole history.
--- `int_canonical_jobs` applies it to every posting; the stored copy always equals it.
+-- `canonical_jobs_computed` applies it to every posting; the stored copy always equals it.
 CREATE OR REPLACE MACRO canonical_jobs_of(relation) AS TABLE
 WITH postings AS (
     SELECT * FROM query_table(relation)
@@ -55,7 +55,7 @@ SELECT
 FROM ranked
 GROUP BY canonical_job_id;
 
-CREATE OR REPLACE VIEW int_canonical_jobs AS FROM canonical_jobs_of('stg_postings');
+CREATE OR REPLACE VIEW canonical_jobs_computed AS FROM canonical_jobs_of('stg_postings');
 
 -- What each posting contributes to its job, as one hash of its staging row: a posting whose
 -- hash moved (or that appeared or went) marks its old and new job for rebuilding.
@@ -63,11 +63,11 @@ CREATE OR REPLACE VIEW int_canonical_job_inputs AS
 SELECT source, source_id, canonical_job_id, hash(s) AS inputs
 FROM stg_postings AS s;
 
-CREATE TABLE IF NOT EXISTS canonical_job_rows AS FROM int_canonical_jobs;
+CREATE TABLE IF NOT EXISTS canonical_job_rows AS FROM canonical_jobs_computed;
 
 CREATE TABLE IF NOT EXISTS canonical_job_inputs AS FROM int_canonical_job_inputs;
 
 CREATE OR REPLACE VIEW canonical_jobs AS FROM canonical_job_rows;
 
 COMMENT ON VIEW canonical_jobs IS
-    'One row per canonical job, stored and refreshed after every grouping; equals int_canonical_jobs.';
+    'One row per canonical job, stored and refreshed after every grouping; equals canonical_jobs_computed.';

@@ -4,12 +4,17 @@
 -- it was first seen and closed in the week of its closure, once, however many boards listed it
 -- (a cross-posted job closes when its last sighting does; see canonical_jobs). The join is a
 -- range join on the week's bounds, so its size is jobs × weeks open, not jobs × all weeks.
-CREATE OR REPLACE VIEW int_week_jobs AS
+--
+-- Stored like canonical_jobs (`week_job_rows`, see 15_canonical_jobs.sql and
+-- `warehouse.materialize`): a night rewrites the rows of the jobs it rebuilt and adds the rows
+-- of a week that appeared, so the marts read stored rows instead of joining every job ever seen
+-- with every week. `int_week_jobs_computed` is the definition over everything.
+CREATE OR REPLACE MACRO int_week_jobs_of(week_relation, job_relation) AS TABLE
 WITH weeks AS (
-    SELECT week, week_start, week_end FROM weeks
+    SELECT week, week_start, week_end FROM query_table(week_relation)
 ),
 jobs AS (
-    SELECT * FROM canonical_jobs
+    SELECT * FROM query_table(job_relation)
 )
 SELECT
     w.week,
@@ -40,6 +45,14 @@ FROM weeks AS w
 JOIN jobs AS j
   ON j.first_seen <= w.week_end
  AND coalesce(j.closed_at, DATE '9999-12-31') >= w.week_start;
+
+CREATE OR REPLACE VIEW int_week_jobs_computed AS FROM int_week_jobs_of('weeks', 'canonical_jobs');
+
+CREATE TABLE IF NOT EXISTS week_job_rows AS FROM int_week_jobs_computed;
+
+CREATE TABLE IF NOT EXISTS week_job_weeks AS SELECT week, week_start, week_end FROM weeks;
+
+CREATE OR REPLACE VIEW int_week_jobs AS FROM week_job_rows;
 
 COMMENT ON VIEW int_week_jobs IS
     'One row per ISO week and canonical job open at some point in it; the base of every weekly mart.';
