@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingest.group import group
 from tests.support import ROOT, board_load, posting, warehouse
-from warehouse.canonical import refresh_canonical
 from warehouse.export import STAGING_PREFIX, export_parquet
 from warehouse.load import load_board
 
@@ -42,7 +42,7 @@ export_parquet(Slow(con), sys.argv[2])
 def loaded(tmp_path: Path) -> Path:
     con = warehouse(tmp_path)
     load_board(con, board_load([posting("a"), posting("b", "Data Engineer")], date(2026, 9, 1)))
-    refresh_canonical(con)
+    group(con)
     con.close()
     return tmp_path / "warehouse.duckdb"
 

@@ -6,8 +6,8 @@ import importlib.util
 from datetime import date
 from itertools import combinations
 
+from ingest.group import group
 from tests.support import ROOT, board_load, posting, remoteok_cross_post, warehouse
-from warehouse.canonical import refresh_canonical
 from warehouse.load import load_board
 
 N1, N2, N3 = date(2026, 9, 1), date(2026, 9, 8), date(2026, 9, 15)
@@ -92,7 +92,7 @@ def _groups(con) -> dict[str, str]:
 def test_cross_posts_merge_and_distinct_jobs_stay_apart(tmp_path):
     con = warehouse(tmp_path)
     _load_all(con)
-    stats = refresh_canonical(con)
+    stats = group(con)
     found = _groups(con)
     truth = {key: job for key, (job, _) in _sightings().items()}
     pairs = list(combinations(sorted(truth), 2))
@@ -119,7 +119,7 @@ def test_repost_under_a_new_id_is_the_same_job(tmp_path):
     load_board(con, board_load([posting("a", "Data Scientist"), posting("b", "Recruiter")], N1))
     load_board(con, board_load([posting("b", "Recruiter")], N2))
     load_board(con, board_load([posting("b", "Recruiter"), posting("a2", "Data Scientist")], N3))
-    refresh_canonical(con)
+    group(con)
     groups = _groups(con)
     assert groups["a"] == groups["a2"] != groups["b"]
     job = con.execute(
@@ -132,19 +132,19 @@ def test_repost_under_a_new_id_is_the_same_job(tmp_path):
 def test_refresh_skips_when_nothing_changed_and_ids_are_stable(tmp_path):
     con = warehouse(tmp_path)
     load_board(con, board_load([posting("a", "Data Scientist")], N1))
-    assert refresh_canonical(con).refreshed
+    assert group(con).refreshed
     first = _groups(con)["a"]
-    assert not refresh_canonical(con).refreshed
+    assert not group(con).refreshed
     later = posting("z", "Data Scientist", source="remotive", board="all", company="Acme")
     load_board(con, board_load([later], N2, source="remotive", board="all"))
-    assert refresh_canonical(con).refreshed
+    assert group(con).refreshed
     assert _groups(con) == {"a": first, "z": first}
 
 
 def test_marts_count_canonical_jobs(tmp_path):
     con = warehouse(tmp_path)
     _load_all(con)
-    refresh_canonical(con)
+    group(con)
     weekly = con.execute(
         "SELECT sum(open_postings), sum(new_postings) FROM mart_weekly_postings"
     ).fetchone()

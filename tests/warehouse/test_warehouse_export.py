@@ -7,9 +7,9 @@ from datetime import date
 import duckdb
 from click.testing import CliRunner
 
+from ingest.group import group
 from jobtrends.cli import main
 from tests.support import board_load, posting, warehouse
-from warehouse.canonical import refresh_canonical
 from warehouse.export import export_parquet
 from warehouse.load import load_board
 
@@ -26,7 +26,7 @@ def _loaded(tmp_path):
             board="all",
         ),
     )
-    refresh_canonical(con)
+    group(con)
     return con
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pytest
 
+from ingest.group import group
 from pipeline.models import ParseError
 from tests.support import board_load, posting, warehouse
-from warehouse.canonical import refresh_canonical
 from warehouse.load import load_board, record_run
 
 W1 = date(2026, 9, 1)  # 2026-W36
@@ -77,7 +77,7 @@ def _build(tmp_path):
         datetime(2026, 9, 8, tzinfo=UTC),
         error="HttpError: 503 Service Unavailable",
     )
-    refresh_canonical(con)
+    group(con)
     return con
 
 
@@ -220,7 +220,7 @@ def test_salary_bands_count_only_the_jobs_open_that_week(tmp_path):
             m2={"seniority": "senior", "salary_usd_min": 100_000.0, "salary_usd_max": 100_000.0},
         ),
     )
-    refresh_canonical(con)
+    group(con)
     weeks = con.execute(
         "SELECT week, jobs FROM mart_salary_bands WHERE role = 'ml_engineer' "
         "AND seniority = 'senior' ORDER BY week"
@@ -243,7 +243,7 @@ def test_work_arrangement_counts_inferred_jobs_and_gives_a_stated_only_share(tmp
             d={"work_arrangement": "hybrid", "work_arrangement_basis": "stated"},
         ),
     )
-    refresh_canonical(con)
+    group(con)
     row = con.execute(
         "SELECT remote, hybrid, onsite, known, inferred, remote_share, known_stated, "
         "remote_stated, remote_share_stated FROM mart_work_arrangement WHERE role = 'ml_engineer'"
@@ -259,7 +259,7 @@ def test_role_demand_compares_with_zero_when_a_role_was_absent_last_week(tmp_pat
             [posting("m1"), posting("p1", "Prompt Engineer")], W2 + timedelta(days=7), run_id="r3"
         ),
     )
-    refresh_canonical(con)
+    group(con)
     row = con.execute(
         "SELECT open_jobs, open_last_week, open_change, open_change_pct FROM mart_role_demand "
         "WHERE role = 'prompt_engineer' AND week = '2026-W38'"

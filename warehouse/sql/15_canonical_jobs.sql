@@ -57,11 +57,17 @@ GROUP BY canonical_job_id;
 
 CREATE OR REPLACE VIEW canonical_jobs_computed AS FROM canonical_jobs_of('stg_postings');
 
+COMMENT ON VIEW canonical_jobs_computed IS
+    'canonical_jobs computed from every posting: what the stored canonical_jobs always equals.';
+
 -- What each posting contributes to its job, as one hash of its staging row: a posting whose
 -- hash moved (or that appeared or went) marks its old and new job for rebuilding.
 CREATE OR REPLACE VIEW int_canonical_job_inputs AS
 SELECT source, source_id, canonical_job_id, hash(s) AS inputs
 FROM stg_postings AS s;
+
+COMMENT ON VIEW int_canonical_job_inputs IS
+    'Per posting: its canonical job and a hash of its staging row, which tells a refresh of the stored jobs what moved.';
 
 CREATE TABLE IF NOT EXISTS canonical_job_rows AS FROM canonical_jobs_computed;
 

@@ -48,6 +48,9 @@ JOIN jobs AS j
 
 CREATE OR REPLACE VIEW int_week_jobs_computed AS FROM int_week_jobs_of('weeks', 'canonical_jobs');
 
+COMMENT ON VIEW int_week_jobs_computed IS
+    'int_week_jobs computed from every week and canonical job: what the stored int_week_jobs always equals.';
+
 CREATE TABLE IF NOT EXISTS week_job_rows AS FROM int_week_jobs_computed;
 
 CREATE TABLE IF NOT EXISTS week_job_weeks AS SELECT week, week_start, week_end FROM weeks;
