@@ -36,7 +36,7 @@ SAMPLE_BANNER = (
 ARRANGEMENTS = ("remote", "hybrid", "onsite", "unknown")
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 MONEY = ("p25", "median", "p75")
-LABELLED = ("metro", "seniority", "degree", "label", "population")
+LABELLED = ("metro", "seniority", "degree", "label", "population", "figure")
 
 
 @dataclass(slots=True)
