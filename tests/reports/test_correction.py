@@ -17,6 +17,7 @@ from reports.correction import (
     ai_share,
     confusion_entry,
     corrected_share,
+    fill_thin_rows,
     load_confusions,
     pairs_to_confusion,
     pooled,
@@ -135,3 +136,21 @@ def test_guide_check_judges_the_corrected_share_and_says_when_it_flips() -> None
     assert fixed.flipped and fixed.correction == "measured on test"
     expected = remote_share({"remote": 800, "onsite": 1200}, confusions)
     assert fixed.interval == f"{expected.low:.0%}–{expected.high:.0%}"
+
+
+def test_thin_classes_borrow_written_items_and_thick_ones_keep_their_own() -> None:
+    real = [("software_engineer", "software_engineer")] * 5 + [("rl_engineer", "ml_engineer")]
+    written = [("software_engineer", "other"), ("rl_engineer", "rl_engineer")] * 3
+    pairs = fill_thin_rows(real, written)
+    assert pairs.count(("software_engineer", "other")) == 0
+    assert pairs.count(("rl_engineer", "rl_engineer")) == 3
+    assert pairs[: len(real)] == real
+
+
+def test_an_empty_pool_is_no_figure() -> None:
+    pairs = [("ml_engineer", "ml_engineer")] * 5 + [("software_engineer", "software_engineer")] * 5
+    confusions = Confusions("v", "test", {"role": pairs_to_confusion("role", pairs)}, True)
+    shares = role_shares({"ml_engineer": 30, "software_engineer": 60}, confusions, True)
+    assert set(shares) == {"ml_engineer"}
+    every = role_shares({"ml_engineer": 30, "software_engineer": 60}, confusions)
+    assert set(every) == {"ml_engineer", "software_engineer"}

@@ -1,0 +1,26 @@
+"""Which labelled items the label-error matrices stand on: real ones first, the written sets
+the rules were never tuned on only for classes the real ones leave thin."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reports.correction import MIN_CLASS_LABELS
+from tools.evaluate import BLIND, LABELLED, confusion_pairs, load_labelled, untuned_error_pairs
+
+
+def test_written_pairs_come_from_the_holdout_and_blind_sets_never_train() -> None:
+    rows = load_labelled(LABELLED) + load_labelled(BLIND)
+    untuned = Counter(r["expected"]["role"] for r in rows if r["split"] in {"holdout", "blind"})
+    pairs = untuned_error_pairs()
+    assert Counter(expected for expected, _ in pairs["role"]) == untuned
+    assert len(pairs["is_ai"]) == sum(untuned.values())
+
+
+def test_only_classes_thin_in_the_real_items_take_written_ones() -> None:
+    thick = [("other", "other")] * MIN_CLASS_LABELS
+    real = {"role": [*thick, ("ml_engineer", "ml_engineer")], "is_ai": [("ai", "ai")]}
+    written = {"role": [("other", "software_engineer"), ("ml_engineer", "data_scientist")]}
+    pairs = confusion_pairs(real, written)
+    assert pairs["role"] == [*real["role"], ("ml_engineer", "data_scientist")]
+    assert pairs["is_ai"] == real["is_ai"]
