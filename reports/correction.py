@@ -51,6 +51,7 @@ POOLS = (POOLED_AI, POOLED_OTHER)
 AI, NOT_AI = "ai", "not_ai"
 FIELDS = ("is_ai", "role", "work_arrangement")
 ARRANGEMENTS = ("remote", "hybrid", "onsite")
+LISTING = "listing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +130,33 @@ def fill_thin_rows(
     return [*real, *(pair for pair in written if support[pair[0]] < minimum)]
 
 
-def confusion_entry(pairs: Mapping[str, Sequence[tuple[str, str]]], measured_on: str) -> dict:
-    """The data file's entry for one classifier version (what `make eval` writes)."""
+def confusion_entry(
+    pairs: Mapping[str, Sequence[tuple[str, str]]],
+    measured_on: str,
+    views: Mapping[str, tuple[Mapping[str, Sequence[tuple[str, str]]], str]] | None = None,
+) -> dict:
+    """The data file's entry for one classifier version (what `make eval` writes). `views`
+    adds matrices measured on less of each posting, by name, with what they were measured
+    on: `listing` is the classifier's error when it sees only what a listing carries."""
+    entry = {
+        "measured_on": measured_on,
+        "measured": datetime.now(UTC).date().isoformat(),
+        "fields": _fields(pairs),
+    }
+    if views:
+        entry["views"] = {
+            name: {"measured_on": on, "fields": _fields(view_pairs)}
+            for name, (view_pairs, on) in views.items()
+        }
+    return entry
+
+
+def _fields(pairs: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, dict[str, list]]:
     fields = {}
     for name in FIELDS:
         matrix = pairs_to_confusion(name, pairs.get(name, ()))
         fields[name] = {"classes": list(matrix.classes), "counts": matrix.counts.tolist()}
-    return {
-        "measured_on": measured_on,
-        "measured": datetime.now(UTC).date().isoformat(),
-        "fields": fields,
-    }
+    return fields
 
 
 def write_confusions(path: Path, version: str, entry: dict) -> None:
@@ -154,17 +171,22 @@ def bundled_path() -> Path:
     return Path(str(resources.files("reports").joinpath(CONFUSION_FILE)))
 
 
-def load_confusions(version: str, path: Path | None = None) -> Confusions | None:
+def load_confusions(
+    version: str, path: Path | None = None, view: str | None = None
+) -> Confusions | None:
     """The matrices measured for `version`, else the most recently measured ones (marked
-    inexact); None when no matrix was ever measured."""
+    inexact); None when no matrix was ever measured. With `view`, the matrices measured on
+    that view of the postings (`LISTING`: title and location only), from the entries that
+    have it: labels made from less of a posting have their own error."""
     source = path or bundled_path()
     if not source.exists():
         return None
-    known: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    every: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    known = {v: e for v, e in every.items() if view is None or view in e.get("views", {})}
     if not known:
         return None
     chosen = version if version in known else max(known, key=lambda v: (known[v]["measured"], v))
-    entry = known[chosen]
+    entry = known[chosen] if view is None else known[chosen]["views"][view]
     fields = {
         name: Confusion(name, tuple(spec["classes"]), np.asarray(spec["counts"], dtype=np.int64))
         for name, spec in entry["fields"].items()

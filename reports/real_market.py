@@ -7,6 +7,11 @@ evaluators (same n, interval and verdict rules); the growth claims compare the l
 with the one before (13 weeks over 13), since ten months allow more than the weekly report's
 four weeks. Claims that need pay, degrees, skills or an industry are listed as untestable,
 with why, rather than checked against data that cannot answer them.
+
+The history's labels are made from a listing (title, company, location), so the shares are
+corrected by the classifier's error on that view of the labelled postings (`LISTING`), not
+on whole postings: a location naming only a city reads as on-site, and only the listing
+matrix knows how often such a job is really hybrid or remote.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from reports.correction import load_confusions
+from reports.correction import LISTING, load_confusions
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
 from reports.markdown import table
 from reports.stats import wilson
@@ -45,7 +50,7 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
     claims = load_claims()
     last = queries.weeks(con)[-1]
     made = queries.provenance(con, last)
-    confusions = load_confusions(str(made["classifier_versions"]))
+    confusions = load_confusions(str(made["classifier_versions"]), view=LISTING)
     evidence = Evidence(
         postings=market_history.all_jobs(con),
         weekly_new=queries.weekly_new(con, last),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from reports.correction import (
+    LISTING,
     POOLED_AI,
     POOLED_OTHER,
     Confusion,
@@ -154,3 +155,19 @@ def test_an_empty_pool_is_no_figure() -> None:
     assert set(shares) == {"ml_engineer"}
     every = role_shares({"ml_engineer": 30, "software_engineer": 60}, confusions)
     assert set(every) == {"ml_engineer", "software_engineer"}
+
+
+def test_a_view_has_its_own_matrices_and_only_entries_with_it_serve_it(tmp_path: Path) -> None:
+    path = tmp_path / "confusion.json"
+    whole = {"work_arrangement": [("hybrid", "hybrid")]}
+    listing = {"work_arrangement": [("hybrid", "onsite")]}
+    write_confusions(path, "v1", confusion_entry(whole, "whole"))
+    write_confusions(path, "v2", confusion_entry(whole, "whole", {LISTING: (listing, "listed")}))
+    seen = load_confusions("v2", path, view=LISTING)
+    assert seen is not None and seen.exact and seen.measured_on == "listed"
+    assert seen.fields["work_arrangement"].counts.tolist() == [[0, 1], [0, 0]]
+    older = load_confusions("v1", path, view=LISTING)
+    assert older is not None and not older.exact and older.classifier_version == "v2"
+    assert load_confusions("v2", path).measured_on == "whole"
+    write_confusions(path, "v2", confusion_entry(whole, "whole"))
+    assert load_confusions("v2", path, view=LISTING) is None

@@ -1,11 +1,15 @@
 """Which labelled items the label-error matrices stand on: real ones first, the written sets
-the rules were never tuned on only for classes the real ones leave thin."""
+the rules were never tuned on only for classes the real ones leave thin; and the listing view
+the replayed history's matrices are measured on."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
+from pipeline.models import Posting
 from reports.correction import MIN_CLASS_LABELS
+from tools.eval_realdata import listing_view
 from tools.evaluate import BLIND, LABELLED, confusion_pairs, load_labelled, untuned_error_pairs
 
 
@@ -24,3 +28,27 @@ def test_only_classes_thin_in_the_real_items_take_written_ones() -> None:
     pairs = confusion_pairs(real, written)
     assert pairs["role"] == [*real["role"], ("ml_engineer", "data_scientist")]
     assert pairs["is_ai"] == real["is_ai"]
+
+
+def test_the_listing_view_keeps_what_a_listing_carries() -> None:
+    posting = Posting(
+        source="ashby",
+        source_id="1",
+        company="Acme",
+        title="Machine Learning Engineer",
+        description="Hybrid, three days a week in our Paris office.",
+        locations=["Paris"],
+        workplace_type="hybrid",
+        employment_type="FullTime",
+        extras={"workplace_hint": "structured"},
+    )
+    listed = listing_view(posting)
+    assert (listed.title, listed.company, listed.locations) == (
+        posting.title,
+        posting.company,
+        posting.locations,
+    )
+    assert listed.description == "" and listed.workplace_type is None and listed.extras == {}
+    board = replace(posting, source="greenhouse", extras={"metadata": [1], "language": "en"})
+    kept = listing_view(board)
+    assert kept.workplace_type == "hybrid" and kept.extras == {"metadata": [1]}
