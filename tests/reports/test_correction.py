@@ -26,7 +26,7 @@ from reports.correction import (
     role_shares,
     write_confusions,
 )
-from reports.guide_check import check
+from reports.guide_check import UNCORRECTED_STATED, check
 from tests.reports.test_guide_check import evidence, postings
 
 ARRANGEMENTS = ("hybrid", "onsite", "remote")
@@ -171,3 +171,16 @@ def test_a_view_has_its_own_matrices_and_only_entries_with_it_serve_it(tmp_path:
     assert load_confusions("v2", path).measured_on == "whole"
     write_confusions(path, "v2", confusion_entry(whole, "whole"))
     assert load_confusions("v2", path, view=LISTING) is None
+
+
+def test_the_stated_only_remote_share_stays_raw_and_says_why() -> None:
+    remote_mislabelled = Confusion(
+        "work_arrangement", ARRANGEMENTS, np.array([[100, 0, 0], [0, 70, 30], [0, 0, 100]])
+    )
+    confusions = Confusions("v", "test", {"work_arrangement": remote_mislabelled}, True)
+    frame = postings(n=2000, work_arrangement=["remote"] * 800 + ["onsite"] * 1200)
+    results = {r.claim_id: r for r in check(evidence(frame, confusions=confusions))}
+    stated = results["G4 · stated or structured"]
+    assert stated.estimate == "40%" and stated.raw_estimate == "" and not stated.flipped
+    assert UNCORRECTED_STATED in stated.note
+    assert results["G4"].raw_estimate == "40%"
