@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from reports.correction import LISTING, load_confusions
+from reports.correction import LISTING, Confusions, ai_share, load_confusions
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
 from reports.markdown import table
 from reports.stats import wilson
@@ -89,10 +89,12 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         table(_untestable(claims)),
         "## AI-role share of all jobs, by month",
         "",
-        "Jobs open at some point in the month; the interval is Wilson's 95%. Remote share is "
-        "of AI jobs whose arrangement is known.",
+        "Jobs open at some point in the month; the interval is Wilson's 95%. The corrected "
+        "share undoes the classifier's AI-or-not error on listings (Rogan-Gladen), its "
+        "interval bootstrapped over the month's jobs and the labelled items. Remote share is "
+        "of AI jobs whose arrangement is known, as labelled.",
         "",
-        table(_monthly(con)),
+        table(_monthly(con, confusions)),
         "## Top companies for AI roles",
         "",
         table(_companies(con)),
@@ -194,22 +196,28 @@ def _untestable(claims: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _monthly(con: duckdb.DuckDBPyConnection, confusions: Confusions | None) -> pd.DataFrame:
+    """Each month's AI share as labelled (Wilson interval) and, with a measured matrix,
+    corrected for label error (its interval bootstrapped over the month's jobs and the
+    labelled items)."""
     months = market_history.monthly_ai_share(con)
     rows = []
     for m in months.itertuples(index=False):
         low, high = wilson(int(m.ai_jobs), int(m.open_jobs))
         known = int(m.ai_known_arrangement)
-        rows.append(
-            {
-                "month": m.month,
-                "jobs open": int(m.open_jobs),
-                "AI jobs": int(m.ai_jobs),
-                "AI share": f"{m.ai_jobs / m.open_jobs:.1%}" if m.open_jobs else "",
-                "95% interval": f"{low:.1%}-{high:.1%}" if m.open_jobs else "",
-                "AI remote (known)": f"{m.ai_remote / known:.0%} of {known}" if known else "",
-            }
-        )
+        row = {
+            "month": m.month,
+            "jobs open": int(m.open_jobs),
+            "AI jobs": int(m.ai_jobs),
+            "AI share": f"{m.ai_jobs / m.open_jobs:.1%}" if m.open_jobs else "",
+            "95% interval": f"{low:.1%}-{high:.1%}" if m.open_jobs else "",
+        }
+        if confusions is not None and m.open_jobs:
+            fixed = ai_share(int(m.ai_jobs), int(m.open_jobs), confusions)
+            row["corrected"] = f"{fixed.estimate:.1%}"
+            row["corrected 95% interval"] = f"{fixed.low:.1%}-{fixed.high:.1%}"
+        row["AI remote (known)"] = f"{m.ai_remote / known:.0%} of {known}" if known else ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
