@@ -82,7 +82,7 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         f"label error {confusions.note() if confusions else 'not measured'}.",
         "",
         table(_claims_frame(_testable(claims, evidence))),
-        _g4_note(evidence.postings),
+        _g4_note(evidence.postings, confusions),
         "",
         "## Claims this data cannot test",
         "",
@@ -170,17 +170,32 @@ def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
     )
 
 
-def _g4_note(jobs: pd.DataFrame) -> str:
-    """Why G4 is shown twice, with how many arrangements were inferred rather than stated."""
+def _g4_note(jobs: pd.DataFrame, confusions: Confusions | None) -> str:
+    """Why G4 is shown twice, with how many arrangements were inferred rather than stated, and
+    what the listing's measured error says about the inferred on-site ones."""
     ai = jobs[jobs["is_ai"]]
     inferred = int((ai["work_arrangement_basis"] == "inferred").sum())
-    return (
+    text = (
         f"\nG4 is shown twice. The listing has no workplace field, so the arrangement comes "
         f"from the location text: {inferred} of {len(ai)} AI jobs' arrangements are inferred "
         "(a location naming only a city is taken as on-site, which a hybrid job may well be), "
         "the rest are stated by the location ('Remote - US', 'Hybrid'). Over all of them the "
         "remote share is low; over the stated ones alone it is high, because a location says "
         "'remote' far more often than 'on-site'. The true share lies between the two."
+    )
+    matrix = confusions.fields.get("work_arrangement") if confusions else None
+    if matrix is None or "onsite" not in matrix.classes:
+        return text
+    onsite = matrix.classes.index("onsite")
+    misread = [
+        f"{int(row[onsite])} of {int(row.sum())} {name}"
+        for name, row in zip(matrix.classes, matrix.counts, strict=True)
+        if name != "onsite" and row.sum()
+    ]
+    return (
+        f"{text} The first row's corrected estimate places it from what the listing is known "
+        f"to get wrong: of the labelled jobs, {' and '.join(misread)} ones read as on-site from "
+        "their listing alone."
     )
 
 

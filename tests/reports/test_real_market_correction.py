@@ -51,6 +51,10 @@ def test_claims_and_months_carry_listing_error_beside_the_raw_figures(
     cells = [c.strip() for c in g4.strip("|").split("|")]
     assert cells[4:6] == [f"{remote.estimate:.0%}", f"{remote.low:.0%}–{remote.high:.0%}"]
     assert cells[7] == "33%"
+    arrangement = confusions.fields["work_arrangement"]
+    hybrid = arrangement.counts[arrangement.classes.index("hybrid")]
+    misread = f"{hybrid[arrangement.classes.index('onsite')]} of {hybrid.sum()} hybrid"
+    assert misread in document and "read as on-site from their listing alone" in document
     months = document.split("## AI-role share of all jobs, by month")[1].split("## ")[0]
     fixed = ai_share(30, 60, confusions)
     assert f"| 2026-03 | 60 | 30 | 50.0% | {fixed.raw_low:.1%}-{fixed.raw_high:.1%} |" in months
