@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from pipeline.models import Posting
 from reports.correction import MIN_CLASS_LABELS
+from tests.support import posting
 from tools.eval_realdata import listing_view
 from tools.evaluate import BLIND, LABELLED, confusion_pairs, load_labelled, untuned_error_pairs
 
@@ -31,24 +31,20 @@ def test_only_classes_thin_in_the_real_items_take_written_ones() -> None:
 
 
 def test_the_listing_view_keeps_what_a_listing_carries() -> None:
-    posting = Posting(
-        source="ashby",
-        source_id="1",
-        company="Acme",
-        title="Machine Learning Engineer",
-        description="Hybrid, three days a week in our Paris office.",
-        locations=["Paris"],
+    ashby = replace(
+        posting("1", source="ashby", locations=("Paris",), salary=(90000, 120000)),
         workplace_type="hybrid",
         employment_type="FullTime",
         extras={"workplace_hint": "structured"},
     )
-    listed = listing_view(posting)
+    listed = listing_view(ashby)
     assert (listed.title, listed.company, listed.locations) == (
-        posting.title,
-        posting.company,
-        posting.locations,
+        "Machine Learning Engineer",
+        "Acme AI",
+        ["Paris"],
     )
-    assert listed.description == "" and listed.workplace_type is None and listed.extras == {}
-    board = replace(posting, source="greenhouse", extras={"metadata": [1], "language": "en"})
+    assert (listed.description, listed.salary, listed.employment_type) == ("", None, None)
+    assert listed.workplace_type is None and listed.extras == {}
+    board = replace(ashby, source="greenhouse", extras={"metadata": [1], "language": "en"})
     kept = listing_view(board)
     assert kept.workplace_type == "hybrid" and kept.extras == {"metadata": [1]}
