@@ -1,7 +1,7 @@
 """Shares corrected for the classifier's own mistakes, with intervals that carry them.
 
 A raw share counts what the classifier said; when it calls 5% of software postings AI roles,
-the AI share is inflated by that much of the software count. From hand-labelled real
+the AI share is inflated by that much of the software count. From hand-labelled
 postings we know how often each true class is given each label (the confusion matrix, rows
 true, columns predicted, written by `make eval` into `confusion.json` and keyed by the
 classifier version that made it). With R[i, j] = P(label j | true class i) the observed
@@ -15,14 +15,20 @@ kept), 2,000 times with a fixed seed, so the same warehouse renders the same rep
 whose labelled items are all classified correctly contributes no error of its own: with few
 labels the interval is a lower bound on the uncertainty, not a guarantee.
 
-Roles with fewer than `MIN_CLASS_LABELS` labelled items cannot be estimated one by one, so
-they are pooled into two buckets (rare AI roles, rare other roles); their shares are
-corrected as a pool and a per-role figure is only shown for roles with their own row.
+A true class's row comes from the real labelled postings when they hold at least
+`MIN_CLASS_LABELS` of it; a class thinner than that also takes the items of the written
+labelled sets the rules were never tuned on (`fill_thin_rows`), so the rare AI roles get
+rows of their own rather than a shared one. Written postings are cleaner than real ones, so
+a borrowed row is if anything too kind to the classifier. Roles still below
+`MIN_CLASS_LABELS` are pooled into two buckets (rare AI roles, rare other roles); their
+shares are corrected as a pool and a per-role figure is only shown for roles with their own
+row.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +51,7 @@ POOLS = (POOLED_AI, POOLED_OTHER)
 AI, NOT_AI = "ai", "not_ai"
 FIELDS = ("is_ai", "role", "work_arrangement")
 ARRANGEMENTS = ("remote", "hybrid", "onsite")
+LISTING = "listing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +118,45 @@ def pairs_to_confusion(field: str, pairs: Sequence[tuple[str, str]]) -> Confusio
     return Confusion(field, classes, counts)
 
 
-def confusion_entry(pairs: Mapping[str, Sequence[tuple[str, str]]], measured_on: str) -> dict:
-    """The data file's entry for one classifier version (what `make eval` writes)."""
+def fill_thin_rows(
+    real: Sequence[tuple[str, str]],
+    written: Sequence[tuple[str, str]],
+    minimum: int = MIN_CLASS_LABELS,
+) -> list[tuple[str, str]]:
+    """The real (expected, predicted) pairs, plus the written pairs of each true class with
+    fewer than `minimum` real ones: a class's error rates stay the real postings' wherever
+    they are enough to stand on, and only a thin class borrows."""
+    support = Counter(expected for expected, _ in real)
+    return [*real, *(pair for pair in written if support[pair[0]] < minimum)]
+
+
+def confusion_entry(
+    pairs: Mapping[str, Sequence[tuple[str, str]]],
+    measured_on: str,
+    views: Mapping[str, tuple[Mapping[str, Sequence[tuple[str, str]]], str]] | None = None,
+) -> dict:
+    """The data file's entry for one classifier version (what `make eval` writes). `views`
+    adds matrices measured on less of each posting, by name, with what they were measured
+    on: `listing` is the classifier's error when it sees only what a listing carries."""
+    entry = {
+        "measured_on": measured_on,
+        "measured": datetime.now(UTC).date().isoformat(),
+        "fields": _fields(pairs),
+    }
+    if views:
+        entry["views"] = {
+            name: {"measured_on": on, "fields": _fields(view_pairs)}
+            for name, (view_pairs, on) in views.items()
+        }
+    return entry
+
+
+def _fields(pairs: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, dict[str, list]]:
     fields = {}
     for name in FIELDS:
         matrix = pairs_to_confusion(name, pairs.get(name, ()))
         fields[name] = {"classes": list(matrix.classes), "counts": matrix.counts.tolist()}
-    return {
-        "measured_on": measured_on,
-        "measured": datetime.now(UTC).date().isoformat(),
-        "fields": fields,
-    }
+    return fields
 
 
 def write_confusions(path: Path, version: str, entry: dict) -> None:
@@ -136,17 +171,22 @@ def bundled_path() -> Path:
     return Path(str(resources.files("reports").joinpath(CONFUSION_FILE)))
 
 
-def load_confusions(version: str, path: Path | None = None) -> Confusions | None:
+def load_confusions(
+    version: str, path: Path | None = None, view: str | None = None
+) -> Confusions | None:
     """The matrices measured for `version`, else the most recently measured ones (marked
-    inexact); None when no matrix was ever measured."""
+    inexact); None when no matrix was ever measured. With `view`, the matrices measured on
+    that view of the postings (`LISTING`: title and location only), from the entries that
+    have it: labels made from less of a posting have their own error."""
     source = path or bundled_path()
     if not source.exists():
         return None
-    known: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    every: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    known = {v: e for v, e in every.items() if view is None or view in e.get("views", {})}
     if not known:
         return None
     chosen = version if version in known else max(known, key=lambda v: (known[v]["measured"], v))
-    entry = known[chosen]
+    entry = known[chosen] if view is None else known[chosen]["views"][view]
     fields = {
         name: Confusion(name, tuple(spec["classes"]), np.asarray(spec["counts"], dtype=np.int64))
         for name, spec in entry["fields"].items()
@@ -251,14 +291,16 @@ def remote_share(counts: Mapping[str, int], confusions: Confusions) -> Corrected
 def role_shares(
     counts: Mapping[str, int], confusions: Confusions, among_ai: bool = False
 ) -> dict[str, Corrected]:
-    """Each role with its own labelled row (and each pool), as a share of every job or, with
-    `among_ai`, of the AI-role jobs."""
+    """Each role with its own labelled row (and each pool holding a labelled item or a label),
+    as a share of every job or, with `among_ai`, of the AI-role jobs. A pool nothing fell
+    into is no figure: once every role has its own row, the pools are empty."""
     matrix = pooled(confusions.fields["role"])
     among = {c for c in matrix.classes if c in AI_ROLES or c == POOLED_AI} if among_ai else None
+    held = matrix.counts.sum(axis=1) + counts_vector(counts, matrix) > 0
     return {
         c: corrected_share(counts, matrix, {c}, among)
-        for c in matrix.classes
-        if among is None or c in among
+        for c, any_held in zip(matrix.classes, held, strict=True)
+        if (among is None or c in among) and (c not in POOLS or any_held)
     }
 
 

@@ -298,6 +298,7 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
     """A share against the guide's range. A claim naming a `basis_field` is tested twice: over
     every known value, inferred ones included (as labour-market trackers count), and over the
     values a posting or its board stated (`stated` bases), so a reader sees what inference adds.
+    Only the first is corrected for label error (`UNCORRECTED_STATED` says why).
     """
     rows = _population(ev.postings, claim["population"])
     field = claim["field"]
@@ -334,9 +335,9 @@ def share(claim: dict[str, Any], ev: Evidence) -> list[ClaimResult]:
             f"{claim['id']} · stated or structured",
             hits[stated],
             f"{note}; {inferred} inferred and {int((~stated).sum()) - inferred} without a basis "
-            "excluded",
+            "excluded"
+            + ("" if labelled is None or ev.confusions is None else f"; {UNCORRECTED_STATED}"),
             ev,
-            None if labelled is None else labelled[stated],
         ),
     ]
 
@@ -403,6 +404,11 @@ def _share_result(
     verdict = range_verdict(fixed.low, fixed.high, claim["low"], claim["high"])
     return _judged_corrected(raw, fixed, pct(fixed.estimate), verdict, ev.confusions)
 
+
+UNCORRECTED_STATED = "not corrected: the label error is measured over every arrangement"
+"""Why the stated-only share stays raw: the matrix is every labelled item's, and a stated
+arrangement errs far less than an inferred one, so it would correct errors these labels do not
+make."""
 
 RAW_KEPT = ("estimate", "interval", "verdict", "value", "low", "high")
 """The raw result's fields a corrected one keeps beside its own, as `raw_<name>`."""

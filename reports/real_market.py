@@ -7,6 +7,11 @@ evaluators (same n, interval and verdict rules); the growth claims compare the l
 with the one before (13 weeks over 13), since ten months allow more than the weekly report's
 four weeks. Claims that need pay, degrees, skills or an industry are listed as untestable,
 with why, rather than checked against data that cannot answer them.
+
+The history's labels are made from a listing (title, company, location), so the shares are
+corrected by the classifier's error on that view of the labelled postings (`LISTING`), not
+on whole postings: a location naming only a city reads as on-site, and only the listing
+matrix knows how often such a job is really hybrid or remote.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from reports.correction import load_confusions
+from reports.correction import LISTING, Confusions, ai_share, load_confusions
 from reports.guide_check import ClaimResult, Evidence, check, load_claims
 from reports.markdown import table
 from reports.stats import wilson
@@ -45,7 +50,7 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
     claims = load_claims()
     last = queries.weeks(con)[-1]
     made = queries.provenance(con, last)
-    confusions = load_confusions(str(made["classifier_versions"]))
+    confusions = load_confusions(str(made["classifier_versions"]), view=LISTING)
     evidence = Evidence(
         postings=market_history.all_jobs(con),
         weekly_new=queries.weekly_new(con, last),
@@ -77,17 +82,19 @@ def build(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None) 
         f"label error {confusions.note() if confusions else 'not measured'}.",
         "",
         table(_claims_frame(_testable(claims, evidence))),
-        _g4_note(evidence.postings),
+        _g4_note(evidence.postings, confusions),
         "",
         "## Claims this data cannot test",
         "",
         table(_untestable(claims)),
         "## AI-role share of all jobs, by month",
         "",
-        "Jobs open at some point in the month; the interval is Wilson's 95%. Remote share is "
-        "of AI jobs whose arrangement is known.",
+        "Jobs open at some point in the month; the interval is Wilson's 95%. The corrected "
+        "share undoes the classifier's AI-or-not error on listings (Rogan-Gladen), its "
+        "interval bootstrapped over the month's jobs and the labelled items. Remote share is "
+        "of AI jobs whose arrangement is known, as labelled.",
         "",
-        table(_monthly(con)),
+        table(_monthly(con, confusions)),
         "## Top companies for AI roles",
         "",
         table(_companies(con)),
@@ -163,17 +170,32 @@ def _claims_frame(results: list[ClaimResult]) -> pd.DataFrame:
     )
 
 
-def _g4_note(jobs: pd.DataFrame) -> str:
-    """Why G4 is shown twice, with how many arrangements were inferred rather than stated."""
+def _g4_note(jobs: pd.DataFrame, confusions: Confusions | None) -> str:
+    """Why G4 is shown twice, with how many arrangements were inferred rather than stated, and
+    what the listing's measured error says about the inferred on-site ones."""
     ai = jobs[jobs["is_ai"]]
     inferred = int((ai["work_arrangement_basis"] == "inferred").sum())
-    return (
+    text = (
         f"\nG4 is shown twice. The listing has no workplace field, so the arrangement comes "
         f"from the location text: {inferred} of {len(ai)} AI jobs' arrangements are inferred "
         "(a location naming only a city is taken as on-site, which a hybrid job may well be), "
         "the rest are stated by the location ('Remote - US', 'Hybrid'). Over all of them the "
         "remote share is low; over the stated ones alone it is high, because a location says "
         "'remote' far more often than 'on-site'. The true share lies between the two."
+    )
+    matrix = confusions.fields.get("work_arrangement") if confusions else None
+    if matrix is None or "onsite" not in matrix.classes:
+        return text
+    onsite = matrix.classes.index("onsite")
+    misread = [
+        f"{int(row[onsite])} of {int(row.sum())} {name}"
+        for name, row in zip(matrix.classes, matrix.counts, strict=True)
+        if name != "onsite" and row.sum()
+    ]
+    return (
+        f"{text} The first row's corrected estimate places it from what the listing is known "
+        f"to get wrong: of the labelled jobs, {' and '.join(misread)} ones read as on-site from "
+        "their listing alone."
     )
 
 
@@ -189,22 +211,28 @@ def _untestable(claims: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _monthly(con: duckdb.DuckDBPyConnection, confusions: Confusions | None) -> pd.DataFrame:
+    """Each month's AI share as labelled (Wilson interval) and, with a measured matrix,
+    corrected for label error (its interval bootstrapped over the month's jobs and the
+    labelled items)."""
     months = market_history.monthly_ai_share(con)
     rows = []
     for m in months.itertuples(index=False):
         low, high = wilson(int(m.ai_jobs), int(m.open_jobs))
         known = int(m.ai_known_arrangement)
-        rows.append(
-            {
-                "month": m.month,
-                "jobs open": int(m.open_jobs),
-                "AI jobs": int(m.ai_jobs),
-                "AI share": f"{m.ai_jobs / m.open_jobs:.1%}" if m.open_jobs else "",
-                "95% interval": f"{low:.1%}-{high:.1%}" if m.open_jobs else "",
-                "AI remote (known)": f"{m.ai_remote / known:.0%} of {known}" if known else "",
-            }
-        )
+        row = {
+            "month": m.month,
+            "jobs open": int(m.open_jobs),
+            "AI jobs": int(m.ai_jobs),
+            "AI share": f"{m.ai_jobs / m.open_jobs:.1%}" if m.open_jobs else "",
+            "95% interval": f"{low:.1%}-{high:.1%}" if m.open_jobs else "",
+        }
+        if confusions is not None and m.open_jobs:
+            fixed = ai_share(int(m.ai_jobs), int(m.open_jobs), confusions)
+            row["corrected"] = f"{fixed.estimate:.1%}"
+            row["corrected 95% interval"] = f"{fixed.low:.1%}-{fixed.high:.1%}"
+        row["AI remote (known)"] = f"{m.ai_remote / known:.0%} of {known}" if known else ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -36,7 +36,7 @@ SAMPLE_BANNER = (
 ARRANGEMENTS = ("remote", "hybrid", "onsite", "unknown")
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 MONEY = ("p25", "median", "p75")
-LABELLED = ("metro", "seniority", "degree", "label", "population")
+LABELLED = ("metro", "seniority", "degree", "label", "population", "figure")
 
 
 @dataclass(slots=True)
@@ -216,7 +216,7 @@ def _corrected(
     rows = week_table(top, overall.to_dict(), roles.to_dict(), confusions)
     return Section(
         "Shares corrected for classifier error",
-        "The classifier's confusion on hand-labelled real postings "
+        "The classifier's confusion on hand-labelled postings "
         f"({confusions.measured_on}"
         + ("" if confusions.exact else "; measured for another classifier version, see Pinned")
         + "), undone by the inverse of its confusion matrix (Rogan-Gladen "

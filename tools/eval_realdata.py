@@ -41,7 +41,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +356,7 @@ def unlabelled_checks(files: Sequence[Parsed]) -> dict[str, Any]:
 
 def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed]) -> dict[str, Any]:
     by_key: dict[str, Labels] = {}
+    listed: dict[str, Labels] = {}
     by_comment: dict[str, list[tuple[Posting, Labels]]] = defaultdict(list)
     for f in files:
         for posting, labels in f.postings:
@@ -364,6 +365,7 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
                 by_comment[f"hn:{f.stem}:{comment}"].append((posting, labels))
             else:
                 by_key[posting_key(f.source, f.stem, posting)] = labels
+                listed[posting_key(f.source, f.stem, posting)] = labels_of(listing_view(posting))
     boards = [r for r in labels_rows if not r["id"].startswith("hn:")]
     comments = [r for r in labels_rows if r["id"].startswith("hn:")]
     metrics: dict[str, dict[str, Any]] = {}
@@ -371,9 +373,11 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
     misses: list[str] = []
     role_pairs: list[tuple[str, str]] = []
     error_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    listing_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in boards:
         if row["id"] in by_key:
             add_error_pairs(error_pairs, row, by_key[row["id"]])
+            add_error_pairs(listing_pairs, row, listed[row["id"]])
     for name in BOARD_FIELDS:
         hits = 0
         for row in boards:
@@ -438,7 +442,25 @@ def score_labels(labels_rows: Sequence[dict[str, Any]], files: Sequence[Parsed])
         "misses": misses,
         "hn": hn,
         "error_pairs": dict(error_pairs),
+        "listing_error_pairs": dict(listing_pairs),
     }
+
+
+def listing_view(posting: Posting) -> Posting:
+    """The posting as a board's listing endpoint shows it, the shape of the replayed Greenhouse
+    history: title, company and locations, and on Greenhouse the board's custom fields (its
+    workplace field among them); no description, pay, employment type or department. Labels
+    made from this view err where the description would have settled the label."""
+    greenhouse = posting.source == "greenhouse"
+    return replace(
+        posting,
+        description="",
+        salary=None,
+        employment_type=None,
+        department=None,
+        workplace_type=posting.workplace_type if greenhouse else None,
+        extras={k: v for k, v in posting.extras.items() if k == "metadata"} if greenhouse else {},
+    )
 
 
 def add_error_pairs(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from reports.correction import (
+    LISTING,
     POOLED_AI,
     POOLED_OTHER,
     Confusion,
@@ -17,6 +18,7 @@ from reports.correction import (
     ai_share,
     confusion_entry,
     corrected_share,
+    fill_thin_rows,
     load_confusions,
     pairs_to_confusion,
     pooled,
@@ -24,7 +26,7 @@ from reports.correction import (
     role_shares,
     write_confusions,
 )
-from reports.guide_check import check
+from reports.guide_check import UNCORRECTED_STATED, check
 from tests.reports.test_guide_check import evidence, postings
 
 ARRANGEMENTS = ("hybrid", "onsite", "remote")
@@ -135,3 +137,50 @@ def test_guide_check_judges_the_corrected_share_and_says_when_it_flips() -> None
     assert fixed.flipped and fixed.correction == "measured on test"
     expected = remote_share({"remote": 800, "onsite": 1200}, confusions)
     assert fixed.interval == f"{expected.low:.0%}–{expected.high:.0%}"
+
+
+def test_thin_classes_borrow_written_items_and_thick_ones_keep_their_own() -> None:
+    real = [("software_engineer", "software_engineer")] * 5 + [("rl_engineer", "ml_engineer")]
+    written = [("software_engineer", "other"), ("rl_engineer", "rl_engineer")] * 3
+    pairs = fill_thin_rows(real, written)
+    assert pairs.count(("software_engineer", "other")) == 0
+    assert pairs.count(("rl_engineer", "rl_engineer")) == 3
+    assert pairs[: len(real)] == real
+
+
+def test_an_empty_pool_is_no_figure() -> None:
+    pairs = [("ml_engineer", "ml_engineer")] * 5 + [("software_engineer", "software_engineer")] * 5
+    confusions = Confusions("v", "test", {"role": pairs_to_confusion("role", pairs)}, True)
+    shares = role_shares({"ml_engineer": 30, "software_engineer": 60}, confusions, True)
+    assert set(shares) == {"ml_engineer"}
+    every = role_shares({"ml_engineer": 30, "software_engineer": 60}, confusions)
+    assert set(every) == {"ml_engineer", "software_engineer"}
+
+
+def test_a_view_has_its_own_matrices_and_only_entries_with_it_serve_it(tmp_path: Path) -> None:
+    path = tmp_path / "confusion.json"
+    whole = {"work_arrangement": [("hybrid", "hybrid")]}
+    listing = {"work_arrangement": [("hybrid", "onsite")]}
+    write_confusions(path, "v1", confusion_entry(whole, "whole"))
+    write_confusions(path, "v2", confusion_entry(whole, "whole", {LISTING: (listing, "listed")}))
+    seen = load_confusions("v2", path, view=LISTING)
+    assert seen is not None and seen.exact and seen.measured_on == "listed"
+    assert seen.fields["work_arrangement"].counts.tolist() == [[0, 1], [0, 0]]
+    older = load_confusions("v1", path, view=LISTING)
+    assert older is not None and not older.exact and older.classifier_version == "v2"
+    assert load_confusions("v2", path).measured_on == "whole"
+    write_confusions(path, "v2", confusion_entry(whole, "whole"))
+    assert load_confusions("v2", path, view=LISTING) is None
+
+
+def test_the_stated_only_remote_share_stays_raw_and_says_why() -> None:
+    remote_mislabelled = Confusion(
+        "work_arrangement", ARRANGEMENTS, np.array([[100, 0, 0], [0, 70, 30], [0, 0, 100]])
+    )
+    confusions = Confusions("v", "test", {"work_arrangement": remote_mislabelled}, True)
+    frame = postings(n=2000, work_arrangement=["remote"] * 800 + ["onsite"] * 1200)
+    results = {r.claim_id: r for r in check(evidence(frame, confusions=confusions))}
+    stated = results["G4 · stated or structured"]
+    assert stated.estimate == "40%" and stated.raw_estimate == "" and not stated.flipped
+    assert UNCORRECTED_STATED in stated.note
+    assert results["G4"].raw_estimate == "40%"
