@@ -13,8 +13,8 @@ from warehouse.materialize import refresh_stored
 
 
 def group(con: Connection, *, force: bool = False) -> CanonicalStats:
-    """Group (everything again when `force` is set), then bring the stored canonical jobs up
-    to date with the new grouping."""
+    """Group (everything again when `force` is set), then bring the stored canonical jobs and
+    their week rows up to date with the new grouping."""
     stats = refresh_canonical(con, force=force)
     with transaction(con):
         refresh_stored(con)

@@ -166,8 +166,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the staging and mart views, in file order. Views hold no data, except
-    the stored copy of `canonical_jobs` (`warehouse.materialize`), which the files build when
-    it is missing and which a change to its definition drops first."""
+    the stored copies of `canonical_jobs` and `int_week_jobs` (`warehouse.materialize`),
+    which the files build when missing and which a change to their definitions drops first."""
     materialize.prepare(con)
     for entry in sorted(resources.files("warehouse.sql").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".sql"):

@@ -29,8 +29,6 @@ from importlib import resources
 
 import duckdb
 
-Connection = duckdb.DuckDBPyConnection
-
 DEFINED_BY = (
     "10_stg_postings.sql",
     "15_canonical_jobs.sql",
@@ -45,6 +43,7 @@ TEMP_TABLES = (
     "mat_members",
     "mat_weeks",
     "mat_weeks_added",
+    "mat_weeks_removed",
 )
 TEMP_VIEWS = ("mat_rebuilt", "mat_unchanged")
 
@@ -65,7 +64,7 @@ def signature() -> str:
     return hashlib.sha256(f"{text}{duckdb.__version__}".encode()).hexdigest()[:16]
 
 
-def prepare(con: Connection) -> None:
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Before the view files run: drop stored copies made by other definitions, so that the
     files' `CREATE TABLE IF NOT EXISTS` rebuild them from the current ones."""
     con.execute(
@@ -82,7 +81,7 @@ def prepare(con: Connection) -> None:
     con.execute("INSERT INTO materialized_state VALUES ('jobs', ?)", [wanted])
 
 
-def refresh_stored(con: Connection) -> Refreshed:
+def refresh_stored(con: duckdb.DuckDBPyConnection) -> Refreshed:
     """Bring the stored jobs and week rows up to date with the postings, labels, grouping and
     runs. Runs inside the caller's transaction, so the copies change together with whatever
     changed their inputs."""
@@ -97,7 +96,7 @@ def refresh_stored(con: Connection) -> Refreshed:
             con.execute(f"DROP VIEW IF EXISTS {view}")
 
 
-def _rebuild_jobs(con: Connection) -> int:
+def _rebuild_jobs(con: duckdb.DuckDBPyConnection) -> int:
     """The jobs of the postings whose staging row moved into `mat_jobs`, their stored rows
     rebuilt; returns how many."""
     con.execute("CREATE OR REPLACE TEMP TABLE mat_now AS FROM int_canonical_job_inputs")
@@ -147,7 +146,7 @@ def _rebuild_jobs(con: Connection) -> int:
     return jobs
 
 
-def _rebuild_weeks(con: Connection) -> tuple[int, int]:
+def _rebuild_weeks(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rewrite the week rows of the rebuilt jobs (`mat_jobs`) for every week, and those of
     every other job for the weeks that appeared; drop the rows of weeks that went. Returns
     the weeks added and removed."""
@@ -157,15 +156,14 @@ def _rebuild_weeks(con: Connection) -> tuple[int, int]:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE mat_weeks_added AS FROM mat_weeks EXCEPT FROM week_job_weeks"
     )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE mat_weeks_removed AS"
+        " FROM week_job_weeks EXCEPT FROM mat_weeks"
+    )
     (added,) = con.execute("SELECT count(*) FROM mat_weeks_added").fetchone()
-    (removed,) = con.execute(
-        "SELECT count(*) FROM (FROM week_job_weeks EXCEPT FROM mat_weeks)"
-    ).fetchone()
+    (removed,) = con.execute("SELECT count(*) FROM mat_weeks_removed").fetchone()
     if removed:
-        con.execute(
-            "DELETE FROM week_job_rows WHERE week IN"
-            " (SELECT week FROM (FROM week_job_weeks EXCEPT FROM mat_weeks))"
-        )
+        con.execute("DELETE FROM week_job_rows WHERE week IN (SELECT week FROM mat_weeks_removed)")
     con.execute(
         "DELETE FROM week_job_rows WHERE canonical_job_id IN"
         " (SELECT canonical_job_id FROM mat_jobs)"

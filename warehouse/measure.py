@@ -26,30 +26,34 @@ def memory_mb(con: Connection) -> float:
 
 
 def view_seconds(db_path: str | Path) -> dict[str, float]:
-    """Seconds to fully evaluate each view a report or a user reads (staging, intermediate,
-    canonical jobs and marts).
+    """Seconds to fully evaluate each view a report or a user reads, on the file read-only."""
+    con = connect(db_path, read_only=True)
+    try:
+        return time_views(con)
+    finally:
+        con.close()
+
+
+def time_views(con: Connection) -> dict[str, float]:
+    """Seconds to fully evaluate each view of the database (staging, intermediate, canonical
+    jobs and marts), by name.
 
     Each view is written whole into a temp table: a `count(*)` over it would let DuckDB drop
     the columns nobody reads, and with them most of the aggregates the view computes.
     """
-    con = connect(db_path, read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary"
-                " ORDER BY 1"
-            ).fetchall()
-        ]
-        out = {}
-        for name in names:
-            t0 = time.perf_counter()
-            con.execute(f'CREATE OR REPLACE TEMP TABLE measured AS FROM "{name}"')
-            out[name] = time.perf_counter() - t0
-            con.execute("DROP TABLE measured")
-        return out
-    finally:
-        con.close()
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary ORDER BY 1"
+        ).fetchall()
+    ]
+    out = {}
+    for name in names:
+        t0 = time.perf_counter()
+        con.execute(f'CREATE OR REPLACE TEMP TABLE measured AS FROM "{name}"')
+        out[name] = time.perf_counter() - t0
+        con.execute("DROP TABLE measured")
+    return out
 
 
 def description_kb(db_path: str | Path) -> float:
